@@ -1,0 +1,163 @@
+/**
+ * The MySQL/MariaDB connector end to end (real worker process, MariaDB, Kafka) against its ceilings.
+ *
+ *   npx tsc -p . && node dist/bench/mysql.js [rows=1000000]
+ *   BENCH_SCHEMAS=false ...   the same with JSON without schemas (smaller records)
+ *
+ * Prints:
+ *  - snapshot rows/s into Kafka vs the raw keyset SELECT rate of mysql2 (rowsAsArray, 10 000 rows a query);
+ *  - streaming events/s into Kafka (catching up 1 row event per row after a stop) vs the raw binlog decode
+ *    rate of zongji over the same events;
+ *  - commit → Kafka latency p50/p99 of single-row transactions (commit returned → record readable in Kafka);
+ *  - peak RSS of the worker process (VmHWM).
+ * Drops what it created. Numbers depend on the machine and on whatever else it is running.
+ */
+import { readFileSync } from 'node:fs';
+import mysql from 'mysql2/promise';
+import { pino } from 'pino';
+import { startWireStream } from '../binlog/mysql/zongji-adapter.js';
+import { testServices, uniqueName, waitFor } from '../test/harness/services.js';
+import { api, cleanupWorkerTopics, closeTestKafka, newWorkerSettings, spawnWorker, testKafka, waitForStatus } from '../test/harness/worker.js';
+
+const ROWS = Number(process.argv[2] ?? 1_000_000);
+
+function line(name: string, n: number, ms: number, unit = 'rows'): void {
+  console.log(`${name.padEnd(46)} ${String(n).padStart(9)} ${unit} ${String(Math.round(ms)).padStart(7)} ms ${String(Math.round((n / ms) * 1000)).padStart(9)} ${unit}/s`);
+}
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+async function recordsIn(topic: string): Promise<number> {
+  const kafka = await testKafka();
+  if (!(await kafka.topicExists(topic))) return 0;
+  let n = 0;
+  for (const v of (await kafka.highWatermarks(topic)).values()) n += v;
+  return n;
+}
+
+function peakRss(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+async function main(): Promise<void> {
+  const s = await testServices();
+  const conn = await mysql.createConnection({ ...s.mysql, multipleStatements: true });
+  const db = uniqueName('bench');
+  const prefix = uniqueName('bench');
+  const topic = `${prefix}.${db}.orders`;
+  const settings = newWorkerSettings('benchmysql', { 'log.level': 'info', 'offset.flush.interval.ms': '1000' });
+  await conn.query(`CREATE DATABASE \`${db}\``);
+  await conn.query(`CREATE TABLE \`${db}\`.orders (id INT PRIMARY KEY, customer_id BIGINT NOT NULL, status VARCHAR(20),
+    note VARCHAR(100), price DECIMAL(10,2), created DATETIME(6), paid TINYINT(1) NOT NULL)`);
+  try {
+    const t0 = now();
+    for (let from = 0; from < ROWS; from += 10_000) {
+      const rows = Array.from({ length: Math.min(10_000, ROWS - from) }, (_, i) => {
+        const id = from + i + 1;
+        return [id, 1000 + (id % 997), 'shipped', `order note number ${id}`, `${id % 10000}.99`, '2025-02-12 10:10:04.123456', id & 1];
+      });
+      await conn.query(`INSERT INTO \`${db}\`.orders VALUES ?`, [rows]);
+    }
+    console.log(`setup: ${ROWS} rows in ${Math.round(now() - t0)} ms`);
+
+    // Raw keyset SELECT ceiling
+    {
+      const start = now();
+      let n = 0;
+      let after = 0;
+      for (;;) {
+        const [rows] = await conn.query({ sql: `SELECT * FROM \`${db}\`.orders WHERE id > ? ORDER BY id LIMIT 10000`, rowsAsArray: true }, [after]);
+        const list = rows as unknown[][];
+        if (list.length === 0) break;
+        n += list.length;
+        after = list[list.length - 1]![0] as number;
+      }
+      line('raw keyset SELECT (mysql2)', n, now() - start);
+    }
+
+    // Snapshot into Kafka through a worker process
+    const worker = await spawnWorker(settings, process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {});
+    const name = uniqueName('bench');
+    try {
+      const snapStart = now();
+      const res = await api(worker.url).post('/connectors', {
+        name,
+        config: {
+          'connector.class': 'mysql', 'database.hostname': s.mysql.host, 'database.port': String(s.mysql.port),
+          'database.user': s.mysql.user, ...(s.mysql.password ? { 'database.password': s.mysql.password } : {}),
+          'topic.prefix': prefix, 'database.include.list': db, 'snapshot.fetch.size': '10000',
+          ...(process.env.BENCH_SCHEMAS === 'false' ? { 'value.converter.schemas.enable': 'false', 'key.converter.schemas.enable': 'false' } : {}),
+        },
+      });
+      if (res.status !== 201) throw new Error(res.text);
+      await waitFor(async () => (await recordsIn(topic)) >= ROWS, { timeoutMs: 3_600_000, intervalMs: 200, message: 'snapshot in Kafka' });
+      line('snapshot → Kafka (connector)', ROWS, now() - snapStart);
+
+      // Streaming catch-up: stop, write one row event per row, resume
+      await waitFor(async () => (await api(worker.url).get(`/connectors/${name}/status`)).body?.tasks?.[0]?.progress?.phase === 'streaming',
+        { timeoutMs: 600_000, message: 'streaming' });
+      await api(worker.url).put(`/connectors/${name}/stop`);
+      await waitForStatus(worker.url, name, (st) => st.connector.state === 'STOPPED');
+      const [[before]] = await conn.query('SHOW MASTER STATUS') as any;
+      for (let from = 0; from < ROWS; from += 50_000) {
+        await conn.query(`UPDATE \`${db}\`.orders SET paid = 1 - paid WHERE id > ? AND id <= ?`, [from, from + 50_000]);
+      }
+
+      // Raw zongji decode of the same binlog range
+      {
+        const start = now();
+        let n = 0;
+        let stream: ReturnType<typeof startWireStream> | undefined;
+        await new Promise<void>((resolve, reject) => {
+          stream = startWireStream({
+            connection: { host: s.mysql.host, port: s.mysql.port, user: s.mysql.user, password: s.mysql.password },
+            serverId: 990001, start: { file: before.File, pos: Number(before.Position) },
+            includeTable: (d) => d === db,
+            onEvent: (e) => {
+              if (e.type === 'rows') n += e.rows.length;
+              if (n >= ROWS) resolve();
+            },
+            onError: reject,
+          });
+        });
+        await stream!.stop();
+        line('raw binlog decode (zongji)', n, now() - start, 'events');
+      }
+
+      const streamStart = now();
+      await api(worker.url).put(`/connectors/${name}/resume`);
+      await waitFor(async () => (await recordsIn(topic)) >= 2 * ROWS, { timeoutMs: 3_600_000, intervalMs: 200, message: 'updates in Kafka' });
+      line('streaming → Kafka (connector)', ROWS, now() - streamStart, 'events');
+
+      // Commit → Kafka latency of single-row transactions
+      const latencies: number[] = [];
+      let count = await recordsIn(topic);
+      for (let i = 0; i < 200; i++) {
+        await conn.query(`UPDATE \`${db}\`.orders SET note = ? WHERE id = ?`, [`latency ${i}`, i + 1]);
+        const committed = now();
+        const target = count + 1;
+        await waitFor(async () => (await recordsIn(topic)) >= target, { timeoutMs: 60_000, intervalMs: 1 });
+        latencies.push(now() - committed);
+        count = target;
+      }
+      latencies.sort((a, b) => a - b);
+      const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
+      console.log(`${'commit → Kafka latency (200 single-row tx)'.padEnd(46)} p50 ${pct(50)} ms  p99 ${pct(99)} ms  (includes polling Kafka's end offsets)`);
+      console.log(`${'peak RSS of the worker process'.padEnd(46)} ${(peakRss(worker.pid) / 1024 / 1024).toFixed(0)} MiB`);
+      await api(worker.url).delete(`/connectors/${name}`);
+    } finally {
+      await worker.stop();
+    }
+  } finally {
+    await conn.query(`DROP DATABASE IF EXISTS \`${db}\``);
+    await conn.end();
+    await cleanupWorkerTopics(settings, [topic, prefix]);
+    await closeTestKafka();
+  }
+}
+
+main().catch((err) => {
+  pino().error({ err }, 'bench failed');
+  process.exit(1);
+});

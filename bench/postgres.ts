@@ -1,0 +1,217 @@
+/**
+ * The PostgreSQL connector end to end (real worker process, PostgreSQL, Kafka) against its ceilings.
+ *
+ *   npx tsc -p . && node dist/bench/postgres.js [rows=1000000]
+ *   BENCH_SCHEMAS=false ...   the same with JSON without schemas (smaller records)
+ *
+ * Prints:
+ *  - snapshot rows/s into Kafka vs the raw keyset SELECT rate of `pg` (text values, 10 240 rows a query) and
+ *    vs COPY ... TO STDOUT (bytes only, no row parsing);
+ *  - streaming events/s into Kafka (catching up one update event per row after a stop) vs the raw pgoutput
+ *    decode rate of our replication stream over the same changes (decode only), and vs decode + mapping +
+ *    JSON conversion in-process without Kafka (the connector's own CPU ceiling);
+ *  - commit → Kafka latency p50/p99 of single-row transactions (commit returned → record readable in Kafka);
+ *  - peak RSS of the worker process (VmHWM).
+ * Drops what it created. Numbers depend on the machine and on whatever else it is running.
+ */
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { pino } from 'pino';
+import { createSlot, loadTypeRegistry, startReplicationStream, type Lsn } from '../binlog/postgres/index.js';
+import { createJsonConverter } from '../schemas/index.js';
+import { compileTableFilters } from '../snapshot/index.js';
+import { parseConfig, type RecordSink } from '../src/connect/index.js';
+import { createStreamDispatcher, createTableResolver, pgSettings, postgresConfigDef } from '../src/connectors/postgres/index.js';
+import { testServices, uniqueName, waitFor } from '../test/harness/services.js';
+import { api, cleanupWorkerTopics, closeTestKafka, newWorkerSettings, spawnWorker, testKafka, waitForStatus } from '../test/harness/worker.js';
+
+const ROWS = Number(process.argv[2] ?? 1_000_000);
+
+function line(name: string, n: number, ms: number, unit = 'rows'): void {
+  console.log(`${name.padEnd(46)} ${String(n).padStart(9)} ${unit} ${String(Math.round(ms)).padStart(7)} ms ${String(Math.round((n / ms) * 1000)).padStart(9)} ${unit}/s`);
+}
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+async function recordsIn(topic: string): Promise<number> {
+  const kafka = await testKafka();
+  if (!(await kafka.topicExists(topic))) return 0;
+  let n = 0;
+  for (const v of (await kafka.highWatermarks(topic)).values()) n += v;
+  return n;
+}
+
+function peakRss(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+async function main(): Promise<void> {
+  const s = await testServices();
+  const base = { host: s.pg.host, port: s.pg.port, user: s.pg.user, password: s.pg.password || undefined };
+  const admin = new pg.Client({ ...base, database: s.pg.database });
+  await admin.connect();
+  const db = uniqueName('pgbench');
+  const prefix = uniqueName('pgbench');
+  const slot = uniqueName('pgbench');
+  const rawSlot = uniqueName('pgbench_raw');
+  const topic = `${prefix}.public.orders`;
+  const settings = newWorkerSettings('benchpg', { 'log.level': 'info', 'offset.flush.interval.ms': '1000' });
+  await admin.query(`CREATE DATABASE "${db}"`);
+  const conn = new pg.Client({ ...base, database: db });
+  await conn.connect();
+  const connection = { ...base, database: db };
+  try {
+    const t0 = now();
+    await conn.query(`CREATE TABLE orders (id int PRIMARY KEY, customer_id bigint NOT NULL, status varchar(20), note varchar(100),
+      price numeric(10,2), created timestamp(6), paid bool NOT NULL)`);
+    await conn.query(`INSERT INTO orders SELECT g, 1000 + g % 997, 'shipped', 'order note number ' || g, (g % 10000) + 0.99,
+      '2025-02-12 10:10:04.123456', g % 2 = 1 FROM generate_series(1, $1) g`, [ROWS]);
+    await conn.query('VACUUM ANALYZE orders');
+    console.log(`setup: ${ROWS} rows in ${Math.round(now() - t0)} ms`);
+
+    // Raw keyset SELECT ceiling, values as text (what the connector reads)
+    {
+      const raw = new pg.Client({ ...connection, types: { getTypeParser: () => (v: string) => v } as never });
+      await raw.connect();
+      const start = now();
+      let n = 0;
+      let after = '0';
+      for (;;) {
+        const res = await raw.query({ text: 'SELECT * FROM orders WHERE id > $1 ORDER BY id LIMIT 10240', values: [after], rowMode: 'array' });
+        if (res.rows.length === 0) break;
+        n += res.rows.length;
+        after = res.rows[res.rows.length - 1][0];
+      }
+      line('raw keyset SELECT (pg, text)', n, now() - start);
+      const copyStart = now();
+      await raw.query('COPY orders TO STDOUT');
+      line('raw COPY TO STDOUT (pg, unparsed)', ROWS, now() - copyStart);
+      await raw.end();
+    }
+
+    // Snapshot into Kafka through a worker process
+    const worker = await spawnWorker(settings, process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {});
+    const name = uniqueName('bench');
+    try {
+      const snapStart = now();
+      const res = await api(worker.url).post('/connectors', {
+        name,
+        config: {
+          'connector.class': 'postgres', 'database.hostname': s.pg.host, 'database.port': String(s.pg.port),
+          'database.user': s.pg.user, ...(s.pg.password ? { 'database.password': s.pg.password } : {}),
+          'database.dbname': db, 'topic.prefix': prefix, 'slot.name': slot, 'publication.name': `${slot}_pub`,
+          'snapshot.fetch.size': '10240', 'slot.drop.on.stop': 'true',
+          ...(process.env.BENCH_SCHEMAS === 'false' ? { 'value.converter.schemas.enable': 'false', 'key.converter.schemas.enable': 'false' } : {}),
+        },
+      });
+      if (res.status !== 201) throw new Error(res.text);
+      await waitFor(async () => (await recordsIn(topic)) >= ROWS, { timeoutMs: 3_600_000, intervalMs: 200, message: 'snapshot in Kafka' });
+      line('snapshot → Kafka (connector)', ROWS, now() - snapStart);
+
+      // Streaming catch-up: stop, write one update event per row, measure raw decode, resume
+      await waitFor(async () => (await api(worker.url).get(`/connectors/${name}/status`)).body?.tasks?.[0]?.progress?.phase === 'streaming',
+        { timeoutMs: 600_000, message: 'streaming' });
+      await api(worker.url).put(`/connectors/${name}/stop`);
+      await waitForStatus(worker.url, name, (st) => st.connector.state === 'STOPPED');
+      const created = await createSlot(connection, rawSlot, false);
+      for (let from = 0; from < ROWS; from += 50_000) {
+        await conn.query('UPDATE orders SET paid = NOT paid WHERE id > $1 AND id <= $2', [from, from + 50_000]);
+      }
+
+      // Raw pgoutput decode of the same changes (our stream adapter + decoder, no mapping, no Kafka)
+      const decodeOnly = async (): Promise<void> => {
+        const start = now();
+        const stream = await startReplicationStream({
+          connection, slotName: rawSlot, publicationNames: [`${slot}_pub`], startLsn: created.consistentPoint, initialFlushLsn: created.consistentPoint,
+        });
+        let n = 0;
+        while (n < ROWS) {
+          const b = await stream.next();
+          if (!b) break;
+          for (const m of b.messages) if (m.tag === 'update') n++;
+        }
+        line('raw pgoutput decode (stream adapter)', n, now() - start, 'events');
+        await stream.close();
+      };
+      await decodeOnly();
+
+      // The same through the connector's dispatcher and the JSON converter, records dropped instead of produced
+      {
+        const props = { 'database.hostname': s.pg.host, 'database.user': s.pg.user, 'database.dbname': db, 'topic.prefix': prefix };
+        const settingsPg = pgSettings(parseConfig(postgresConfigDef, props).settings);
+        const registry = await loadTypeRegistry(conn);
+        const tables = createTableResolver({ client: async () => conn, registry, filters: compileTableFilters({}), settings: settingsPg });
+        const schemas = process.env.BENCH_SCHEMAS !== 'false';
+        const keyConv = createJsonConverter({ schemasEnable: schemas, isKey: true });
+        const valueConv = createJsonConverter({ schemasEnable: schemas, isKey: false });
+        let n = 0;
+        let bytes = 0;
+        const sink: RecordSink = {
+          async send(records) {
+            for (const r of records) {
+              bytes += keyConv.fromConnectData(r.topic, r.keySchema, r.key)?.length ?? 0;
+              bytes += valueConv.fromConnectData(r.topic, r.valueSchema, r.value)?.length ?? 0;
+              if (r.value !== null) n++;
+            }
+          },
+          flush: async () => {},
+        };
+        const cp: Lsn = created.consistentPoint;
+        const d = createStreamDispatcher({
+          sink, tables, topicPrefix: prefix, database: db, events: { tombstonesOnDelete: true, skipped: new Set() },
+          resume: { flushLsn: cp, commitLsn: null, lsn: cp }, heartbeatIntervalMs: 0, heartbeatTopic: 'hb', logger: pino({ level: 'silent' }),
+        });
+        const start = now();
+        const stream = await startReplicationStream({ connection, slotName: rawSlot, publicationNames: [`${slot}_pub`], startLsn: cp, initialFlushLsn: cp });
+        while (n < ROWS) {
+          const b = await stream.next();
+          if (!b) break;
+          await d.handle(b);
+        }
+        line('decode + map + JSON, no Kafka (in-process)', n, now() - start, 'events');
+        console.log(`${''.padEnd(46)} average record ${Math.round(bytes / Math.max(1, n))} bytes (key + value, schemas ${schemas ? 'on' : 'off'})`);
+        await stream.close();
+      }
+      await admin.query('SELECT pg_drop_replication_slot($1)', [rawSlot]);
+
+      const streamStart = now();
+      await api(worker.url).put(`/connectors/${name}/resume`);
+      await waitFor(async () => (await recordsIn(topic)) >= 2 * ROWS, { timeoutMs: 3_600_000, intervalMs: 200, message: 'updates in Kafka' });
+      line('streaming → Kafka (connector)', ROWS, now() - streamStart, 'events');
+
+      // Commit → Kafka latency of single-row transactions
+      const latencies: number[] = [];
+      let count = await recordsIn(topic);
+      for (let i = 0; i < 200; i++) {
+        await conn.query('UPDATE orders SET note = $1 WHERE id = $2', [`latency ${i}`, i + 1]);
+        const committed = now();
+        const target = count + 1;
+        await waitFor(async () => (await recordsIn(topic)) >= target, { timeoutMs: 60_000, intervalMs: 1 });
+        latencies.push(now() - committed);
+        count = target;
+      }
+      latencies.sort((a, b) => a - b);
+      const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
+      console.log(`${'commit → Kafka latency (200 single-row tx)'.padEnd(46)} p50 ${pct(50)} ms  p99 ${pct(99)} ms  (includes polling Kafka's end offsets)`);
+      console.log(`${'peak RSS of the worker process'.padEnd(46)} ${(peakRss(worker.pid) / 1024 / 1024).toFixed(0)} MiB`);
+      await api(worker.url).delete(`/connectors/${name}`);
+      await waitFor(async () => (await admin.query('SELECT 1 FROM pg_replication_slots WHERE slot_name = $1', [slot])).rowCount === 0,
+        { timeoutMs: 30_000, message: 'slot dropped' }).catch(() => undefined);
+    } finally {
+      await worker.stop();
+    }
+  } finally {
+    await conn.end();
+    await admin.query(`SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name IN ($1, $2) AND NOT active`, [slot, rawSlot]).catch(() => undefined);
+    await admin.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
+    await admin.end();
+    await cleanupWorkerTopics(settings, [topic]);
+    await closeTestKafka();
+  }
+}
+
+main().catch((err) => {
+  pino().error({ err }, 'bench failed');
+  process.exit(1);
+});

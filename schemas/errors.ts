@@ -1,0 +1,36 @@
+/**
+ * Errors raised while building or encoding values. `schemas/` is a leaf and cannot import `src/errors/`, so this
+ * class carries the same fields as the runtime's `CdcError` (`code`, `retriable`, `fix`, `describe()`); callers at
+ * the edge may wrap it. Messages never include the offending value: row data may be sensitive.
+ */
+export class SchemaDataError extends Error {
+  readonly code: string;
+  readonly retriable: boolean;
+  readonly fix: string;
+
+  constructor(code: string, message: string, fix: string, retriable = false) {
+    super(message);
+    this.name = 'SchemaDataError';
+    this.code = code;
+    this.fix = fix;
+    this.retriable = retriable;
+  }
+
+  describe(): string {
+    return `${this.code}: ${this.message} Fix: ${this.fix}`;
+  }
+}
+
+const REPORT_FIX = 'This is a bug in the connector\'s type mapping; report it with the column\'s type definition.';
+
+export function invalidValue(what: string, expected: string): SchemaDataError {
+  return new SchemaDataError('DATA_INVALID_VALUE', `${what}: value is not ${expected}.`, REPORT_FIX);
+}
+
+export function requiredNull(path: string): SchemaDataError {
+  return new SchemaDataError(
+    'DATA_REQUIRED_NULL',
+    `Conversion error: null value for field '${path}' that is required and has no default value.`,
+    REPORT_FIX,
+  );
+}

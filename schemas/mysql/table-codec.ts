@@ -1,0 +1,89 @@
+import type { ConnectField, ConnectSchema } from '../connect-schema.js';
+import type { MySqlColumn, MySqlTable } from './column.js';
+import { columnMapping, fieldOf, type Encoder, type TypeModes } from './types.js';
+
+export interface TableCodecOptions {
+  topicPrefix: string;
+  modes: TypeModes;
+  /** Column filter (`column.include.list`/`column.exclude.list`), by column name; all columns when absent. */
+  includeColumn?: (column: MySqlColumn) => boolean;
+  /** `message.key.columns` for this table; the primary key when absent or empty. */
+  keyColumns?: readonly string[] | null;
+}
+
+/**
+ * Everything needed to turn rows of one table (one definition of it) into Connect values. Built once per
+ * table definition; the per-row functions only index arrays and call the column encoders.
+ */
+export interface TableCodec {
+  readonly table: MySqlTable;
+  /** `<prefix>.<db>.<table>` */
+  readonly topic: string;
+  readonly keySchema: ConnectSchema | null;
+  /** The row struct `<prefix>.<db>.<table>.Value` (the envelope's before/after). */
+  readonly valueSchema: ConnectSchema;
+  /** A row as an array in table column order (snapshot rows). */
+  fromArray(row: readonly unknown[]): Record<string, unknown>;
+  /** A row keyed by column name (binlog rows). */
+  fromObject(row: Readonly<Record<string, unknown>>): Record<string, unknown>;
+  /** Key struct taken from an encoded row; null when the table has no key. */
+  key(value: Readonly<Record<string, unknown>>): Record<string, unknown> | null;
+}
+
+export function buildTableCodec(table: MySqlTable, options: TableCodecOptions): TableCodec {
+  const base = `${options.topicPrefix}.${table.database}.${table.table}`;
+  const included: { column: MySqlColumn; index: number; encode: Encoder }[] = [];
+  const fields: ConnectField[] = [];
+  for (let i = 0; i < table.columns.length; i++) {
+    const column = table.columns[i]!;
+    if (options.includeColumn && !options.includeColumn(column) && !table.primaryKey.includes(column.name)) continue;
+    const mapping = columnMapping(column, options.modes);
+    included.push({ column, index: i, encode: mapping.encode });
+    fields.push(fieldOf(column.name, mapping.schema));
+  }
+  const valueSchema: ConnectSchema = { type: 'struct', optional: true, name: `${base}.Value`, fields };
+
+  const keyNames = options.keyColumns && options.keyColumns.length > 0 ? options.keyColumns : table.primaryKey;
+  const keyFields = keyNames
+    .map((name) => fields.find((f) => f.field === name))
+    .filter((f): f is NonNullable<typeof f> => f !== undefined)
+    .map((f) => ({ ...f, optional: false }));
+  const keySchema: ConnectSchema | null = keyFields.length === 0 ? null
+    : { type: 'struct', optional: false, name: `${base}.Key`, fields: keyFields };
+  const keyColumnNames = keyFields.map((f) => f.field);
+
+  const n = included.length;
+  const names = included.map((c) => c.column.name);
+  const indexes = included.map((c) => c.index);
+  const encoders = included.map((c) => c.encode);
+
+  return {
+    table,
+    topic: base,
+    keySchema,
+    valueSchema,
+    fromArray(row) {
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < n; i++) {
+        const raw = row[indexes[i]!];
+        out[names[i]!] = raw === null || raw === undefined ? null : encoders[i]!(raw);
+      }
+      return out;
+    },
+    fromObject(row) {
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < n; i++) {
+        const name = names[i]!;
+        const raw = row[name];
+        out[name] = raw === null || raw === undefined ? null : encoders[i]!(raw);
+      }
+      return out;
+    },
+    key(value) {
+      if (keySchema === null) return null;
+      const out: Record<string, unknown> = {};
+      for (const name of keyColumnNames) out[name] = value[name] ?? null;
+      return out;
+    },
+  };
+}

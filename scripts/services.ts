@@ -1,0 +1,74 @@
+/**
+ * Native test bed (no Docker): `npm run services:up` / `npm run services:down`.
+ *
+ *   up    start (or reuse, if already up and healthy) Kafka 127.0.0.1:19092, MariaDB 127.0.0.1:13306
+ *         and PostgreSQL 127.0.0.1:15432, then write `.services/env`:
+ *             KAFKA_BROKERS=127.0.0.1:19092
+ *             MYSQL_URL=mysql://root:@127.0.0.1:13306/          (root, empty password)
+ *             PG_URL=postgres://postgres@127.0.0.1:15432/postgres (trust auth, incl. replication)
+ *         Use it from a shell with `set -a; . .services/env; set +a`.
+ *   down  stop all three (data dirs are kept, so the next `up` is a quick restart).
+ *   status  print whether the services in `.services/env` answer (exit 1 if not).
+ *
+ * All state lives in `.services/` (gitignored); wipe it for a fresh start (`rm -rf .services`).
+ * The implementation is shared with the test harness: test/harness/native.ts.
+ *
+ * Kafka / kafkajs compatibility (checked 2026-11 against kafkajs 2.2.4 on this machine):
+ *   Kafka 4.4.0 (newest on Maven Central, pinned in scripts/kafka/pom.xml) works with kafkajs 2.2.4:
+ *   admin connect/listTopics/createTopics (cleanup.policy=compact)/describeConfigs/alterConfigs/
+ *   createPartitions/fetchTopicOffsets(+ByTimestamp)/fetchOffsets/resetOffsets/setOffsets/
+ *   deleteTopicRecords/deleteGroups/deleteTopics/describeCluster; idempotent producer
+ *   ({idempotent:true, maxInFlightRequests:1}), tombstones, headers, transactional producer
+ *   (commit + abort, read_committed consumer skips the aborted record) and a consumer group
+ *   from beginning, including a 2-member rebalance over 4 partitions. KIP-896 (4.0) removed only
+ *   protocol versions older than the ones kafkajs negotiates, so nothing broke; the only noise is
+ *   kafkajs logging retriable errors right after a fresh start ("The coordinator is loading",
+ *   "group coordinator is not available", CONCURRENT_TRANSACTIONS on AddPartitionsToTxn), which
+ *   it retries by itself. No 3.x fallback was needed.
+ *   Kafka 4.x logs through Log4j2: the POM adds log4j-slf4j2-impl + slf4j-api 2.x (the
+ *   kafka_2.13 POM ships no binding) and scripts/kafka/log4j2.yaml is passed explicitly.
+ */
+import { envAnswers, readEnvFile, servicesDown, servicesUp } from '../test/harness/native.js';
+
+function usage(): never {
+  console.error('usage: node --import tsx scripts/services.ts up|down|status');
+  process.exit(2);
+}
+
+async function main(): Promise<number> {
+  const cmd = process.argv[2];
+  switch (cmd) {
+    case 'up': {
+      const t0 = Date.now();
+      const env = await servicesUp();
+      console.error(`[services] all up in ${((Date.now() - t0) / 1000).toFixed(1)}s; wrote .services/env:`);
+      for (const [k, v] of Object.entries(env)) console.log(`${k}=${v}`);
+      return 0;
+    }
+    case 'down':
+      await servicesDown();
+      console.error('[services] all down');
+      return 0;
+    case 'status': {
+      const env = readEnvFile();
+      if (!env) {
+        console.error('[services] no .services/env (run `npm run services:up`)');
+        return 1;
+      }
+      const s = await envAnswers(env);
+      console.log(`kafka=${s.kafka ? 'up' : 'DOWN'} mariadb=${s.mysql ? 'up' : 'DOWN'} postgres=${s.pg ? 'up' : 'DOWN'}`);
+      return s.all ? 0 : 1;
+    }
+    default:
+      return usage();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const errors = err instanceof AggregateError ? err.errors : [err];
+    for (const e of errors) console.error(`\n[services] FAILED: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);

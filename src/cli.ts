@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+/**
+ * `tscdc [worker.properties] [--pretty]` — runs a worker. Settings come from the properties file and
+ * `CONNECT_*` environment variables (env wins), as in Kafka Connect's container image.
+ * Logs are JSON lines; `--pretty` (or `log.format=pretty`) prints them for a human.
+ * SIGTERM/SIGINT: stop the tasks (delivering what they queued and committing offsets), then exit 0.
+ */
+import { CdcError } from './errors/index.js';
+import { createLogger } from './logging/index.js';
+import { loadWorkerConfig, startWorker, type WorkerConfig } from './worker/index.js';
+
+const USAGE = `usage: tscdc [worker.properties] [--pretty]
+
+Runs a Kafka Connect-compatible CDC worker. Settings come from the properties file and
+CONNECT_* environment variables (CONNECT_BOOTSTRAP_SERVERS -> bootstrap.servers; env wins).`;
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+function describe(err: unknown): string {
+  return err instanceof CdcError ? err.describe() : err instanceof Error ? err.message : String(err);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const flags = argv.filter((a) => a.startsWith('-'));
+  const files = argv.filter((a) => !a.startsWith('-'));
+  if (flags.includes('--help') || flags.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const unknown = flags.filter((f) => f !== '--pretty');
+  if (unknown.length > 0 || files.length > 1) fail(USAGE, 2);
+
+  let config: WorkerConfig;
+  try {
+    config = loadWorkerConfig({ file: files[0], env: process.env });
+  } catch (err) {
+    fail(`tscdc: invalid worker configuration: ${describe(err)}`, 2);
+  }
+
+  const logger = createLogger({ level: config.logLevel, pretty: flags.includes('--pretty') || config.logFormat === 'pretty' });
+  for (const [key, why] of Object.entries(config.warnings)) logger.warn({ key }, `worker setting ${key} has no effect: ${why}`);
+
+  let worker;
+  try {
+    worker = await startWorker(config, { logger });
+  } catch (err) {
+    logger.fatal({ err: describe(err) }, 'worker failed to start');
+    logger.flush();
+    process.exit(1);
+  }
+
+  let signals = 0;
+  const shutdown = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      logger.warn({ signal }, 'second signal: exiting without waiting for tasks');
+      logger.flush();
+      process.exit(1);
+    }
+    logger.info({ signal }, 'shutting down');
+    worker.stop().then(
+      () => {
+        logger.flush();
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err: describe(err) }, 'shutdown failed');
+        logger.flush();
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => fail(`tscdc: ${describe(err)}`, 1));

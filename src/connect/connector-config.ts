@@ -1,0 +1,152 @@
+/**
+ * The keys every source connector accepts, as Kafka Connect's ConnectorConfig + SourceConnectorConfig define
+ * them, restricted to what this service does: a feature we don't have is an error or a warning, never a key
+ * that silently does nothing.
+ */
+import type { ConfigDef, ConfigKeyDef } from './config-def.js';
+import { atLeast, mergeConfigDefs, nonEmptyString, parseConfig, type ParsedConfig } from './config-validation.js';
+
+export const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
+export const SIMPLE_HEADER_CONVERTER = 'org.apache.kafka.connect.storage.SimpleHeaderConverter';
+/** Converter classes this service implements, for `key.converter`/`value.converter`. */
+export const SUPPORTED_CONVERTERS: readonly string[] = [JSON_CONVERTER];
+export const SUPPORTED_HEADER_CONVERTERS: readonly string[] = [SIMPLE_HEADER_CONVERTER, JSON_CONVERTER];
+
+// Connect accepts a plugin's simple name and its name without the type suffix as aliases.
+const CONVERTER_ALIASES = { jsonconverter: JSON_CONVERTER, json: JSON_CONVERTER };
+const HEADER_CONVERTER_ALIASES = { ...CONVERTER_ALIASES, simpleheaderconverter: SIMPLE_HEADER_CONVERTER, simpleheader: SIMPLE_HEADER_CONVERTER };
+
+function supportedClass(supported: readonly string[]): NonNullable<ConfigKeyDef['validate']> {
+  return (v) =>
+    v === null || supported.includes(v as string)
+      ? undefined
+      : `Not supported by this service; use ${supported.join(' or ')}, or leave it unset to use the worker's converter`;
+}
+
+function unsupportedList(what: string, keys: string): NonNullable<ConfigKeyDef['validate']> {
+  return (v) =>
+    Array.isArray(v) && v.length > 0
+      ? `${what} are not supported by this service; remove "${keys}" and the "${keys}.*" keys (apply the transformation in a consumer instead)`
+      : undefined;
+}
+
+const uniqueAliases: NonNullable<ConfigKeyDef['validate']> = (v) =>
+  Array.isArray(v) && new Set(v).size < v.length ? 'Duplicate alias provided.' : undefined;
+
+const noControlChars: NonNullable<ConfigKeyDef['validate']> = (v) => {
+  if (typeof v !== 'string') return undefined;
+  if (v.trim() === '') return 'String may not be empty';
+  return /[\u0000-\u001f\u007f]/.test(v) ? 'String may not contain control characters' : undefined;
+};
+
+const C = 'Common';
+const E = 'Error Handling';
+const TC = 'Topic Creation';
+const EOS = 'Exactly Once Support';
+
+export const commonConnectorConfigDef: ConfigDef = {
+  keys: [
+    { name: 'name', type: 'STRING', importance: 'HIGH', group: C, orderInGroup: 1, width: 'MEDIUM', displayName: 'Connector name', validate: noControlChars,
+      documentation: 'Globally unique name of this connector.' },
+    { name: 'connector.class', type: 'STRING', importance: 'HIGH', group: C, orderInGroup: 2, width: 'LONG', displayName: 'Connector class', validate: nonEmptyString,
+      documentation: 'Class name or alias of the connector plugin, e.g. io.debezium.connector.mysql.MySqlConnector.' },
+    { name: 'tasks.max', type: 'INT', default: 1, importance: 'HIGH', group: C, orderInGroup: 3, width: 'SHORT', displayName: 'Tasks max', validate: atLeast(1),
+      documentation: 'Maximum number of tasks for this connector.' },
+    { name: 'key.converter', type: 'CLASS', default: null, importance: 'LOW', group: C, orderInGroup: 4, width: 'SHORT', displayName: 'Key converter class',
+      valueAliases: CONVERTER_ALIASES, validate: supportedClass(SUPPORTED_CONVERTERS),
+      documentation: 'Converter for record keys; unset means the worker\'s key.converter. Settings for it go under key.converter.*.' },
+    { name: 'value.converter', type: 'CLASS', default: null, importance: 'LOW', group: C, orderInGroup: 5, width: 'SHORT', displayName: 'Value converter class',
+      valueAliases: CONVERTER_ALIASES, validate: supportedClass(SUPPORTED_CONVERTERS),
+      documentation: 'Converter for record values; unset means the worker\'s value.converter. Settings for it go under value.converter.*.' },
+    { name: 'header.converter', type: 'CLASS', default: null, importance: 'LOW', group: C, orderInGroup: 6, width: 'SHORT', displayName: 'Header converter class',
+      valueAliases: HEADER_CONVERTER_ALIASES, validate: supportedClass(SUPPORTED_HEADER_CONVERTERS),
+      documentation: 'Converter for record headers; unset means the worker\'s header converter.' },
+    { name: 'key.converter.schemas.enable', type: 'BOOLEAN', default: null, importance: 'LOW', group: C, orderInGroup: 7, width: 'SHORT',
+      documentation: 'Whether the JSON key converter wraps each key in a schema/payload envelope; unset means the worker\'s setting.' },
+    { name: 'value.converter.schemas.enable', type: 'BOOLEAN', default: null, importance: 'LOW', group: C, orderInGroup: 8, width: 'SHORT',
+      documentation: 'Whether the JSON value converter wraps each value in a schema/payload envelope; unset means the worker\'s setting.' },
+    { name: 'transforms', type: 'LIST', default: [], importance: 'LOW', group: 'Transforms', orderInGroup: 9, width: 'LONG', displayName: 'Transforms',
+      validate: unsupportedList('Single Message Transforms (SMTs)', 'transforms'),
+      documentation: 'Aliases of Single Message Transforms. Not supported by this service: must be empty.' },
+    { name: 'predicates', type: 'LIST', default: [], importance: 'LOW', group: 'Predicates', orderInGroup: 10, width: 'LONG', displayName: 'Predicates',
+      validate: unsupportedList('SMT predicates', 'predicates'),
+      documentation: 'Aliases of predicates for transforms. Not supported by this service: must be empty.' },
+    { name: 'config.action.reload', type: 'STRING', default: 'restart', allowed: ['none', 'restart'], importance: 'LOW', group: C, orderInGroup: 11, width: 'MEDIUM',
+      displayName: 'Reload Action', ignoredBecause: 'config provider values here do not expire, so a connector is never reloaded because of them',
+      documentation: 'What to do when values from config providers change.' },
+    { name: 'errors.retry.timeout', type: 'LONG', default: 0, importance: 'MEDIUM', group: E, orderInGroup: 1, width: 'MEDIUM', validate: atLeast(-1),
+      displayName: 'Retry Timeout for Errors', documentation: 'Maximum time in ms to retry a failed operation; 0 means no retries, -1 retries forever.' },
+    { name: 'errors.retry.delay.max.ms', type: 'LONG', default: 60000, importance: 'MEDIUM', group: E, orderInGroup: 2, width: 'MEDIUM', validate: atLeast(0),
+      displayName: 'Maximum Delay Between Retries for Errors', documentation: 'Maximum delay in ms between two retries of a failed operation.' },
+    { name: 'errors.tolerance', type: 'STRING', default: 'none', allowed: ['none', 'all'], importance: 'MEDIUM', group: E, orderInGroup: 3, width: 'SHORT',
+      displayName: 'Error Tolerance',
+      validate: (v) => (v === 'all' ? 'Skipping records that fail would lose change events; this service only supports "none" (fail the task)' : undefined),
+      documentation: 'Whether a record that fails to convert fails the task ("none") or is skipped ("all"). Only "none" is supported.' },
+    { name: 'errors.log.enable', type: 'BOOLEAN', default: false, importance: 'MEDIUM', group: E, orderInGroup: 4, width: 'SHORT', displayName: 'Log Errors',
+      documentation: 'Whether to log each error with the details of the failed operation.' },
+    { name: 'errors.log.include.messages', type: 'BOOLEAN', default: false, importance: 'MEDIUM', group: E, orderInGroup: 5, width: 'SHORT', displayName: 'Log Error Details',
+      documentation: 'Whether error logs include the record that failed (keys and values may hold personal data).' },
+    { name: 'topic.creation.groups', type: 'LIST', default: [], importance: 'LOW', group: TC, orderInGroup: 1, width: 'LONG', displayName: 'Topic Creation Groups',
+      validate: uniqueAliases, documentation: 'Groups of settings for topics this connector creates; each group is configured under topic.creation.<group>.*.' },
+    { name: 'exactly.once.support', type: 'STRING', default: 'requested', allowed: ['requested', 'required'], importance: 'MEDIUM', group: EOS, orderInGroup: 2,
+      width: 'SHORT', displayName: 'Exactly once support',
+      validate: (v) => (v === 'required' ? 'Exactly-once delivery is not supported by this service: it delivers at least once' : undefined),
+      documentation: '"required" fails validation unless exactly-once delivery is available; this service delivers at least once.' },
+    { name: 'transaction.boundary', type: 'STRING', default: 'poll', allowed: ['poll', 'interval', 'connector'], importance: 'MEDIUM', group: EOS, orderInGroup: 3,
+      width: 'SHORT', displayName: 'Transaction Boundary', ignoredBecause: 'this service does not write records in Kafka transactions (no exactly-once delivery)',
+      documentation: 'Where producer transactions begin and end under exactly-once delivery.' },
+    { name: 'transaction.boundary.interval.ms', type: 'LONG', default: null, importance: 'LOW', group: EOS, orderInGroup: 4, width: 'SHORT',
+      displayName: 'Transaction boundary interval', ignoredBecause: 'this service does not write records in Kafka transactions (no exactly-once delivery)',
+      documentation: 'Commit interval of producer transactions when transaction.boundary=interval.' },
+    { name: 'offsets.storage.topic', type: 'STRING', default: null, importance: 'LOW', group: 'offsets.topic', orderInGroup: 1, width: 'LONG',
+      displayName: 'Offsets topic', ignoredBecause: 'offsets of every connector are kept in the worker\'s offset.storage.topic',
+      documentation: 'A separate offsets topic for this connector.' },
+  ],
+  passthroughPrefixes: ['key.converter.', 'value.converter.', 'header.converter.', 'topic.creation.', 'producer.override.'],
+};
+
+/**
+ * Connect's topic-creation keys for the groups a config uses (`topic.creation.default.*` plus one set per
+ * `topic.creation.groups` entry); other `topic.creation.<group>.<topic config>` keys pass through.
+ * Empty when the config has no `topic.creation.` key: then topics are created with the broker's defaults.
+ */
+export function topicCreationConfigDef(props: Readonly<Record<string, string>>): ConfigDef {
+  if (!Object.keys(props).some((k) => k.startsWith('topic.creation.'))) return { keys: [] };
+  const sizes: NonNullable<ConfigKeyDef['validate']> = (v) =>
+    typeof v === 'number' && v !== -1 && v < 1 ? 'Value must be -1 (broker default) or at least 1' : undefined;
+  const keys: ConfigKeyDef[] = [
+    { name: 'topic.creation.default.replication.factor', type: 'SHORT', importance: 'MEDIUM', group: `${TC}: default`, orderInGroup: 1, validate: sizes,
+      documentation: 'Replication factor of topics created by this connector; -1 means the broker default.' },
+    { name: 'topic.creation.default.partitions', type: 'INT', importance: 'MEDIUM', group: `${TC}: default`, orderInGroup: 2, validate: sizes,
+      documentation: 'Partitions of topics created by this connector; -1 means the broker default.' },
+    ...['include', 'exclude'].map((k): ConfigKeyDef => ({
+      name: `topic.creation.default.${k}`, type: 'LIST', default: [], importance: 'LOW', group: `${TC}: default`,
+      ignoredBecause: 'the default group covers every topic that no other group matches', documentation: `Regexes of topics to ${k}.`,
+    })),
+  ];
+  const groups = (props['topic.creation.groups'] ?? '').split(',').map((g) => g.trim()).filter((g) => g !== '' && g !== 'default');
+  for (const g of new Set(groups)) {
+    const group = `${TC}: ${g}`;
+    keys.push(
+      { name: `topic.creation.${g}.include`, type: 'LIST', importance: 'MEDIUM', group, orderInGroup: 1,
+        documentation: `Regexes of topic names the "${g}" group applies to.` },
+      { name: `topic.creation.${g}.exclude`, type: 'LIST', default: [], importance: 'MEDIUM', group, orderInGroup: 2,
+        documentation: `Regexes of topic names the "${g}" group does not apply to (exclusion wins).` },
+      { name: `topic.creation.${g}.replication.factor`, type: 'SHORT', default: null, importance: 'LOW', group, orderInGroup: 3, validate: sizes,
+        documentation: 'Replication factor; unset means the default group\'s.' },
+      { name: `topic.creation.${g}.partitions`, type: 'INT', default: null, importance: 'LOW', group, orderInGroup: 4, validate: sizes,
+        documentation: 'Partitions; unset means the default group\'s.' },
+    );
+  }
+  return { keys };
+}
+
+/** The full def a connector config is checked against: common keys, topic creation keys it uses, the plugin's keys. */
+export function connectorConfigDef(pluginDef: ConfigDef, props: Readonly<Record<string, string>>): ConfigDef {
+  return mergeConfigDefs(commonConnectorConfigDef, topicCreationConfigDef(props), pluginDef);
+}
+
+/** `parseConfig` against `connectorConfigDef`: what the runtime hands a task as `settings`. */
+export function parseConnectorConfig(pluginDef: ConfigDef, props: Readonly<Record<string, string>>): ParsedConfig {
+  return parseConfig(connectorConfigDef(pluginDef, props), props);
+}

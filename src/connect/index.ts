@@ -1,0 +1,6 @@
+export type * from './plugin.js';
+export type * from './config-def.js';
+export * from './config-validation.js';
+export { SECRET_MASK, configValueToString, invalidValueMessage } from './config-values.js';
+export * from './secrets.js';
+export * from './connector-config.js';

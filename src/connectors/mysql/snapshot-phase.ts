@@ -1,0 +1,123 @@
+/**
+ * The snapshot phase: runs the shared snapshot engine and turns its chunks into `op: r` records. The last
+ * record of each chunk carries the chunk's progress in its offset, so an interrupted snapshot resumes after
+ * the last committed chunk; the last record of the snapshot carries the offset streaming starts from.
+ */
+import type { ChangeRecord, SourceTaskContext } from '../../connect/index.js';
+import { ConfigError } from '../../errors/index.js';
+import {
+  discoverTables, minBinlogPosition, runSnapshot, type SnapshotChunk, type SnapshotProgress, type TableInfo,
+} from '../../../snapshot/index.js';
+import type { SnapshotMarker } from '../../../schemas/index.js';
+import type { MySqlSettings } from './config.js';
+import { encodeOffset, type TablePositions } from './offsets.js';
+import type { RecordFactory } from './records.js';
+import type { MasterPosition, Flavour } from './server.js';
+import type { TableRegistry } from './tables.js';
+
+export interface SnapshotPhaseResult {
+  completed: boolean;
+  /** Where streaming starts: the earliest table position (the server position before the snapshot when no table). */
+  start: MasterPosition;
+  tablePositions: TablePositions;
+}
+
+export interface SnapshotPhaseOptions {
+  ctx: SourceTaskContext;
+  settings: MySqlSettings;
+  flavour: Flavour;
+  registry: TableRegistry;
+  factory: RecordFactory;
+  resumeFrom: SnapshotProgress | null;
+  /** The server's position before the snapshot: the start when no table is captured. */
+  before: MasterPosition;
+}
+
+const SPATIAL = new Set(['geometry', 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring', 'multipolygon', 'geometrycollection', 'geomcollection']);
+
+function rawGeometry(field: { type: string; buffer(): Buffer | null }, next: () => unknown): unknown {
+  return field.type === 'GEOMETRY' ? field.buffer() : next();
+}
+
+function marker(chunk: SnapshotChunk, i: number, n: number): SnapshotMarker {
+  const { info } = chunk;
+  const last = i === n - 1;
+  if (last && info.lastInSnapshot) return 'last';
+  if (i === 0 && info.firstInSnapshot) return 'first';
+  if (i === 0 && info.firstInTable) return 'first_in_data_collection';
+  if (last && info.lastInTable) return 'last_in_data_collection';
+  return 'true';
+}
+
+export async function runSnapshotPhase(o: SnapshotPhaseOptions): Promise<SnapshotPhaseResult> {
+  const { ctx, settings, registry, factory } = o;
+  const tables: TableInfo[] = await discoverTables({ dialect: o.flavour, connection: { ...settings.connection }, filters: settings.filters, logger: ctx.logger });
+  // mysql2 parses spatial values into {x, y} objects, dropping the SRID and WKB Debezium reports: read their bytes.
+  // Only then, as a typeCast hook costs on every value.
+  const spatial = tables.some((t) => t.columns.some((c) => SPATIAL.has(c.nativeType)));
+  const connection = spatial ? { ...settings.connection, driverOptions: { typeCast: rawGeometry } } : { ...settings.connection };
+  registry.seed(tables);
+  ctx.logger.info({ tables: tables.map((t) => t.name), resume: o.resumeFrom !== null }, 'snapshot starting');
+  for (const t of tables) {
+    if (t.columns.length === 0) throw new ConfigError(`The column filters leave no column of table ${t.name}.`, 'column.include.list');
+  }
+
+  const startOf = (progress: SnapshotProgress): MasterPosition => {
+    const min = minBinlogPosition(progress.positions);
+    return min ? { file: min.file, pos: min.pos, gtids: min.gtid } : o.before;
+  };
+
+  const result = await runSnapshot({
+    dialect: o.flavour,
+    connection,
+    tables,
+    fetchSize: settings.snapshotFetchSize,
+    maxThreads: settings.snapshotMaxThreads,
+    resumeFrom: o.resumeFrom,
+    signal: ctx.signal,
+    logger: ctx.logger,
+    onStats: (s) => ctx.reportProgress({ phase: 'snapshot', ...s }),
+    async onChunk(chunk) {
+      const { table, rows, info } = chunk;
+      if (rows.length === 0) return;
+      const t = factory.tableEvents(registry.forInfo(table));
+      const nowMs = Date.now();
+      const pos = info.position ?? o.before;
+      const out: ChangeRecord[] = new Array(rows.length);
+      let n = 0;
+      for (let i = 0; i < rows.length; i++) {
+        let value: Record<string, unknown>;
+        try {
+          value = t.codec.fromArray(rows[i]!);
+        } catch (err) {
+          if (settings.failureHandling === 'fail') throw err;
+          if (settings.failureHandling === 'warn') ctx.logger.warn({ table: table.name, err: String(err) }, 'skipping a snapshot row that could not be converted');
+          continue;
+        }
+        const source = factory.source({
+          tsMs: nowMs, snapshot: marker(chunk, i, rows.length), db: table.id.schema, table: table.id.table, serverId: 0,
+          gtid: null, file: pos.file, pos: pos.pos, row: 0, thread: null,
+        });
+        out[n++] = factory.change(t, 'r', null, value, source, nowMs);
+      }
+      out.length = n;
+      if (n === 0) return;
+      const start = startOf(info.progress);
+      const offset = info.lastInSnapshot
+        ? encodeOffset({
+          position: { file: start.file, pos: start.pos, gtids: start.gtids, event: 0, row: 0 },
+          tsSec: Math.floor(nowMs / 1000), serverId: 0, snapshot: null, snapshotCompleted: true,
+          tablePositions: info.progress.positions,
+        })
+        : encodeOffset({
+          position: { file: start.file, pos: start.pos, gtids: start.gtids, event: 0, row: 0 },
+          tsSec: Math.floor(nowMs / 1000), serverId: 0, snapshot: { progress: info.progress }, snapshotCompleted: false,
+          tablePositions: null,
+        });
+      out[n - 1] = { ...out[n - 1]!, offset };
+      await ctx.sink.send(out);
+    },
+  });
+  ctx.logger.info({ completed: result.completed, rows: result.progress.rowsDone }, 'snapshot finished');
+  return { completed: result.completed, start: startOf(result.progress), tablePositions: result.progress.positions };
+}

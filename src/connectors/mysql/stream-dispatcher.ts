@@ -1,0 +1,181 @@
+/**
+ * THE dispatcher of binlog changes: turns each delivered batch of binlog items into ChangeRecords (envelope,
+ * key, tombstone after delete, primary-key changes as delete + create, skipped operations) and sends them with
+ * one `sink.send` per batch. It tracks the offset after the last item, which the last record of each batch
+ * carries, as do heartbeats.
+ */
+import type { ChangeRecord, RecordSink } from '../../connect/index.js';
+import { CdcError } from '../../errors/index.js';
+import type { Logger } from '../../logging/index.js';
+import { compareBinlogPositions } from '../../../snapshot/index.js';
+import type { BinlogItem, BinlogPosition, BinlogTransaction, DdlStatement } from '../../../binlog/mysql/index.js';
+import type { MySqlSettings } from './config.js';
+import { encodeOffset, type TablePositions } from './offsets.js';
+import { sameKey, type RecordFactory, type TableEvents } from './records.js';
+import { tableChanges } from './schema-changes.js';
+import type { TableRegistry } from './tables.js';
+
+export interface StreamDispatcherOptions {
+  settings: MySqlSettings;
+  factory: RecordFactory;
+  registry: TableRegistry;
+  sink: RecordSink;
+  logger: Logger;
+  start: BinlogPosition;
+  /** Per table, the binlog position its snapshot was read at: earlier events are already in the snapshot. */
+  tablePositions: TablePositions | null;
+}
+
+export interface StreamDispatcher {
+  deliver(items: BinlogItem[]): Promise<void>;
+  /** Where streaming would resume: after the last item handed to the sink. */
+  position(): BinlogPosition;
+  /** Sends a heartbeat carrying the current offset, serialised with deliveries. */
+  heartbeat(): Promise<void>;
+  /** Rows turned into records so far. */
+  readonly rows: number;
+}
+
+/** A row that could not be converted; the message names the table and position, never the values. */
+export class RowConversionError extends CdcError {
+  constructor(table: string, tx: BinlogTransaction, cause: unknown) {
+    super('ROW_CONVERSION_FAILED',
+      `Could not convert a row of ${table} (binlog ${tx.file}:${tx.pos}): ${cause instanceof Error ? cause.message : String(cause)}`,
+      { retriable: false, cause, fix: 'Report the column types of the table; set event.processing.failure.handling.mode=warn to skip such rows.' });
+  }
+}
+
+export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispatcher {
+  const { settings, factory, registry, sink, logger } = o;
+  const skipped = settings.skipped;
+  let position: BinlogPosition = { ...o.start };
+  let tsSec = 0;
+  let serverId = 0;
+  let tablePositions = o.tablePositions && Object.keys(o.tablePositions).length > 0 ? o.tablePositions : null;
+  const lastTablePosition = tablePositions
+    ? Object.values(tablePositions).reduce((a, b) => (compareBinlogPositions(a, b) >= 0 ? a : b))
+    : null;
+  let chain: Promise<void> = Promise.resolve();
+  let rows = 0;
+
+  const offsetNow = () => encodeOffset({
+    position, tsSec, serverId, snapshot: null, snapshotCompleted: true, tablePositions,
+  });
+
+  function serialise(fn: () => Promise<void>): Promise<void> {
+    const next = chain.then(fn);
+    chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** True when the table's snapshot already contains this transaction's changes. */
+  function inSnapshot(database: string, table: string, tx: BinlogTransaction): boolean {
+    if (!tablePositions) return false;
+    const p = tablePositions[`${database}.${table}`];
+    return p !== undefined && compareBinlogPositions(tx, p) < 0;
+  }
+
+  function failure(table: string, tx: BinlogTransaction, err: unknown): void {
+    if (settings.failureHandling === 'fail') throw new RowConversionError(table, tx, err);
+    if (settings.failureHandling === 'warn') {
+      logger.warn({ table, file: tx.file, pos: tx.pos, err: err instanceof Error ? err.message : String(err) }, 'skipping a row that could not be converted');
+    }
+  }
+
+  function rowRecords(out: ChangeRecord[], t: TableEvents, item: Extract<BinlogItem, { kind: 'rows' }>, nowMs: number): void {
+    const { tx, table } = item;
+    const codec = t.codec;
+    for (let i = item.firstRow; i < item.rows.length; i++) {
+      let before: Record<string, unknown> | null = null;
+      let after: Record<string, unknown> | null = null;
+      try {
+        const raw = item.rows[i] as Record<string, unknown>;
+        if (item.op === 'u') {
+          const pair = raw as unknown as { before: Record<string, unknown>; after: Record<string, unknown> };
+          before = codec.fromObject(pair.before);
+          after = codec.fromObject(pair.after);
+        } else if (item.op === 'c') after = codec.fromObject(raw);
+        else before = codec.fromObject(raw);
+      } catch (err) {
+        failure(codec.topic, tx, err);
+        continue;
+      }
+      const source = factory.source({
+        tsMs: tx.tsSec * 1000, snapshot: 'false', db: table.database, table: table.table, serverId: tx.serverId,
+        gtid: tx.gtid, file: tx.file, pos: tx.pos, row: i, thread: tx.thread,
+      });
+      if (item.op === 'u' && !sameKey(codec.key(before!), codec.key(after!))) {
+        // A primary key change is, per key, a delete of the old row and a create of the new one
+        if (!skipped.has('d')) pushDelete(out, t, before!, source, nowMs);
+        if (!skipped.has('c')) out.push(factory.change(t, 'c', null, after, source, nowMs));
+      } else if (item.op === 'd') {
+        if (!skipped.has('d')) pushDelete(out, t, before!, source, nowMs);
+      } else if (!skipped.has(item.op)) {
+        out.push(factory.change(t, item.op, before, after, source, nowMs));
+      }
+    }
+    rows += item.rows.length - item.firstRow;
+  }
+
+  function pushDelete(out: ChangeRecord[], t: TableEvents, before: Record<string, unknown>, source: ReturnType<RecordFactory['source']>, nowMs: number) {
+    const record = factory.change(t, 'd', before, null, source, nowMs);
+    out.push(record);
+    if (settings.tombstonesOnDelete && record.key !== null) out.push(factory.tombstone(t, record.key));
+  }
+
+  async function ddlRecords(out: ChangeRecord[], item: Extract<BinlogItem, { kind: 'ddl' }>, nowMs: number): Promise<void> {
+    const st: DdlStatement = item.statement;
+    const current = await registry.refresh(st.tables);
+    if (!settings.includeSchemaChanges) return;
+    const captured = st.kind === 'DATABASE'
+      ? st.database !== null && registry.filters.includeDatabase(st.database)
+      : st.tables.some((t) => registry.includeTable(t.database, t.table));
+    if (!captured || st.kind === 'TRUNCATE') return;
+    const database = st.database ?? st.tables[0]?.database ?? item.database;
+    const source = factory.source({
+      tsMs: item.tx.tsSec * 1000, snapshot: 'false', db: database, table: st.tables.map((t) => t.table).join(',') || null,
+      serverId: item.tx.serverId, gtid: item.tx.gtid, file: item.tx.file, pos: item.tx.pos, row: 0, thread: item.tx.thread,
+    });
+    out.push(factory.schemaChange(source, database, item.sql, tableChanges(st, current, registry), nowMs));
+  }
+
+  async function deliver(items: BinlogItem[]): Promise<void> {
+    const out: ChangeRecord[] = [];
+    const nowMs = Date.now();
+    for (const item of items) {
+      const tx = item.tx;
+      switch (item.kind) {
+        case 'rows': {
+          const { database, table } = item.table;
+          if (!inSnapshot(database, table, tx)) {
+            const resolved = registry.forWire(item.table);
+            const codec = resolved instanceof Promise ? await resolved : resolved;
+            rowRecords(out, factory.tableEvents(codec), item, nowMs);
+          }
+          position = { file: tx.file, pos: tx.pos, gtids: tx.gtidsBefore, event: item.event, row: item.rows.length };
+          break;
+        }
+        case 'ddl':
+          await ddlRecords(out, item, nowMs);
+          position = item.after;
+          break;
+        case 'commit':
+          position = item.after;
+          break;
+      }
+      tsSec = tx.tsSec;
+      serverId = tx.serverId || serverId;
+    }
+    if (lastTablePosition && compareBinlogPositions({ file: position.file, pos: position.pos, gtid: null }, lastTablePosition) >= 0) tablePositions = null;
+    if (out.length === 0) return;
+    out[out.length - 1] = { ...out[out.length - 1]!, offset: offsetNow() };
+    await sink.send(out);
+  }
+
+  return {
+    deliver: (items) => serialise(() => deliver(items)),
+    position: () => position,
+    heartbeat: () => serialise(() => sink.send([factory.heartbeat(Date.now(), offsetNow())])),
+    get rows() { return rows; },
+  };
+}

@@ -1,0 +1,199 @@
+/**
+ * The task: a coordinator that decides from the stored offset and `snapshot.mode` whether to snapshot, then
+ * streams the binlog until stopped. Retriable failures (server restarts, network) restart the reader with
+ * backoff from the position after the last record handed to the sink.
+ */
+import type { SourceTask, SourceTaskContext } from '../../connect/index.js';
+import { isRetriable, PositionLostError } from '../../errors/index.js';
+import { startBinlogReader, type BinlogPosition } from '../../../binlog/mysql/index.js';
+import type { BinlogConnectorName } from '../../../schemas/index.js';
+import { mysqlSettings, type MySqlSettings } from './config.js';
+import { decodeOffset, sourcePartition, type MySqlOffset, type TablePositions } from './offsets.js';
+import { inspectServer, prerequisiteError } from './prerequisites.js';
+import { createRecordFactory, type RecordFactory } from './records.js';
+import { gtidsAt, masterPosition, withServer, type Flavour, type MasterPosition } from './server.js';
+import { runSnapshotPhase } from './snapshot-phase.js';
+import { createStreamDispatcher } from './stream-dispatcher.js';
+import { createTableRegistry, type TableRegistry } from './tables.js';
+
+interface Session {
+  ctx: SourceTaskContext;
+  settings: MySqlSettings;
+  flavour: Flavour;
+  registry: TableRegistry;
+  factory: RecordFactory;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() { clearTimeout(t); signal.removeEventListener('abort', done); resolve(); }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Runs `fn` until it succeeds, retrying retriable errors with backoff (`errors.max.retries`). */
+async function retrying<T>(s: Session, what: string, fn: () => Promise<T>): Promise<T | undefined> {
+  let delay = 0;
+  for (let attempt = 1; ; attempt++) {
+    if (s.ctx.signal.aborted) return undefined;
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isRetriable(err) || (s.settings.maxRetries >= 0 && attempt > s.settings.maxRetries)) throw err;
+      delay = Math.min(30_000, delay === 0 ? 500 : delay * 2);
+      s.ctx.logger.warn({ err, attempt, retryInMs: delay }, `${what} failed; retrying`);
+      await sleep(delay, s.ctx.signal);
+    }
+  }
+}
+
+async function snapshotThenStart(s: Session, resumeFrom: MySqlOffset['snapshot']): Promise<{ start: BinlogPosition; tablePositions: TablePositions } | null> {
+  const before = await withServer(s.settings.connection, 'reading the binlog position', (q) => masterPosition(q, s.flavour));
+  const r = await runSnapshotPhase({
+    ctx: s.ctx, settings: s.settings, flavour: s.flavour, registry: s.registry, factory: s.factory,
+    resumeFrom: resumeFrom?.progress ?? null, before,
+  });
+  if (!r.completed) return null;
+  return { start: { file: r.start.file, pos: r.start.pos, gtids: r.start.gtids, event: 0, row: 0 }, tablePositions: r.tablePositions };
+}
+
+async function stream(s: Session, start: BinlogPosition, tablePositions: TablePositions | null): Promise<void> {
+  const { ctx, settings } = s;
+  const dispatcher = createStreamDispatcher({
+    settings, factory: s.factory, registry: s.registry, sink: ctx.sink, logger: ctx.logger, start, tablePositions,
+  });
+  let lastReport = 0;
+  const report = () => {
+    const p = dispatcher.position();
+    ctx.reportProgress({ phase: 'streaming', file: p.file, pos: p.pos, gtids: p.gtids, rows: dispatcher.rows });
+  };
+  const heartbeat = settings.heartbeatIntervalMs > 0
+    ? setInterval(() => { dispatcher.heartbeat().catch((err) => ctx.logger.warn({ err }, 'heartbeat not sent')); }, settings.heartbeatIntervalMs)
+    : null;
+  // Changes committed from now on are read: the start position was fixed before this point
+  report();
+  try {
+    let delay = 0;
+    let attempt = 0;
+    while (!ctx.signal.aborted) {
+      const rowsBefore = dispatcher.rows;
+      let from = dispatcher.position();
+      if (from.gtids === null && s.flavour === 'mariadb') {
+        const at = from;
+        const gtids = await retrying(s, 'reading the GTID position', () =>
+          withServer(settings.connection, 'reading the GTID position', (q) => gtidsAt(q, at.file, at.pos)));
+        from = { ...from, gtids: gtids ?? null };
+      }
+      const reader = startBinlogReader({
+        connection: settings.connection,
+        serverId: settings.serverId,
+        start: from,
+        resumeBy: s.flavour === 'mariadb' && from.gtids ? 'gtid' : 'position',
+        includeTable: s.registry.includeTable,
+        deliver: async (items) => {
+          await dispatcher.deliver(items);
+          const now = Date.now();
+          if (now - lastReport > 1000) { lastReport = now; report(); }
+        },
+        maxBatchRows: settings.maxBatchSize,
+        maxQueueRows: settings.maxQueueSize,
+        maxQueueBytes: settings.maxQueueBytes,
+        pollIntervalMs: settings.pollIntervalMs,
+        logger: ctx.logger,
+      });
+      const onAbort = () => { void reader.stop(); };
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        await reader.done;
+        return;
+      } catch (err) {
+        if (ctx.signal.aborted) return;
+        if (dispatcher.rows > rowsBefore) { attempt = 0; delay = 0; }
+        attempt++;
+        if (!isRetriable(err) || (settings.maxRetries >= 0 && attempt > settings.maxRetries)) throw err;
+        delay = Math.min(30_000, delay === 0 ? 500 : delay * 2);
+        ctx.logger.warn({ err, attempt, retryInMs: delay }, 'binlog reader failed; reconnecting');
+        await sleep(delay, ctx.signal);
+      } finally {
+        ctx.signal.removeEventListener('abort', onAbort);
+      }
+    }
+  } finally {
+    if (heartbeat) clearInterval(heartbeat);
+    report();
+  }
+}
+
+export function createMySqlTask(connector: BinlogConnectorName): SourceTask {
+  return {
+    async run(ctx) {
+      const settings = mysqlSettings(ctx.settings, ctx.connectorName);
+      const partial: Omit<Session, 'flavour' | 'registry'> = {
+        ctx, settings,
+        factory: createRecordFactory({
+          connector, topicPrefix: settings.topicPrefix, heartbeatTopic: settings.heartbeatTopic,
+          partition: sourcePartition(settings.topicPrefix),
+        }),
+      };
+      const inspected = await retrying({ ...partial, flavour: 'mariadb', registry: null as never }, 'connecting to the server',
+        () => inspectServer(settings));
+      if (!inspected) return;
+      const problem = prerequisiteError(inspected.problems);
+      if (problem) throw problem;
+      const flavour = inspected.info.flavour;
+      const s: Session = {
+        ...partial, flavour,
+        registry: createTableRegistry({
+          dialect: flavour, connection: { ...settings.connection }, filters: settings.filters,
+          topicPrefix: settings.topicPrefix, modes: settings.modes, logger: ctx.logger,
+        }),
+      };
+
+      const stored = ctx.offsets.offset(sourcePartition(settings.topicPrefix));
+      const offset = stored ? decodeOffset(stored) : null;
+      const mode = settings.snapshotMode;
+      ctx.logger.info({ mode, offset: offset ? { ...offset.position, snapshot: offset.snapshot !== null } : null, flavour }, 'MySQL task starting');
+
+      let start: BinlogPosition;
+      let tablePositions: TablePositions | null = null;
+      const snapshotNeeded = mode !== 'no_data' && (offset === null || mode === 'always' || !offset.snapshotCompleted);
+      if (offset?.snapshotCompleted && mode === 'initial_only') return;
+      if (snapshotNeeded) {
+        const resume = offset && !offset.snapshotCompleted && mode !== 'always' ? offset.snapshot : null;
+        const r = await retrying(s, 'snapshot', () => snapshotThenStart(s, resume));
+        if (!r) return;
+        if (mode === 'initial_only') {
+          await ctx.sink.flush();
+          ctx.reportProgress({ phase: 'done' });
+          return;
+        }
+        start = r.start;
+        tablePositions = r.tablePositions;
+      } else if (offset) {
+        start = offset.position;
+        tablePositions = offset.tablePositions;
+      } else {
+        const p: MasterPosition | undefined = await retrying(s, 'reading the binlog position', () =>
+          withServer(settings.connection, 'reading the binlog position', (q) => masterPosition(q, flavour)));
+        if (!p) return;
+        start = { file: p.file, pos: p.pos, gtids: p.gtids, event: 0, row: 0 };
+      }
+
+      for (;;) {
+        try {
+          await stream(s, start, tablePositions);
+          return;
+        } catch (err) {
+          if (!(err instanceof PositionLostError) || mode !== 'when_needed' || ctx.signal.aborted) throw err;
+          ctx.logger.warn({ err }, 'stored binlog position is gone; snapshot.mode=when_needed takes a new snapshot');
+          const r = await retrying(s, 'snapshot', () => snapshotThenStart(s, null));
+          if (!r) return;
+          start = r.start;
+          tablePositions = r.tablePositions;
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * One plain SQL connection the task keeps for catalog look-ups, heartbeat queries and WAL-retention
+ * reports; reconnected on next use after it broke (e.g. a server restart).
+ */
+import type pg from 'pg';
+import { connectClient, translatePgError, type PgConnectionConfig } from '../../../binlog/postgres/index.js';
+
+export interface AdminClient {
+  get(): Promise<pg.Client>;
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+  close(): Promise<void>;
+}
+
+export function createAdminClient(config: PgConnectionConfig): AdminClient {
+  let client: Promise<pg.Client> | null = null;
+  let broken = false;
+
+  const get = (): Promise<pg.Client> => {
+    if (client && !broken) return client;
+    const old = client;
+    broken = false;
+    client = connectClient(config, 'connecting to PostgreSQL').then((c) => {
+      c.on('error', () => { broken = true; });
+      c.on('end', () => { broken = true; });
+      return c;
+    });
+    client.catch(() => { client = null; });
+    if (old) void old.then((c) => c.end()).catch(() => {});
+    return client;
+  };
+
+  return {
+    get,
+    async query(sql, params) {
+      const c = await get();
+      try {
+        return (await c.query(sql, params)).rows;
+      } catch (err) {
+        if (!(err as { code?: string }).code) broken = true;
+        throw translatePgError(err, { action: 'querying PostgreSQL', user: config.user, database: config.database });
+      }
+    },
+    async close() {
+      const c = client;
+      client = null;
+      if (c) await c.then((x) => x.end()).catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,14 @@
+/** PostgreSQL source connector: plugin, config, task, offsets. */
+export { postgresConnectorPlugin, POSTGRES_CONNECTOR_CLASS } from './plugin.js';
+export { postgresConfigDef, pgSettings, SNAPSHOT_MODES } from './config.js';
+export type { PgConnectorSettings, SnapshotMode } from './config.js';
+export { createPostgresSourceTask } from './task.js';
+export { encodeOffset, decodeOffset, sourcePartition, snapshotCompleted } from './offsets.js';
+export type { PgOffset } from './offsets.js';
+export { findProblems } from './prerequisites.js';
+export { createStreamDispatcher } from './stream-dispatcher.js';
+export type { StreamDispatcher, StreamDispatcherOptions, ResumePoint } from './stream-dispatcher.js';
+export { buildTableSchema, topicName } from './table-schema.js';
+export type { TableSchema, ColumnSpec } from './table-schema.js';
+export { createTableResolver } from './tables.js';
+export type { TableResolver } from './tables.js';

@@ -1,0 +1,159 @@
+/**
+ * The streaming phase: reads the slot through the replication stream, dispatches changes, confirms to the
+ * slot what Kafka has committed, sends heartbeats, reports progress, and reconnects with backoff after
+ * transient failures (server restart, network) from the last position handed to Kafka.
+ */
+import type { SourceTaskContext } from '../../connect/index.js';
+import { CdcError, isRetriable, PositionLostError } from '../../errors/index.js';
+import { nextBackoff, sleep } from '../../runtime/backoff.js';
+import {
+  formatLsn, maxLsn, readSlot, retainedWalBytes, startReplicationStream, type Lsn, type ReplicationStream,
+} from '../../../binlog/postgres/index.js';
+import type { AdminClient } from './admin-client.js';
+import type { PgConnectorSettings } from './config.js';
+import { createStreamDispatcher, type ResumePoint, type StreamDispatcher } from './stream-dispatcher.js';
+import type { TableResolver } from './tables.js';
+
+export interface StreamingSession {
+  /** Runs until `ctx.signal` aborts; throws on a non-retriable failure. */
+  run(): Promise<void>;
+  /** Called with the flush LSN of offsets that became durable. */
+  confirm(lsn: Lsn): void;
+}
+
+export interface StreamingOptions {
+  ctx: SourceTaskContext;
+  settings: PgConnectorSettings;
+  admin: AdminClient;
+  tables: TableResolver;
+  resume: ResumePoint;
+}
+
+const PROGRESS_INTERVAL_MS = 5000;
+
+export function createStreamingSession(o: StreamingOptions): StreamingSession {
+  const { ctx, settings } = o;
+  const log = ctx.logger;
+  let confirmed: Lsn = 0n;
+  let stream: ReplicationStream | null = null;
+
+  async function open(resume: ResumePoint): Promise<ReplicationStream> {
+    for (let attempt = 0; ; attempt++) {
+      const slot = await readSlot(await o.admin.get(), settings.slotName);
+      if (!slot) {
+        throw new PositionLostError(`Replication slot "${settings.slotName}" no longer exists, so the changes since the last committed offset are gone.`,
+          'Use snapshot.mode=when_needed to re-snapshot automatically, or reset the connector offsets (or use a new topic.prefix) and restart it to take a new snapshot.');
+      }
+      if (slot.confirmedFlushLsn !== null) confirmed = maxLsn(confirmed, slot.confirmedFlushLsn);
+      try {
+        return await startReplicationStream({
+          connection: settings.connection,
+          slotName: settings.slotName,
+          publicationNames: [settings.publicationName],
+          startLsn: resume.flushLsn,
+          initialFlushLsn: confirmed,
+          logger: log,
+        });
+      } catch (err) {
+        const inUse = err instanceof CdcError && err.code === 'PG_SLOT_IN_USE';
+        if (!inUse || attempt >= settings.slotMaxRetries || ctx.signal.aborted) throw err;
+        log.warn({ slot: settings.slotName, attempt: attempt + 1, of: settings.slotMaxRetries }, 'Replication slot is in use by another client; retrying');
+        await sleep(settings.slotRetryDelayMs, ctx.signal);
+        if (ctx.signal.aborted) throw err;
+      }
+    }
+  }
+
+  async function run(): Promise<void> {
+    let resume = o.resume;
+    let delay = 0;
+    const stopOnAbort = (): void => void stream?.close();
+    ctx.signal.addEventListener('abort', stopOnAbort, { once: true });
+    try {
+      while (!ctx.signal.aborted) {
+        let dispatcher: StreamDispatcher | null = null;
+        let timers: NodeJS.Timeout[] = [];
+        try {
+          stream = await open(resume);
+          if (ctx.signal.aborted) break;
+          const current = stream;
+          dispatcher = createStreamDispatcher({
+            sink: ctx.sink, tables: o.tables, topicPrefix: settings.topicPrefix, database: settings.connection.database,
+            events: { tombstonesOnDelete: settings.tombstonesOnDelete, skipped: settings.skippedOperations },
+            resume, heartbeatIntervalMs: settings.heartbeatIntervalMs, heartbeatTopic: settings.heartbeatTopic, logger: log,
+          });
+          const d = dispatcher;
+          timers = startTimers(current, d);
+          let batch;
+          while ((batch = await current.next()) !== null) {
+            await d.handle(batch);
+            delay = 0;
+          }
+          break; // closed: we are stopping
+        } catch (err) {
+          if (dispatcher) resume = dispatcher.position();
+          if (ctx.signal.aborted) break;
+          if (!isRetriable(err)) throw err;
+          delay = nextBackoff({ initialMs: 500, maxMs: 30_000 }, delay);
+          log.warn({ err, retryInMs: delay, resumeLsn: formatLsn(resume.flushLsn) }, 'PostgreSQL replication stream failed; reconnecting');
+          await sleep(delay, ctx.signal);
+        } finally {
+          for (const t of timers) clearInterval(t);
+          const s = stream;
+          stream = null;
+          await s?.close();
+        }
+      }
+    } finally {
+      ctx.signal.removeEventListener('abort', stopOnAbort);
+    }
+  }
+
+  function startTimers(current: ReplicationStream, d: StreamDispatcher): NodeJS.Timeout[] {
+    const timers: NodeJS.Timeout[] = [];
+    if (settings.heartbeatIntervalMs > 0) {
+      let busy = false;
+      timers.push(setInterval(() => {
+        if (busy) return;
+        busy = true;
+        void (async () => {
+          if (settings.heartbeatActionQuery) {
+            try {
+              await o.admin.query(settings.heartbeatActionQuery);
+            } catch (err) {
+              log.warn({ err }, 'heartbeat.action.query failed');
+            }
+          }
+          // The keepalive reply carries the server's WAL end; between transactions it becomes the heartbeat's position.
+          current.requestKeepalive();
+        })().finally(() => { busy = false; });
+      }, settings.heartbeatIntervalMs));
+    }
+    let reporting = false;
+    timers.push(setInterval(() => {
+      if (reporting) return;
+      reporting = true;
+      void (async () => {
+        let retained: number | null = null;
+        try {
+          retained = await retainedWalBytes(await o.admin.get(), settings.slotName);
+        } catch { /* reported as unknown */ }
+        const s = d.stats();
+        ctx.reportProgress({
+          phase: 'streaming', slot: settings.slotName, lastLsn: formatLsn(s.lastLsn), flushedLsn: formatLsn(s.flushLsn),
+          confirmedLsn: formatLsn(current.confirmedLsn()), retainedWalBytes: retained, events: s.events,
+        });
+      })().finally(() => { reporting = false; });
+    }, PROGRESS_INTERVAL_MS));
+    for (const t of timers) t.unref();
+    return timers;
+  }
+
+  return {
+    run,
+    confirm(lsn) {
+      if (lsn > confirmed) confirmed = lsn;
+      stream?.confirm(lsn);
+    },
+  };
+}

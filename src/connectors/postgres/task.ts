@@ -1,0 +1,179 @@
+/**
+ * The PostgreSQL source task: decides between snapshot and streaming from the committed offset, the slot and
+ * `snapshot.mode`, runs them in order, and confirms to the slot what Kafka has durably committed.
+ */
+import type { CommittedOffsets, SourceTask, SourceTaskContext } from '../../connect/index.js';
+import { isRetriable, PositionLostError } from '../../errors/index.js';
+import { nextBackoff, sleep } from '../../runtime/backoff.js';
+import {
+  createSlot, dropSlot, ensurePublication, formatLsn, loadTypeRegistry, parseLsn, readSlot,
+  type CreatedSlot, type Lsn, type TypeRegistry,
+} from '../../../binlog/postgres/index.js';
+import { compileTableFilters, discoverTables, tableFiltersFromConfig, type TableInfo } from '../../../snapshot/index.js';
+import { createAdminClient, type AdminClient } from './admin-client.js';
+import { pgSettings, type PgConnectorSettings } from './config.js';
+import { decodeOffset, snapshotCompleted, sourcePartition, type PgOffset } from './offsets.js';
+import { checkReplicationRole, checkWalLevel } from './prerequisites.js';
+import { runSnapshotPhase } from './snapshot-phase.js';
+import { createStreamingSession, type StreamingSession } from './streaming.js';
+import type { ResumePoint } from './stream-dispatcher.js';
+import { createTableResolver } from './tables.js';
+
+interface TaskState {
+  session: StreamingSession | null;
+  topicPrefix: string;
+  /** Highest flush LSN committed so far (applied to a session that starts later). */
+  committedFlush: Lsn;
+  /** After the slot was lost (when_needed): old offsets are stale until the new snapshot commits one. */
+  ignoreOffsets: boolean;
+}
+
+export function createPostgresSourceTask(): SourceTask {
+  const state: TaskState = { session: null, topicPrefix: '', committedFlush: 0n, ignoreOffsets: false };
+  return {
+    async run(ctx) {
+      const settings = pgSettings(ctx.settings, ctx.connectorName);
+      state.topicPrefix = settings.topicPrefix;
+      const admin = createAdminClient(settings.connection);
+      try {
+        await coordinate(ctx, settings, admin, state);
+      } finally {
+        state.session = null;
+        await admin.close();
+      }
+    },
+    committed(offsets: CommittedOffsets) {
+      for (const e of offsets.entries) {
+        if (e.partition.server !== state.topicPrefix) continue;
+        const o = decodeOffset(e.offset);
+        if (!o) continue;
+        if (o.snapshot) {
+          state.ignoreOffsets = false;
+          continue;
+        }
+        if (o.lsnProc > state.committedFlush) state.committedFlush = o.lsnProc;
+        state.session?.confirm(o.lsnProc);
+      }
+    },
+  };
+}
+
+async function coordinate(ctx: SourceTaskContext, settings: PgConnectorSettings, admin: AdminClient, state: TaskState): Promise<void> {
+  let delay = 0;
+  let registry: TypeRegistry | null = null;
+  while (!ctx.signal.aborted) {
+    try {
+      registry ??= await loadTypeRegistry(await admin.get());
+      await runOnce(ctx, settings, admin, state, registry);
+      return;
+    } catch (err) {
+      if (ctx.signal.aborted) return;
+      if (err instanceof PositionLostError && settings.snapshotMode === 'when_needed') {
+        ctx.logger.warn({ err }, 'The replication slot is gone; snapshot.mode=when_needed: taking a new snapshot');
+        state.ignoreOffsets = true;
+        continue;
+      }
+      if (!isRetriable(err)) throw err;
+      delay = nextBackoff({ initialMs: 500, maxMs: 30_000 }, delay);
+      ctx.logger.warn({ err, retryInMs: delay }, 'PostgreSQL connector failed with a transient error; retrying');
+      await sleep(delay, ctx.signal);
+    }
+  }
+}
+
+async function runOnce(ctx: SourceTaskContext, settings: PgConnectorSettings, admin: AdminClient, state: TaskState, registry: TypeRegistry): Promise<void> {
+  const log = ctx.logger;
+  const mode = settings.snapshotMode;
+  const offset: PgOffset | null = state.ignoreOffsets ? null : decodeOffset(ctx.offsets.offset(sourcePartition(settings.topicPrefix)));
+  const filters = compileTableFilters(tableFiltersFromConfig(ctx.settings, 'postgres'));
+  const resolver = createTableResolver({ client: admin.get, registry, filters, settings });
+  const discover = (): Promise<TableInfo[]> =>
+    discoverTables({ dialect: 'postgres', connection: settings.connection, filters: tableFiltersFromConfig(ctx.settings, 'postgres'), logger: log });
+
+  if (mode === 'initial_only') {
+    if (offset && snapshotCompleted(offset)) {
+      ctx.reportProgress({ phase: 'done' });
+      return;
+    }
+    const rows = await admin.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+    const consistentLsn = offset?.lsn ?? parseLsn(rows[0]!.lsn);
+    const result = await runSnapshotPhase({
+      ctx, settings, tables: await discover(), resolver, consistentLsn, exportedSnapshot: null, resumeFrom: offset?.snapshot?.progress ?? null,
+    });
+    if (!result.completed) return;
+    await ctx.sink.flush();
+    ctx.reportProgress({ phase: 'done', rowsDone: result.progress.rowsDone });
+    return;
+  }
+
+  const client = await admin.get();
+  await checkWalLevel(client);
+  await checkReplicationRole(client, settings.connection.user);
+  const tables = await discover();
+  log.info({ publication: settings.publicationName }, await ensurePublication(client, {
+    name: settings.publicationName, mode: settings.publicationAutocreateMode, tables: tables.map((t) => t.id), user: settings.connection.user,
+  }));
+
+  let slot = await readSlot(client, settings.slotName);
+  if (slot?.walStatus === 'lost') {
+    if (!offset && !state.ignoreOffsets) log.warn({ slot: settings.slotName }, 'Replication slot has lost required WAL; it is recreated');
+    if (offset) throw new PositionLostError(`Replication slot "${settings.slotName}" has lost WAL it needed (wal_status=lost), so changes are missing.`,
+      'Use snapshot.mode=when_needed to re-snapshot automatically, or reset the connector offsets and restart it; raise max_slot_wal_keep_size to prevent this.');
+    await dropSlot(client, settings.slotName);
+    slot = null;
+  }
+
+  let resume: ResumePoint;
+  if (offset) {
+    if (!slot) {
+      throw new PositionLostError(`Replication slot "${settings.slotName}" does not exist, but the connector has offsets (last position ${formatLsn(offset.lsnProc)}): changes since then are gone.`,
+        'Use snapshot.mode=when_needed to re-snapshot automatically, or reset the connector offsets (or use a new topic.prefix) and restart it to take a new snapshot.');
+    }
+    if (!snapshotCompleted(offset) && (mode === 'initial' || mode === 'when_needed')) {
+      log.info({ lsn: formatLsn(offset.lsn) }, 'Resuming the interrupted snapshot');
+      const result = await runSnapshotPhase({
+        ctx, settings, tables, resolver, consistentLsn: offset.lsn, exportedSnapshot: null, resumeFrom: offset.snapshot?.progress ?? null,
+      });
+      if (!result.completed) return;
+    }
+    resume = { flushLsn: offset.lsnProc, commitLsn: offset.lsnCommit, lsn: offset.lsn };
+  } else {
+    const snapshot = mode === 'initial' || mode === 'when_needed';
+    if (slot && (state.ignoreOffsets || snapshot)) {
+      // No offset but a slot: after a position loss, or after the offsets were reset (KIP-875 DELETE) or a
+      // snapshot was interrupted before its first commit. The slot's position says nothing about the new
+      // snapshot, so start over from a fresh slot whose exported snapshot the snapshot reads: consistent.
+      log.info({ slot: settings.slotName }, 'No committed offset: recreating the replication slot for a consistent new snapshot');
+      await dropSlot(client, settings.slotName);
+      slot = null;
+    }
+    let created: CreatedSlot | null = null;
+    let consistentLsn: Lsn;
+    if (slot && slot.confirmedFlushLsn !== null) {
+      consistentLsn = slot.confirmedFlushLsn;
+      log.info({ slot: settings.slotName, lsn: formatLsn(consistentLsn) }, 'Using the existing replication slot');
+    } else {
+      created = await createSlot(settings.connection, settings.slotName, snapshot);
+      consistentLsn = created.consistentPoint;
+      log.info({ slot: settings.slotName, lsn: formatLsn(consistentLsn), snapshot: created.snapshotName }, 'Created replication slot');
+    }
+    try {
+      if (snapshot) {
+        const result = await runSnapshotPhase({
+          ctx, settings, tables, resolver, consistentLsn, exportedSnapshot: created?.snapshotName ?? null, resumeFrom: null,
+        });
+        if (!result.completed) return;
+      }
+    } finally {
+      await created?.release();
+    }
+    resume = { flushLsn: consistentLsn, commitLsn: null, lsn: consistentLsn };
+  }
+
+  if (ctx.signal.aborted) return;
+  const session = createStreamingSession({ ctx, settings, admin, tables: resolver, resume });
+  state.session = session;
+  if (state.committedFlush > 0n) session.confirm(state.committedFlush);
+  await session.run();
+}
+

@@ -1,0 +1,243 @@
+/**
+ * Bringing connectors and their tasks into their target state, and writing the statuses Connect writes on the
+ * way (RUNNING, PAUSED, STOPPED, FAILED with trace, UNASSIGNED on shutdown). Single worker per group.id: this
+ * worker runs every task, so there is no assignment, only a generation number for the status records.
+ * Callers run these functions inside the herder's serial queue.
+ */
+import { collectSecretValues, parseConnectorConfig, redactSecretsInText, type ConfigValue, type ConnectorPlugin } from '../connect/index.js';
+import type { PluginRegistry } from '../connectors/registry.js';
+import { CdcError, ConfigError, errorTrace } from '../errors/index.js';
+import type { Logger } from '../logging/index.js';
+import type { ConfigStore, RuntimeState, StatusEntry, StatusStore } from '../storage/types.js';
+import { CONNECTOR_CLASS, defFor, sameConfigs, unresolveTaskConfigs, type ConfigResolver } from './config-check.js';
+import type { RunningTasks } from './running-tasks.js';
+import type { TaskLauncher, TaskOutcome } from './types.js';
+
+/** A connector's config made ready to run: plugin found, providers resolved, parsed. */
+export interface PreparedConnector {
+  name: string;
+  plugin: ConnectorPlugin;
+  raw: Record<string, string>;
+  resolved: Record<string, string>;
+  settings: Record<string, ConfigValue>;
+  /** Secret values, to scrub from traces and log lines. */
+  secrets: string[];
+}
+
+export interface LifecycleDeps {
+  workerId: () => string;
+  generation: () => number;
+  configStore: ConfigStore;
+  statusStore: StatusStore;
+  registry: PluginRegistry;
+  resolve: ConfigResolver;
+  launchTask: TaskLauncher;
+  running: RunningTasks;
+  logger: Logger;
+  /** Queues work after the current operation (task exits are handled there, never concurrently). */
+  later: (op: () => Promise<void>) => void;
+  shuttingDown: () => boolean;
+}
+
+export class PluginMissingError extends CdcError {
+  constructor(name: string, cls: string) {
+    super('PLUGIN_NOT_FOUND', `Connector ${name} uses connector.class ${cls}, which is not installed on this worker`, {
+      retriable: false,
+      fix: 'Install the plugin (plugin.path) and restart the worker, or delete the connector.',
+    });
+  }
+}
+
+export function createLifecycle(deps: LifecycleDeps) {
+  const { configStore, statusStore, registry, running, logger } = deps;
+
+  const status = (state: RuntimeState, trace: string | null = null): StatusEntry => ({
+    state,
+    trace,
+    workerId: deps.workerId(),
+    generation: deps.generation(),
+  });
+
+  function prepare(name: string): PreparedConnector {
+    const raw = configStore.connectorConfig(name);
+    if (!raw) throw new ConfigError(`Connector ${name} has no config`);
+    const cls = raw[CONNECTOR_CLASS] ?? '';
+    const plugin = registry.find(cls);
+    if (!plugin) throw new PluginMissingError(name, cls);
+    const resolved = deps.resolve(raw);
+    const parsed = parseConnectorConfig(plugin.configDef, resolved);
+    const secrets = collectSecretValues(defFor(plugin, resolved), resolved);
+    const problems = Object.entries(parsed.errors).map(([key, messages]) => `${key}: ${messages.join('; ')}`);
+    if (problems.length > 0) {
+      throw new ConfigError(redactSecretsInText(`Connector ${name} has an invalid config: ${problems.join(' | ')}`, secrets), undefined, {
+        fix: `Correct the config with PUT /connectors/${name}/config.`,
+      });
+    }
+    return { name, plugin, raw, resolved, settings: parsed.settings, secrets };
+  }
+
+  const traceOf = (err: unknown, secrets: readonly string[]) => redactSecretsInText(errorTrace(err), secrets);
+
+  async function failConnector(name: string, err: unknown, secrets: readonly string[] = []): Promise<void> {
+    const trace = traceOf(err, secrets);
+    logger.error({ connector: name, err: redactSecretsInText(err instanceof Error ? err.message : String(err), secrets) }, 'connector failed');
+    await statusStore.putConnector(name, status('FAILED', trace));
+  }
+
+  /** Task statuses recorded for the connector, whether or not it still has that many task configs. */
+  function recordedTaskCount(name: string): number {
+    let n = configStore.taskConfigs(name)?.length ?? 0;
+    while (statusStore.task(name, n)) n++;
+    return n;
+  }
+
+  /** Asks the plugin for task configs; writes them (task-… + commit-…) only when they changed. */
+  async function generateTaskConfigs(p: PreparedConnector): Promise<{ count: number; changed: boolean }> {
+    const max = p.settings['tasks.max'] as number;
+    const generated = p.plugin.taskConfigs(p.resolved, max);
+    if (generated.length > max) {
+      throw new CdcError('TOO_MANY_TASKS', `The connector ${p.name} has generated ${generated.length} tasks, which is greater than ${max}, the maximum number of tasks it is configured to create.`, {
+        fix: 'This is a bug in the connector plugin; report it.',
+      });
+    }
+    const toStore = unresolveTaskConfigs(p.raw, p.resolved, generated);
+    const before = recordedTaskCount(p.name);
+    if (sameConfigs(configStore.taskConfigs(p.name), toStore)) return { count: toStore.length, changed: false };
+    await configStore.putTaskConfigs(p.name, toStore);
+    // Fewer tasks than before: the statuses of the ones gone are dropped (the connector's is rewritten next).
+    if (before > toStore.length) await statusStore.remove(p.name, before);
+    return { count: toStore.length, changed: true };
+  }
+
+  async function onTaskExit(p: PreparedConnector, taskId: number, outcome: TaskOutcome): Promise<void> {
+    // Stale if the worker is stopping, the task was restarted meanwhile, or the connector was paused/stopped/deleted.
+    if (deps.shuttingDown() || running.isRunning(p.name, taskId)) return;
+    if (!configStore.connectorConfig(p.name) || (configStore.targetState(p.name) ?? 'STARTED') !== 'STARTED') return;
+    const taskLogger = logger.child({ connector: p.name, task: taskId });
+    if (outcome.outcome === 'failed') {
+      const trace = traceOf(outcome.error, p.secrets);
+      taskLogger.error({ trace }, 'task failed; it stays FAILED until restarted (POST /connectors/{name}/tasks/{id}/restart)');
+      await statusStore.putTask(p.name, taskId, status('FAILED', trace));
+    } else {
+      // A task that finished its work (e.g. a snapshot-only run) stays RUNNING, as an idle Connect task would.
+      taskLogger.info('task finished its work');
+    }
+  }
+
+  async function startTask(p: PreparedConnector, taskId: number): Promise<void> {
+    const rawTask = configStore.taskConfigs(p.name)?.[taskId];
+    if (!rawTask || running.isRunning(p.name, taskId)) return;
+    try {
+      const taskConfig = deps.resolve(rawTask);
+      const taskLogger = logger.child({ connector: p.name, task: taskId });
+      const handle = deps.launchTask({
+        connector: p.name,
+        taskId,
+        plugin: p.plugin,
+        taskConfig,
+        connectorConfig: p.resolved,
+        settings: p.settings,
+        logger: taskLogger,
+        secrets: p.secrets,
+      });
+      running.add(p.name, taskId, handle, (outcome) => deps.later(() => onTaskExit(p, taskId, outcome)));
+      await statusStore.putTask(p.name, taskId, status('RUNNING'));
+      taskLogger.info('task started');
+    } catch (err) {
+      const trace = traceOf(err, p.secrets);
+      logger.error({ connector: p.name, task: taskId, trace }, 'task could not start');
+      await statusStore.putTask(p.name, taskId, status('FAILED', trace));
+    }
+  }
+
+  async function stopTasks(name: string, taskId?: number): Promise<void> {
+    const errors = await running.stop(name, taskId);
+    for (const err of errors) logger.warn({ connector: name, err: err instanceof Error ? err.message : String(err) }, 'task did not stop cleanly');
+  }
+
+  async function markTasks(name: string, state: RuntimeState): Promise<void> {
+    const count = configStore.taskConfigs(name)?.length ?? 0;
+    for (let i = 0; i < count; i++) await statusStore.putTask(name, i, status(state));
+  }
+
+  /** KIP-875 stop: tasks shut down, task configs emptied, task statuses gone, connector STOPPED. */
+  async function applyStopped(name: string): Promise<void> {
+    await stopTasks(name);
+    const recorded = recordedTaskCount(name);
+    if ((configStore.taskConfigs(name)?.length ?? 0) > 0) await configStore.putTaskConfigs(name, []);
+    if (recorded > 0) await statusStore.remove(name, recorded);
+    await statusStore.putConnector(name, status('STOPPED'));
+  }
+
+  async function applyPaused(name: string): Promise<void> {
+    await stopTasks(name);
+    await statusStore.putConnector(name, status('PAUSED'));
+    await markTasks(name, 'PAUSED');
+  }
+
+  /**
+   * (Re)starts a connector in its target state. With `restartTasks` false, tasks already running keep running
+   * unless their configs changed (Connect's plain connector restart); otherwise all are restarted.
+   */
+  async function startConnector(name: string, restartTasks = true): Promise<void> {
+    const target = configStore.targetState(name) ?? 'STARTED';
+    if (target === 'STOPPED') return applyStopped(name);
+    if (target === 'PAUSED') return applyPaused(name);
+    let p: PreparedConnector;
+    try {
+      p = prepare(name);
+    } catch (err) {
+      await stopTasks(name);
+      return failConnector(name, err);
+    }
+    let count: number;
+    try {
+      const generated = await generateTaskConfigs(p);
+      count = generated.count;
+      if (generated.changed) restartTasks = true;
+    } catch (err) {
+      await stopTasks(name);
+      return failConnector(name, err, p.secrets);
+    }
+    if (restartTasks) await stopTasks(name);
+    await statusStore.putConnector(name, status('RUNNING'));
+    for (let i = 0; i < count; i++) {
+      // A plain connector restart leaves FAILED tasks FAILED, as Connect does; only a task restart revives them.
+      if (!restartTasks && !running.isRunning(name, i) && statusStore.task(name, i)?.state === 'FAILED') continue;
+      await startTask(p, i);
+    }
+  }
+
+  /** Restarts one task in the connector's target state. */
+  async function restartTask(name: string, taskId: number): Promise<void> {
+    await stopTasks(name, taskId);
+    const target = configStore.targetState(name) ?? 'STARTED';
+    if (target === 'PAUSED') return statusStore.putTask(name, taskId, status('PAUSED'));
+    if (target === 'STOPPED') return;
+    let p: PreparedConnector;
+    try {
+      p = prepare(name);
+    } catch (err) {
+      return statusStore.putTask(name, taskId, status('FAILED', traceOf(err, [])));
+    }
+    await startTask(p, taskId);
+  }
+
+  /** Worker shutdown: stop everything, then mark it UNASSIGNED as Connect does when a worker leaves. */
+  async function shutdown(): Promise<void> {
+    const errors = await running.stopAll();
+    for (const err of errors) logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'task did not stop cleanly');
+    for (const name of configStore.connectorNames()) {
+      try {
+        await markTasks(name, 'UNASSIGNED');
+        await statusStore.putConnector(name, status('UNASSIGNED'));
+      } catch (err) {
+        logger.warn({ connector: name, err: err instanceof Error ? err.message : String(err) }, 'could not record UNASSIGNED status at shutdown');
+      }
+    }
+  }
+
+  return { status, prepare, startConnector, restartTask, stopTasks, applyStopped, applyPaused, shutdown, recordedTaskCount, failConnector };
+}
+
+export type Lifecycle = ReturnType<typeof createLifecycle>;

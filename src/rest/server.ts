@@ -1,0 +1,113 @@
+/**
+ * The Kafka Connect-compatible REST server (fastify): routes, Connect's error bodies, 404 vs 405 as Jersey
+ * answers them, and requests held back until the worker has started (as Connect queues them behind startup).
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Herder } from '../herder/index.js';
+import type { Logger } from '../logging/index.js';
+import { registerConnectorsRoutes } from './connectors-routes.js';
+import { errorResponse, METHOD_NOT_ALLOWED, NOT_FOUND, RestError } from './errors.js';
+import { registerPluginsRoutes } from './plugins-routes.js';
+import { registerRootRoutes, type ServerInfo } from './root-routes.js';
+
+export interface RestServerOptions {
+  herder: Herder;
+  logger: Logger;
+  info: () => ServerInfo;
+  /** Resolves once the worker has started; until then only `/` and `/health` answer at once. */
+  whenReady: Promise<void>;
+  topicTrackingEnabled?: boolean;
+  topicTrackingAllowReset?: boolean;
+  /** How long a request waits for startup before a 500 "Request timed out" (Connect: 90 s). */
+  requestTimeoutMs?: number;
+}
+
+export interface RestServer {
+  /** Starts listening; resolves with the base URL (`http://host:port`). */
+  listen(host: string, port: number): Promise<string>;
+  close(): Promise<void>;
+  /** The fastify instance, for in-process requests (`inject`). */
+  readonly app: FastifyInstance;
+}
+
+const ALWAYS_AVAILABLE = new Set(['/', '/health']);
+
+export function createRestServer(options: RestServerOptions): RestServer {
+  const { herder, logger } = options;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 10 * 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2000 },
+  });
+
+  // Connect accepts an empty body with a JSON content type (e.g. `curl -X PUT -H 'Content-Type: application/json'`).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    return parseJson(req, text, done);
+  });
+
+  let ready = false;
+  options.whenReady.then(() => (ready = true), () => undefined);
+  const timeoutMs = options.requestTimeoutMs ?? 90_000;
+  app.addHook('onRequest', async (req) => {
+    if (ready || ALWAYS_AVAILABLE.has(req.url.split('?')[0]!)) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new RestError(500, 'Request timed out')), timeoutMs);
+    });
+    try {
+      await Promise.race([options.whenReady, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    const line = { method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (req.method === 'GET' || req.method === 'HEAD') logger.debug(line, 'REST request');
+    else logger.info(line, 'REST request');
+  });
+
+  // Paths we serve, to tell "no such path" (404) from "not with this method" (405) as Jersey does.
+  const routes: Array<{ pattern: RegExp; methods: Set<string> }> = [];
+  app.addHook('onRoute', (route) => {
+    const source = route.url.replace(/\/$/, '').replace(/:[^/]+/g, '[^/]+');
+    const pattern = new RegExp(`^${source || ''}/?$`);
+    let entry = routes.find((r) => r.pattern.source === pattern.source);
+    if (!entry) routes.push((entry = { pattern, methods: new Set() }));
+    for (const m of [route.method].flat()) entry.methods.add(m);
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0]!;
+    const allowed = routes.some((r) => r.pattern.test(path) && !r.methods.has(req.method));
+    const status = allowed ? 405 : 404;
+    void reply.code(status).send({ error_code: status, message: allowed ? METHOD_NOT_ALLOWED : NOT_FOUND });
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const { status, body } = errorResponse(err);
+    if (status >= 500) logger.error({ method: req.method, url: req.url, err: body.message }, 'REST request failed');
+    else logger.debug({ method: req.method, url: req.url, status, err: body.message }, 'REST request refused');
+    void reply.code(status).send(body);
+  });
+
+  registerRootRoutes(app, options.info, () => ready);
+  registerConnectorsRoutes(app, {
+    herder,
+    topicTrackingEnabled: options.topicTrackingEnabled ?? true,
+    topicTrackingAllowReset: options.topicTrackingAllowReset ?? true,
+  });
+  registerPluginsRoutes(app, herder);
+
+  return {
+    app,
+    async listen(host, port) {
+      const address = await app.listen({ host, port });
+      return address.replace('[::1]', 'localhost');
+    },
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,70 @@
+import { isRetriable } from '../errors/index.js';
+import type { RecordProducer } from '../kafka/index.js';
+import type { Logger } from '../logging/index.js';
+import { retrying, type Backoff } from './backoff.js';
+import type { OffsetCommitter } from './offset-committer.js';
+import type { RecordQueue } from './record-queue.js';
+import type { TopicPreparer } from './topic-preparer.js';
+
+export interface DispatcherOptions {
+  queue: RecordQueue;
+  producer: RecordProducer;
+  committer: OffsetCommitter;
+  topics: TopicPreparer;
+  maxBatchRecords: number;
+  maxBatchBytes: number;
+  backoff: Backoff;
+  /** Hard stop: no new batches, no more retries. */
+  signal: AbortSignal;
+  logger: Logger;
+  /** A non-retriable failure: the task must fail. The dispatcher has stopped when this is called. */
+  onFatal: (err: unknown) => void;
+}
+
+export interface Dispatcher {
+  /** Settles when the loop has ended (hard stop or fatal error). Never rejects. */
+  readonly done: Promise<void>;
+  /** Records acknowledged by Kafka so far. */
+  ackedCount(): number;
+}
+
+/**
+ * The single loop that moves records from the queue to Kafka, in order: one batch in flight at a time (so a
+ * retry can never overtake a later batch), retriable failures retried with backoff for as long as it takes,
+ * and each acknowledged batch handed to the offset committer.
+ */
+export function startDispatcher(options: DispatcherOptions): Dispatcher {
+  const { queue, producer, committer, topics, logger, signal } = options;
+  let acked = 0;
+  const retry = {
+    backoff: options.backoff,
+    signal,
+    retriable: isRetriable,
+    onRetry: (err: unknown, delayMs: number, attempt: number) =>
+      logger.warn({ err, retryInMs: delayMs, attempt }, 'Producing to Kafka failed; retrying the batch'),
+  };
+
+  async function loop(): Promise<void> {
+    while (!signal.aborted) {
+      if (queue.length === 0) {
+        await queue.waitForRecords();
+        continue;
+      }
+      const batch = queue.take(options.maxBatchRecords, options.maxBatchBytes);
+      let bytes = 0;
+      for (let i = 0; i < batch.length; i++) bytes += batch[i]!.size;
+      const preparing = topics.prepare(batch);
+      if (preparing !== undefined) await preparing;
+      // Resending a whole batch after a partial failure may duplicate some records, but keeps each key's
+      // records in order, so the newest record per key is still the newest change (at-least-once).
+      const sent = await retrying(() => producer.send(batch).then(() => true), retry);
+      if (sent === undefined) return;
+      acked += batch.length;
+      queue.release(bytes);
+      committer.acked(batch, acked);
+    }
+  }
+
+  const done = loop().catch((err: unknown) => options.onFatal(err));
+  return { done, ackedCount: () => acked };
+}

@@ -1,0 +1,12 @@
+export type * from './types.js';
+export { createKafkaConfigStore } from './config-store.js';
+export type { KafkaConfigStore, KafkaConfigStoreOptions } from './config-store.js';
+export { createKafkaStatusStore } from './status-store.js';
+export type { KafkaStatusStore, KafkaStatusStoreOptions } from './status-store.js';
+export { createKafkaOffsetStore } from './offset-store.js';
+export type { KafkaOffsetStore, KafkaOffsetStoreOptions } from './offset-store.js';
+export { StorageTopicError } from './topic-log.js';
+export * from './config-records.js';
+export * from './status-records.js';
+export * from './offset-records.js';
+export { writeJson, parseJson } from './connect-json.js';

@@ -1,0 +1,237 @@
+/**
+ * The worker's configuration, as a Kafka Connect distributed worker takes it: a Java .properties file, then
+ * `CONNECT_*` environment variables (the Connect container image convention), then explicit overrides (CLI).
+ * Config provider references (`${env:...}`, `${file:...}`) in worker values are resolved with the providers the
+ * worker config itself enables, as Connect does. Validated once, here; the rest of the service reads typed fields.
+ * Unknown keys are allowed (Connect passes many through to its Kafka clients); known keys with bad values throw.
+ */
+import { readFileSync } from 'node:fs';
+import type { ConfigDef, ConfigKeyDef } from '../connect/config-def.js';
+import {
+  JSON_CONVERTER,
+  SIMPLE_HEADER_CONVERTER,
+  SUPPORTED_CONVERTERS,
+  SUPPORTED_HEADER_CONVERTERS,
+  maskSecrets,
+  nonEmptyString,
+  parseConfig,
+} from '../connect/index.js';
+import {
+  configProviderSpecs,
+  createConfigProviders,
+  parseProperties,
+  resolveConfigProviders,
+  type ConfigProviderSpec,
+} from '../config-providers/index.js';
+import { ConfigError } from '../errors/index.js';
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+
+export interface WorkerConfig {
+  bootstrapServers: string[];
+  groupId: string;
+  configStorageTopic: string;
+  offsetStorageTopic: string;
+  statusStorageTopic: string;
+  /** -1 = the broker's default.replication.factor (see workerConfigDef). */
+  configStorageReplicationFactor: number;
+  offsetStorageReplicationFactor: number;
+  statusStorageReplicationFactor: number;
+  offsetStoragePartitions: number;
+  statusStoragePartitions: number;
+  /** Interface the REST server binds; 0.0.0.0 (all) unless `listeners` or `rest.host.name` say otherwise. */
+  restHost: string;
+  /** 0 asks the OS for a free port. */
+  restPort: number;
+  restAdvertisedHostName: string | null;
+  restAdvertisedPort: number | null;
+  keyConverter: string;
+  valueConverter: string;
+  headerConverter: string;
+  keyConverterSchemasEnable: boolean;
+  valueConverterSchemasEnable: boolean;
+  pluginPath: string[];
+  /** Longest time between offset commits; offsets are also committed after every acknowledged batch. */
+  offsetFlushIntervalMs: number;
+  offsetFlushTimeoutMs: number;
+  taskShutdownGracefulTimeoutMs: number;
+  /** Enabled config providers (`config.providers`), for `createConfigProviders`. */
+  configProviders: ConfigProviderSpec[];
+  topicCreationEnable: boolean;
+  logLevel: LogLevel;
+  logFormat: 'json' | 'pretty';
+  /** Set keys that have no effect here, with the reason; log them at startup. */
+  warnings: Record<string, string>;
+  /** Every property after merging and resolving (Kafka client settings such as `security.protocol`, `sasl.*`
+   * are read from here). Contains secrets: log `maskWorkerProps(props)`, never this. */
+  props: Record<string, string>;
+}
+
+export interface LoadWorkerConfigOptions {
+  file?: string;
+  env: Readonly<Record<string, string | undefined>>;
+  overrides?: Readonly<Record<string, string>>;
+}
+
+const sizeOrDefault: NonNullable<ConfigKeyDef['validate']> = (v) =>
+  typeof v === 'number' && v !== -1 && v < 1 ? 'Value must be -1 (broker default) or at least 1' : undefined;
+const nonNegative: NonNullable<ConfigKeyDef['validate']> = (v) => (typeof v === 'number' && v < 0 ? 'Value must be at least 0' : undefined);
+const supported = (classes: readonly string[]): NonNullable<ConfigKeyDef['validate']> => (v) =>
+  classes.includes(v as string) ? undefined : `Not supported by this service; use ${classes.join(' or ')}`;
+
+function topic(name: string, documentation: string): ConfigKeyDef {
+  return { name, type: 'STRING', importance: 'HIGH', validate: nonEmptyString, documentation };
+}
+
+// Connect's default replication factor for its internal topics is 3; we default to -1 (the broker's
+// default.replication.factor) so that a single-broker sidecar setup works without extra settings.
+function replication(name: string): ConfigKeyDef {
+  return { name, type: 'SHORT', default: -1, importance: 'LOW', validate: sizeOrDefault, documentation: 'Replication factor; -1 means the broker default.' };
+}
+
+export const workerConfigDef: ConfigDef = {
+  keys: [
+    { name: 'bootstrap.servers', type: 'LIST', importance: 'HIGH', documentation: 'Kafka brokers to connect to, host:port,...',
+      validate: (v) => {
+        const list = v as string[];
+        if (list.length === 0) return 'At least one broker (host:port) is required';
+        const bad = list.find((s) => !/^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:\[[0-9a-f:.]+\]|[^\s:/[\]]+):\d{1,5}$/i.test(s));
+        return bad === undefined ? undefined : `"${bad}" is not host:port`;
+      } },
+    { name: 'group.id', type: 'STRING', importance: 'HIGH', validate: nonEmptyString, documentation: 'Name of the Connect cluster this worker belongs to.' },
+    topic('config.storage.topic', 'Compacted topic holding connector configurations.'),
+    topic('offset.storage.topic', 'Compacted topic holding source offsets.'),
+    topic('status.storage.topic', 'Compacted topic holding connector and task status.'),
+    replication('config.storage.replication.factor'),
+    replication('offset.storage.replication.factor'),
+    replication('status.storage.replication.factor'),
+    { name: 'offset.storage.partitions', type: 'INT', default: 25, importance: 'LOW', validate: sizeOrDefault, documentation: 'Partitions of the offsets topic.' },
+    { name: 'status.storage.partitions', type: 'INT', default: 5, importance: 'LOW', validate: sizeOrDefault, documentation: 'Partitions of the status topic.' },
+    { name: 'listeners', type: 'LIST', default: null, importance: 'LOW', documentation: 'REST listener, e.g. http://:8083 (empty host: all interfaces). Takes precedence over rest.host.name/rest.port.' },
+    { name: 'rest.host.name', type: 'STRING', default: null, importance: 'LOW', documentation: 'Interface the REST server binds (deprecated in Connect in favour of listeners).' },
+    { name: 'rest.port', type: 'INT', default: 8083, importance: 'LOW', validate: (v) => (typeof v === 'number' && (v < 0 || v > 65535) ? 'Value must be between 0 and 65535' : undefined),
+      documentation: 'REST port (deprecated in Connect in favour of listeners); 0 picks a free port.' },
+    { name: 'rest.advertised.host.name', type: 'STRING', default: null, importance: 'LOW', documentation: 'Host name other workers and clients should use.' },
+    { name: 'rest.advertised.port', type: 'INT', default: null, importance: 'LOW', validate: (v) => (typeof v === 'number' && (v < 1 || v > 65535) ? 'Value must be between 1 and 65535' : undefined),
+      documentation: 'Port other workers and clients should use.' },
+    { name: 'rest.advertised.listener', type: 'STRING', default: null, allowed: ['http'], importance: 'LOW', documentation: 'Advertised protocol; only http is served.' },
+    { name: 'key.converter', type: 'CLASS', default: JSON_CONVERTER, importance: 'HIGH', validate: supported(SUPPORTED_CONVERTERS), documentation: 'Converter for record keys.' },
+    { name: 'value.converter', type: 'CLASS', default: JSON_CONVERTER, importance: 'HIGH', validate: supported(SUPPORTED_CONVERTERS), documentation: 'Converter for record values.' },
+    { name: 'header.converter', type: 'CLASS', default: SIMPLE_HEADER_CONVERTER, importance: 'LOW', validate: supported(SUPPORTED_HEADER_CONVERTERS), documentation: 'Converter for record headers.' },
+    { name: 'key.converter.schemas.enable', type: 'BOOLEAN', default: true, importance: 'LOW', documentation: 'JSON keys carry a schema/payload envelope.' },
+    { name: 'value.converter.schemas.enable', type: 'BOOLEAN', default: true, importance: 'LOW', documentation: 'JSON values carry a schema/payload envelope.' },
+    { name: 'plugin.path', type: 'LIST', default: [], importance: 'LOW', documentation: 'Extra connector plugins: JavaScript module files, or directories of them (built-in plugins need none).' },
+    { name: 'offset.flush.interval.ms', type: 'LONG', default: 60000, importance: 'LOW', validate: nonNegative, documentation: 'Longest time between offset commits.' },
+    { name: 'offset.flush.timeout.ms', type: 'LONG', default: 5000, importance: 'LOW', validate: nonNegative, documentation: 'Time allowed for an offset commit to complete.' },
+    { name: 'task.shutdown.graceful.timeout.ms', type: 'LONG', default: 5000, importance: 'LOW', validate: nonNegative, documentation: 'Time a task gets to stop before it is abandoned.' },
+    { name: 'config.providers', type: 'LIST', default: [], importance: 'LOW', documentation: 'Config providers usable in ${provider:path:key} references: env, file, directory.' },
+    { name: 'topic.creation.enable', type: 'BOOLEAN', default: true, importance: 'LOW', documentation: 'Whether connectors may create their topics with topic.creation.* settings.' },
+    { name: 'exactly.once.source.support', type: 'STRING', default: 'disabled', allowed: ['disabled', 'preparing', 'enabled'], importance: 'LOW',
+      validate: (v) => (v === 'disabled' ? undefined : 'Exactly-once source delivery is not supported by this service; it delivers at least once'),
+      documentation: 'Exactly-once delivery for source connectors; only "disabled" is supported.' },
+    { name: 'log.level', type: 'STRING', default: 'info', allowed: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], importance: 'LOW',
+      valueAliases: { warning: 'warn', off: 'silent', all: 'trace' }, documentation: 'Log level (also LOG_LEVEL).' },
+    { name: 'log.format', type: 'STRING', default: 'json', allowed: ['json', 'pretty'], importance: 'LOW', documentation: 'json lines, or pretty for a terminal (also LOG_FORMAT).' },
+  ],
+  // Everything else is allowed (Kafka client settings and Connect keys we do not use).
+  passthroughPrefixes: [''],
+};
+
+/**
+ * `CONNECT_*` variables as worker properties, as the Connect container images map them: strip `CONNECT_`,
+ * lower-case, `___` → `-`, `__` → `_`, `_` → `.` (`CONNECT_REST_PORT` → `rest.port`). `LOG_LEVEL` and `LOG_FORMAT`
+ * are accepted too, below their `CONNECT_` spellings.
+ */
+export function envToWorkerProps(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (env.LOG_LEVEL !== undefined) out['log.level'] = env.LOG_LEVEL;
+  if (env.LOG_FORMAT !== undefined) out['log.format'] = env.LOG_FORMAT;
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || !name.startsWith('CONNECT_') || name.length === 'CONNECT_'.length) continue;
+    const key = name.slice('CONNECT_'.length).toLowerCase().replace(/_{1,3}/g, (m) => (m === '___' ? '-' : m === '__' ? '_' : '.'));
+    out[key] = value;
+  }
+  return out;
+}
+
+export function loadWorkerConfig(options: LoadWorkerConfigOptions): WorkerConfig {
+  const fromFile = options.file ? readWorkerFile(options.file) : {};
+  const merged = { ...fromFile, ...envToWorkerProps(options.env), ...options.overrides };
+  const configProviders = configProviderSpecs(merged);
+  const props = resolveConfigProviders(merged, { providers: createConfigProviders(configProviders, options.env) });
+
+  const { settings: s, errors, warnings } = parseConfig(workerConfigDef, props);
+  const problems = Object.entries(errors);
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid worker configuration: ${problems.map(([, m]) => m.join(' ')).join(' ')}`, problems[0]![0], {
+      fix: 'Correct it in the worker properties file or the CONNECT_* environment variable (CONNECT_REST_PORT sets rest.port).',
+    });
+  }
+  const rest = restAddress(s['listeners'] as string[] | null, s['rest.host.name'] as string | null, s['rest.port'] as number);
+  return {
+    bootstrapServers: s['bootstrap.servers'] as string[],
+    groupId: s['group.id'] as string,
+    configStorageTopic: s['config.storage.topic'] as string,
+    offsetStorageTopic: s['offset.storage.topic'] as string,
+    statusStorageTopic: s['status.storage.topic'] as string,
+    configStorageReplicationFactor: s['config.storage.replication.factor'] as number,
+    offsetStorageReplicationFactor: s['offset.storage.replication.factor'] as number,
+    statusStorageReplicationFactor: s['status.storage.replication.factor'] as number,
+    offsetStoragePartitions: s['offset.storage.partitions'] as number,
+    statusStoragePartitions: s['status.storage.partitions'] as number,
+    restHost: rest.host,
+    restPort: rest.port,
+    restAdvertisedHostName: s['rest.advertised.host.name'] as string | null,
+    restAdvertisedPort: s['rest.advertised.port'] as number | null,
+    keyConverter: s['key.converter'] as string,
+    valueConverter: s['value.converter'] as string,
+    headerConverter: s['header.converter'] as string,
+    keyConverterSchemasEnable: s['key.converter.schemas.enable'] as boolean,
+    valueConverterSchemasEnable: s['value.converter.schemas.enable'] as boolean,
+    pluginPath: s['plugin.path'] as string[],
+    offsetFlushIntervalMs: s['offset.flush.interval.ms'] as number,
+    offsetFlushTimeoutMs: s['offset.flush.timeout.ms'] as number,
+    taskShutdownGracefulTimeoutMs: s['task.shutdown.graceful.timeout.ms'] as number,
+    configProviders,
+    topicCreationEnable: s['topic.creation.enable'] as boolean,
+    logLevel: s['log.level'] as LogLevel,
+    logFormat: s['log.format'] as 'json' | 'pretty',
+    warnings,
+    props,
+  };
+}
+
+/** Worker properties safe to log: secret-looking values (sasl.jaas.config, ssl.key.password, ...) masked. */
+export function maskWorkerProps(props: Readonly<Record<string, string>>): Record<string, string> {
+  return maskSecrets(workerConfigDef, props);
+}
+
+function readWorkerFile(file: string): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`Cannot read the worker properties file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, undefined, {
+      fix: 'Check the path given to the service and that the file is readable.',
+      cause: err,
+    });
+  }
+  return parseProperties(text, file);
+}
+
+/** Connect's `listeners` (one http listener) or the legacy `rest.host.name`/`rest.port`. */
+function restAddress(listeners: string[] | null, hostName: string | null, port: number): { host: string; port: number } {
+  if (!listeners || listeners.length === 0) return { host: hostName || '0.0.0.0', port };
+  const invalid = (reason: string) =>
+    new ConfigError(`Invalid value ${listeners.join(',')} for configuration listeners: ${reason}`, 'listeners', {
+      fix: 'Give one listener such as http://:8083 or http://127.0.0.1:8083.',
+    });
+  if (listeners.length > 1) throw invalid('only one listener is supported');
+  const m = /^([a-z]+):\/\/(\[[^\]]*\]|[^:/]*):(\d{1,5})\/?$/i.exec(listeners[0]!);
+  if (!m) throw invalid('expected protocol://host:port');
+  if (m[1]!.toLowerCase() !== 'http') throw invalid(`protocol ${m[1]} is not supported; only http is served`);
+  const listenPort = Number(m[3]);
+  if (listenPort > 65535) throw invalid('port must be at most 65535');
+  const host = m[2]!.startsWith('[') ? m[2]!.slice(1, -1) : m[2]!;
+  return { host: host || '0.0.0.0', port: listenPort };
+}

@@ -1,0 +1,3 @@
+export { startWorker, type StartWorkerOptions, type Worker } from './worker.js';
+export { createTaskLauncher, topicCreationSpec } from './task-launcher.js';
+export { loadWorkerConfig, type WorkerConfig } from './config.js';

@@ -1,0 +1,160 @@
+/**
+ * A worker: Kafka client, the three Connect-format stores, the herder and the REST API, wired together.
+ * Single worker per group.id (no clustering): this process runs every connector and task of its group.
+ *
+ * Start order follows Connect's: the REST server listens first (so /health can say "starting"), then the
+ * stores replay their topics, then the herder starts every connector in its target state.
+ */
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createConfigProviders, resolveConfigProviders } from '../config-providers/index.js';
+import { loadPluginRegistry, type PluginRegistry } from '../connectors/registry.js';
+import { isRetriable } from '../errors/index.js';
+import { createHerder, type Herder } from '../herder/index.js';
+import { createKafkaClient } from '../kafka/index.js';
+import type { Logger } from '../logging/index.js';
+import { createRestServer } from '../rest/index.js';
+import { createKafkaConfigStore, createKafkaOffsetStore, createKafkaStatusStore } from '../storage/index.js';
+import type { WorkerConfig } from './config.js';
+import { createTaskLauncher } from './task-launcher.js';
+
+export interface StartWorkerOptions {
+  logger: Logger;
+  /** Connector plugins; default: the built-in ones plus those on `plugin.path`. */
+  plugins?: PluginRegistry;
+  /** Environment for the `env` config provider. Default: process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface Worker {
+  /** Base URL of the REST API, e.g. `http://127.0.0.1:8083`. */
+  readonly url: string;
+  readonly workerId: string;
+  readonly herder: Herder;
+  /** Stops the REST API, then every task (delivering queued records, committing offsets), then the stores. */
+  stop(): Promise<void>;
+}
+
+function packageVersion(): string {
+  // dist/src/worker/worker.js or src/worker/worker.ts (tsx): the package root is three or two levels up.
+  for (const rel of ['../../../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'tscdc' && pkg.version) return pkg.version;
+    } catch {
+      // try the next location
+    }
+  }
+  return 'unknown';
+}
+
+/**
+ * Right after creating a topic the broker may still be electing its leader; a retriable error while a store
+ * starts is retried a few times (about 30 s in all) before the worker gives up.
+ */
+async function startWithRetry(what: string, start: () => Promise<void>, logger: Logger): Promise<void> {
+  for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, 5000)) {
+    try {
+      return await start();
+    } catch (err) {
+      if (!isRetriable(err) || attempt >= 8) throw err;
+      logger.warn({ err: err instanceof Error ? err.message : String(err), attempt }, `${what} could not start yet; retrying`);
+      await sleep(delay);
+    }
+  }
+}
+
+export async function startWorker(config: WorkerConfig, options: StartWorkerOptions): Promise<Worker> {
+  const logger = options.logger;
+  const version = packageVersion();
+  const kafka = createKafkaClient({ brokers: config.bootstrapServers, clientId: `tscdc-${config.groupId}`, logger: logger.child({ component: 'kafka' }) });
+  const configStore = createKafkaConfigStore(kafka, { topic: config.configStorageTopic, replicationFactor: config.configStorageReplicationFactor });
+  const statusStore = createKafkaStatusStore(kafka, {
+    topic: config.statusStorageTopic,
+    partitions: config.statusStoragePartitions,
+    replicationFactor: config.statusStorageReplicationFactor,
+  });
+  const offsetStore = createKafkaOffsetStore(kafka, {
+    topic: config.offsetStorageTopic,
+    partitions: config.offsetStoragePartitions,
+    replicationFactor: config.offsetStorageReplicationFactor,
+  });
+  const providers = createConfigProviders(config.configProviders, options.env ?? process.env);
+
+  const registry = options.plugins ?? (await loadPluginRegistry(config.pluginPath, logger));
+  let workerId = '';
+  const herder = createHerder({
+    workerId: () => workerId,
+    configStore,
+    statusStore,
+    offsetStore,
+    registry,
+    launchTask: createTaskLauncher({ kafka, offsetStore, statusStore, config }),
+    resolveConfig: (props) => resolveConfigProviders(props, { providers }),
+    logger,
+    version,
+  });
+  let markReady!: () => void;
+  let markFailed!: (err: unknown) => void;
+  const whenReady = new Promise<void>((resolve, reject) => {
+    markReady = resolve;
+    markFailed = reject;
+  });
+  whenReady.catch(() => undefined);
+  const rest = createRestServer({
+    herder,
+    logger: logger.child({ component: 'rest' }),
+    info: () => ({ version, commit: process.env.TSCDC_COMMIT ?? 'unknown', kafka_cluster_id: clusterId }),
+    whenReady,
+    topicTrackingEnabled: config.props['topic.tracking.enable']?.trim().toLowerCase() !== 'false',
+    topicTrackingAllowReset: config.props['topic.tracking.allow.reset']?.trim().toLowerCase() !== 'false',
+  });
+
+  const stopStores = () =>
+    Promise.allSettled([configStore.stop(), statusStore.stop(), offsetStore.stop()]).then(() => kafka.close().catch(() => undefined));
+
+  let herderStarted = false;
+  let clusterId: string | null = null;
+  try {
+    const url = await rest.listen(config.restHost, config.restPort);
+    const port = Number(new URL(url).port);
+    const host = config.restAdvertisedHostName ?? (config.restHost === '0.0.0.0' || config.restHost === '::' ? hostname() : config.restHost);
+    workerId = `${host}:${config.restAdvertisedPort ?? port}`;
+    logger.info({ url, workerId, groupId: config.groupId }, 'REST API listening; reading the internal topics');
+
+    await Promise.all([
+      startWithRetry('config store', () => configStore.start(), logger),
+      startWithRetry('status store', () => statusStore.start(), logger),
+      startWithRetry('offset store', () => offsetStore.start(), logger),
+    ]);
+    clusterId = await kafka.clusterId().catch(() => null);
+    herderStarted = true;
+    await herder.start();
+    markReady();
+    logger.info({ url, workerId, connectors: herder.connectors().length }, 'worker started');
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      workerId,
+      herder,
+      stop() {
+        stopping ??= (async () => {
+          logger.info('worker stopping');
+          await rest.close().catch((err: unknown) => logger.warn({ err: String(err) }, 'REST server did not close cleanly'));
+          await herder.stop();
+          await stopStores();
+          logger.info('worker stopped');
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    markFailed(err);
+    await rest.close().catch(() => undefined);
+    if (herderStarted) await herder.stop().catch(() => undefined);
+    await stopStores();
+    throw err;
+  }
+}

@@ -1,0 +1,1007 @@
+/**
+ * Native (no Docker) test bed: a single-node KRaft Kafka from Maven Central jars, a MariaDB with a
+ * ROW binlog and a PostgreSQL with wal_level=logical, each on its own non-default port, with all
+ * state under `<repo>/.services/`. Used by `scripts/services.ts` (npm run services:up|down) and by
+ * `test/harness/services.ts` (provider 'native'); this file is the only copy of the logic.
+ *
+ *   Kafka       127.0.0.1:19092 (controller 19093)   .services/kafka/{libs,data,kafka.log,kafka.pid}
+ *   MariaDB     127.0.0.1:13306, user root, no pwd    .services/mariadb/{data,my.cnf,mariadb.log,mariadb.pid}
+ *   PostgreSQL  127.0.0.1:15432, user postgres, trust .services/pg/{data,run,postgres.log}
+ *
+ * `.services/env` (shell-sourceable) holds KAFKA_BROKERS, MYSQL_URL and PG_URL once all three answer.
+ * The Kafka version is pinned in scripts/kafka/pom.xml (<kafka.version>); see scripts/services.ts
+ * for the kafkajs compatibility notes.
+ */
+import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import kafkajs from 'kafkajs';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+
+export const PORTS = { kafka: 19092, kafkaController: 19093, mysql: 13306, pg: 15432 } as const;
+
+export interface ServiceEnv {
+  KAFKA_BROKERS: string;
+  MYSQL_URL: string;
+  PG_URL: string;
+}
+
+export const NATIVE_ENV: ServiceEnv = {
+  KAFKA_BROKERS: `127.0.0.1:${PORTS.kafka}`,
+  MYSQL_URL: `mysql://root:@127.0.0.1:${PORTS.mysql}/`,
+  PG_URL: `postgres://postgres@127.0.0.1:${PORTS.pg}/postgres`,
+};
+
+export type ServiceName = 'kafka' | 'mariadb' | 'postgres';
+
+export class ServiceStartError extends Error {
+  constructor(
+    readonly service: ServiceName | 'setup',
+    reason: string,
+    readonly logFile?: string,
+    readonly logTail?: string,
+  ) {
+    super(
+      `${service}: ${reason}` +
+        (logFile ? `\n--- last lines of ${logFile} ---\n${logTail ?? '(log file is empty or missing)'}\n--- end of ${logFile} ---` : ''),
+    );
+    this.name = 'ServiceStartError';
+  }
+}
+
+export interface NativeOptions {
+  /** progress messages; default: console.error with a prefix */
+  log?: (msg: string) => void;
+}
+
+type Log = (msg: string) => void;
+const defaultLog: Log = (msg) => console.error(`[services] ${msg}`);
+
+// ---------------------------------------------------------------------------------------------
+// paths
+
+/** The repository root: the nearest ancestor of this file holding package.json (works from test/harness and dist/test/harness). */
+export function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`cannot find package.json above ${fileURLToPath(import.meta.url)}`);
+    dir = up;
+  }
+}
+
+export function servicesDir(): string {
+  return join(repoRoot(), '.services');
+}
+
+export function envFilePath(): string {
+  return join(servicesDir(), 'env');
+}
+
+/** Short stable tag for fallback paths outside the repo (socket paths are limited to ~107 bytes). */
+function repoTag(): string {
+  return createHash('sha1').update(repoRoot()).digest('hex').slice(0, 8);
+}
+
+function socketPathFor(preferred: string, fallbackName: string): string {
+  return Buffer.byteLength(preferred) <= 100 ? preferred : join('/tmp', `tscdc-${repoTag()}-${fallbackName}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// env file
+
+/** Parse `.services/env` (KEY=VALUE lines, # comments). Returns undefined if missing or incomplete. */
+export function readEnvFile(path = envFilePath()): ServiceEnv | undefined {
+  if (!existsSync(path)) return undefined;
+  const out: Record<string, string> = {};
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const m = /^\s*(?:export\s+)?([A-Z0-9_]+)=(.*)$/.exec(line);
+    if (!m) continue;
+    let v = m[2]!.trim();
+    if ((v.startsWith("'") && v.endsWith("'")) || (v.startsWith('"') && v.endsWith('"'))) v = v.slice(1, -1);
+    out[m[1]!] = v;
+  }
+  if (!out.KAFKA_BROKERS || !out.MYSQL_URL || !out.PG_URL) return undefined;
+  return { KAFKA_BROKERS: out.KAFKA_BROKERS, MYSQL_URL: out.MYSQL_URL, PG_URL: out.PG_URL };
+}
+
+function writeEnvFile(env: ServiceEnv): void {
+  mkdirSync(servicesDir(), { recursive: true });
+  const body =
+    '# Written by `npm run services:up` (scripts/services.ts). Shell-sourceable: set -a; . .services/env; set +a\n' +
+    '# MariaDB root has no password; PostgreSQL uses trust auth (incl. replication) on 127.0.0.1.\n' +
+    `KAFKA_BROKERS=${env.KAFKA_BROKERS}\nMYSQL_URL=${env.MYSQL_URL}\nPG_URL=${env.PG_URL}\n`;
+  const tmp = `${envFilePath()}.tmp`;
+  writeFileSync(tmp, body);
+  renameSync(tmp, envFilePath());
+}
+
+// ---------------------------------------------------------------------------------------------
+// health checks (shared with the test harness)
+
+export interface MysqlParams {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+}
+
+export function parseMysqlUrl(url: string): MysqlParams {
+  const u = new URL(url);
+  return {
+    host: u.hostname || '127.0.0.1',
+    port: u.port ? Number(u.port) : 3306,
+    user: decodeURIComponent(u.username || 'root'),
+    password: decodeURIComponent(u.password),
+  };
+}
+
+export interface PgParams extends MysqlParams {
+  database: string;
+}
+
+export function parsePgUrl(url: string): PgParams {
+  const u = new URL(url);
+  return {
+    host: u.hostname || '127.0.0.1',
+    port: u.port ? Number(u.port) : 5432,
+    user: decodeURIComponent(u.username || 'postgres'),
+    password: decodeURIComponent(u.password),
+    database: decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres',
+  };
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+export async function kafkaAnswers(brokers: string[], timeoutMs = 5000): Promise<boolean> {
+  const kafka = new kafkajs.Kafka({
+    clientId: 'tscdc-services-health',
+    brokers,
+    logLevel: kafkajs.logLevel.NOTHING,
+    connectionTimeout: Math.min(timeoutMs, 3000),
+    requestTimeout: timeoutMs,
+    retry: { retries: 0 },
+  });
+  const admin = kafka.admin();
+  try {
+    await withTimeout(
+      (async () => {
+        await admin.connect();
+        await admin.describeCluster();
+      })(),
+      timeoutMs,
+      'kafka health check',
+    );
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+export async function mysqlAnswers(p: MysqlParams | { socketPath: string; user: string }, timeoutMs = 5000): Promise<boolean> {
+  let conn: mysql.Connection | undefined;
+  try {
+    conn = await withTimeout(mysql.createConnection({ ...p, connectTimeout: timeoutMs }), timeoutMs, 'mysql health check');
+    await conn.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await conn?.end().catch(() => {});
+  }
+}
+
+export async function pgAnswers(p: PgParams, timeoutMs = 5000): Promise<boolean> {
+  const client = new pg.Client({ ...p, connectionTimeoutMillis: timeoutMs });
+  client.on('error', () => {});
+  try {
+    await withTimeout(client.connect(), timeoutMs, 'pg health check');
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Do all three services described by `env` answer? */
+export async function envAnswers(env: ServiceEnv, timeoutMs = 5000): Promise<{ kafka: boolean; mysql: boolean; pg: boolean; all: boolean }> {
+  const [k, m, p] = await Promise.all([
+    kafkaAnswers(env.KAFKA_BROKERS.split(',').map((s) => s.trim()).filter(Boolean), timeoutMs),
+    mysqlAnswers(parseMysqlUrl(env.MYSQL_URL), timeoutMs),
+    pgAnswers(parsePgUrl(env.PG_URL), timeoutMs),
+  ]);
+  return { kafka: k, mysql: m, pg: p, all: k && m && p };
+}
+
+// ---------------------------------------------------------------------------------------------
+// small process / fs helpers
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function tail(file: string, lines = 40): string | undefined {
+  try {
+    const text = readFileSync(file, 'utf8').trimEnd();
+    if (!text) return undefined;
+    return text.split('\n').slice(-lines).join('\n');
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+/** pid from a pid file, if that process is alive and its command line mentions `marker` (guards against pid reuse). */
+function livePid(pidFile: string, marker: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number.parseInt(readFileSync(pidFile, 'utf8').trim().split('\n')[0]!, 10);
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
+  const cmd = cmdline(pid);
+  if (cmd && !cmd.includes(marker)) return undefined;
+  return pid;
+}
+
+async function waitExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (!isAlive(pid)) return true;
+    await sleep(200);
+  }
+  return !isAlive(pid);
+}
+
+async function terminate(pid: number, what: string, log: Log, graceMs = 60_000): Promise<void> {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  if (await waitExit(pid, graceMs)) return;
+  log(`${what} (pid ${pid}) did not stop within ${graceMs / 1000}s; sending SIGKILL`);
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    /* gone */
+  }
+  await waitExit(pid, 10_000);
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen({ port, host: '127.0.0.1', exclusive: true }, () => srv.close(() => resolve(true)));
+  });
+}
+
+async function requirePortFree(service: ServiceName, port: number): Promise<void> {
+  if (!(await portFree(port))) {
+    throw new ServiceStartError(
+      service,
+      `port ${port} on 127.0.0.1 is already in use by a process this script did not start (no live pid file under .services/). ` +
+        `Find it with \`ss -ltnp 'sport = :${port}'\` and stop it.`,
+    );
+  }
+}
+
+/** Find an executable in PATH plus the sbin dirs (mariadbd lives in /usr/sbin, often not in a non-root PATH). */
+function which(name: string): string | undefined {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin', '/usr/local/bin', '/usr/bin'];
+  for (const d of dirs) {
+    if (!d) continue;
+    const p = join(d, name);
+    try {
+      if (statSync(p).isFile()) return p;
+    } catch {
+      /* next */
+    }
+  }
+  return undefined;
+}
+
+function requireBin(service: ServiceName | 'setup', name: string, debianPackage: string): string {
+  const p = which(name);
+  if (!p) throw new ServiceStartError(service, `\`${name}\` not found. Install it: apt-get install -y ${debianPackage}`);
+  return p;
+}
+
+function run(cmd: string, args: string[], opts: SpawnSyncOptions = {}): { status: number | null; out: string } {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+  if (r.error) return { status: null, out: String(r.error) };
+  return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+}
+
+/** Spawn a long-running server detached from us, stdout+stderr appended to `logFile`. */
+function spawnDetached(cmd: string, args: string[], logFile: string, cwd: string): number {
+  const fd = openSync(logFile, 'a');
+  try {
+    const child = spawn(cmd, args, { cwd, detached: true, stdio: ['ignore', fd, fd] });
+    child.on('error', () => {});
+    child.unref();
+    if (child.pid === undefined) throw new Error(`failed to spawn ${cmd}`);
+    return child.pid;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function waitHealthy(
+  service: ServiceName,
+  check: () => Promise<boolean>,
+  opts: { timeoutMs: number; pid?: () => number | undefined; logFile: string; dataDir?: string },
+): Promise<void> {
+  const hint = opts.dataDir ? ` (if its data is damaged, remove ${opts.dataDir} for a fresh start)` : '';
+  const end = Date.now() + opts.timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    if (opts.pid && opts.pid() === undefined) {
+      throw new ServiceStartError(service, `the server process exited during startup${hint}`, opts.logFile, tail(opts.logFile));
+    }
+    await sleep(500);
+  }
+  throw new ServiceStartError(service, `did not become ready within ${opts.timeoutMs / 1000}s${hint}`, opts.logFile, tail(opts.logFile));
+}
+
+const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+
+// ---------------------------------------------------------------------------------------------
+// Kafka
+
+function kafkaPaths() {
+  const dir = join(servicesDir(), 'kafka');
+  return {
+    dir,
+    libs: join(dir, 'libs'),
+    data: join(dir, 'data'),
+    props: join(dir, 'server.properties'),
+    log: join(dir, 'kafka.log'),
+    pid: join(dir, 'kafka.pid'),
+    clusterId: join(dir, 'cluster-id'),
+    pom: join(repoRoot(), 'scripts', 'kafka', 'pom.xml'),
+    log4j: join(repoRoot(), 'scripts', 'kafka', 'log4j2.yaml'),
+  };
+}
+
+/** The Kafka version pinned in scripts/kafka/pom.xml. */
+export function kafkaVersion(): string {
+  const m = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(readFileSync(kafkaPaths().pom, 'utf8'));
+  if (!m) throw new Error('scripts/kafka/pom.xml has no <kafka.version>');
+  return m[1]!.trim();
+}
+
+function javaMajor(java: string): number | undefined {
+  const r = run(java, ['-version']);
+  const m = /version "(\d+)(?:\.(\d+))?/.exec(r.out);
+  if (!m) return undefined;
+  return m[1] === '1' ? Number(m[2]) : Number(m[1]);
+}
+
+function ensureKafkaLibs(version: string, log: Log): void {
+  const p = kafkaPaths();
+  const marker = join(p.libs, 'VERSION');
+  if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === version) return;
+  const mvn = requireBin('kafka', 'mvn', 'maven');
+  log(`kafka: downloading Kafka ${version} jars from Maven Central into ${p.libs} (once) ...`);
+  const tmp = `${p.libs}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  const r = run(mvn, ['-B', '-q', '-f', p.pom, 'dependency:copy-dependencies', `-DoutputDirectory=${tmp}`], { cwd: repoRoot() });
+  if (r.status !== 0 || !existsSync(join(tmp, `kafka_2.13-${version}.jar`))) {
+    throw new ServiceStartError('kafka', `\`mvn dependency:copy-dependencies\` failed (exit ${r.status}):\n${r.out.trim().split('\n').slice(-40).join('\n')}`);
+  }
+  writeFileSync(join(tmp, 'VERSION'), `${version}\n`);
+  rmSync(p.libs, { recursive: true, force: true });
+  renameSync(tmp, p.libs);
+  // Formatted log dirs are not guaranteed to work across versions: start from scratch.
+  rmSync(p.data, { recursive: true, force: true });
+}
+
+function kafkaServerProperties(dataDir: string): string {
+  return [
+    '# Generated by test/harness/native.ts on every start; edits are overwritten.',
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.bootstrap.servers=127.0.0.1:${PORTS.kafkaController}`,
+    `listeners=PLAINTEXT://127.0.0.1:${PORTS.kafka},CONTROLLER://127.0.0.1:${PORTS.kafkaController}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${PORTS.kafka}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `log.dirs=${dataDir}`,
+    'num.partitions=1',
+    'default.replication.factor=1',
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=1',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'transaction.state.log.num.partitions=1',
+    'share.coordinator.state.topic.replication.factor=1',
+    'share.coordinator.state.topic.min.isr=1',
+    'min.insync.replicas=1',
+    'group.initial.rebalance.delay.ms=0',
+    'auto.create.topics.enable=true',
+    'delete.topic.enable=true',
+    'num.network.threads=2',
+    'num.io.threads=4',
+    '',
+  ].join('\n');
+}
+
+async function kafkaUp(log: Log): Promise<void> {
+  const p = kafkaPaths();
+  const marker = p.dir;
+  const brokers = [`127.0.0.1:${PORTS.kafka}`];
+  const running = livePid(p.pid, marker);
+  if (running !== undefined) {
+    if (await kafkaAnswers(brokers)) {
+      log(`kafka: already running (pid ${running}), reusing`);
+      return;
+    }
+    log(`kafka: pid ${running} is alive but not answering yet; waiting up to 60s`);
+    try {
+      await waitHealthy('kafka', () => kafkaAnswers(brokers), { timeoutMs: 60_000, pid: () => livePid(p.pid, marker), logFile: p.log });
+      log(`kafka: running (pid ${running}), reusing`);
+      return;
+    } catch {
+      log(`kafka: pid ${running} is unhealthy; restarting it`);
+      await terminate(running, 'kafka', log);
+    }
+  }
+  rmSync(p.pid, { force: true });
+
+  const java = requireBin('kafka', 'java', 'openjdk-17-jre-headless');
+  const major = javaMajor(java);
+  if (major !== undefined && major < 17) {
+    throw new ServiceStartError('kafka', `Kafka 4.x needs Java 17+, found Java ${major}. Install: apt-get install -y openjdk-17-jre-headless`);
+  }
+  mkdirSync(p.dir, { recursive: true });
+  const version = kafkaVersion();
+  ensureKafkaLibs(version, log);
+  await requirePortFree('kafka', PORTS.kafka);
+  await requirePortFree('kafka', PORTS.kafkaController);
+
+  writeFileSync(p.props, kafkaServerProperties(p.data));
+  const cp = `${p.libs}/*`;
+  const log4j = `-Dlog4j2.configurationFile=${p.log4j}`;
+  if (!existsSync(join(p.data, 'meta.properties'))) {
+    rmSync(p.data, { recursive: true, force: true });
+    const clusterId = randomBytes(16).toString('base64url');
+    writeFileSync(p.clusterId, `${clusterId}\n`);
+    log(`kafka: formatting KRaft storage (cluster id ${clusterId})`);
+    const r = run(java, [log4j, '-cp', cp, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId, '-c', p.props]);
+    writeFileSync(p.log, `${r.out}\n`, { flag: 'a' });
+    if (r.status !== 0) throw new ServiceStartError('kafka', `kafka.tools.StorageTool format failed (exit ${r.status})`, p.log, tail(p.log));
+  }
+
+  log(`kafka: starting Kafka ${version} on 127.0.0.1:${PORTS.kafka} (log: ${p.log})`);
+  writeFileSync(p.log, `\n===== ${new Date().toISOString()} starting kafka.Kafka ${version} =====\n`, { flag: 'a' });
+  const pid = spawnDetached(
+    java,
+    [
+      '-Xms256m',
+      '-Xmx512m',
+      '-XX:+UseG1GC',
+      '-XX:MaxGCPauseMillis=20',
+      '-Djava.awt.headless=true',
+      `-Dkafka.logs.dir=${p.dir}`,
+      log4j,
+      '-cp',
+      cp,
+      'kafka.Kafka',
+      p.props,
+    ],
+    p.log,
+    p.dir,
+  );
+  writeFileSync(p.pid, `${pid}\n`);
+  try {
+    await waitHealthy('kafka', () => kafkaAnswers(brokers), { timeoutMs: 180_000, pid: () => livePid(p.pid, marker), logFile: p.log, dataDir: p.data });
+  } catch (e) {
+    if (isAlive(pid)) await terminate(pid, 'kafka', log, 20_000);
+    rmSync(p.pid, { force: true });
+    throw e;
+  }
+  await warmUpKafka(brokers);
+  log(`kafka: ready (pid ${pid})`);
+}
+
+/** Make the broker create __consumer_offsets / __transaction_state now rather than in the first test. Best effort. */
+async function warmUpKafka(brokers: string[]): Promise<void> {
+  const kafka = new kafkajs.Kafka({ clientId: 'tscdc-services-warmup', brokers, logLevel: kafkajs.logLevel.NOTHING });
+  const admin = kafka.admin();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  try {
+    await withTimeout(
+      (async () => {
+        await admin.connect();
+        await admin.describeGroups(['tscdc-warmup']);
+        await producer.connect();
+      })(),
+      60_000,
+      'kafka warm-up',
+    );
+  } catch {
+    /* best effort */
+  } finally {
+    await producer.disconnect().catch(() => {});
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+async function kafkaDown(log: Log): Promise<void> {
+  const p = kafkaPaths();
+  const pid = livePid(p.pid, p.dir);
+  if (pid === undefined) {
+    log('kafka: not running');
+  } else {
+    log(`kafka: stopping (pid ${pid})`);
+    await terminate(pid, 'kafka', log);
+  }
+  rmSync(p.pid, { force: true });
+}
+
+// ---------------------------------------------------------------------------------------------
+// MariaDB
+
+function mariadbPaths() {
+  const dir = join(servicesDir(), 'mariadb');
+  return {
+    dir,
+    data: join(dir, 'data'),
+    cnf: join(dir, 'my.cnf'),
+    log: join(dir, 'mariadb.log'),
+    pid: join(dir, 'mariadb.pid'),
+    socket: socketPathFor(join(dir, 'mariadb.sock'), 'mariadb.sock'),
+  };
+}
+
+function mariadbCnf(): string {
+  const p = mariadbPaths();
+  return [
+    '# Generated by test/harness/native.ts on every start; edits are overwritten.',
+    '[client]',
+    `socket=${p.socket}`,
+    `port=${PORTS.mysql}`,
+    '',
+    '[mysqld]',
+    ...(isRoot() ? ['user=root'] : []),
+    `datadir=${p.data}`,
+    `socket=${p.socket}`,
+    `pid-file=${p.pid}`,
+    `port=${PORTS.mysql}`,
+    'bind-address=127.0.0.1',
+    'skip-name-resolve',
+    'max_connections=500',
+    'character-set-server=utf8mb4',
+    'collation-server=utf8mb4_general_ci',
+    '# CDC: row-based binlog with full images, GTIDs (always on in MariaDB), column names in TABLE_MAP events',
+    `log_bin=${join(p.data, 'mariadb-bin')}`,
+    'binlog_format=ROW',
+    'binlog_row_image=FULL',
+    'binlog_row_metadata=FULL',
+    'server_id=1',
+    'gtid_strict_mode=ON',
+    'binlog_expire_logs_seconds=1209600',
+    'max_binlog_size=256M',
+    '# test-bed speed',
+    'innodb_flush_log_at_trx_commit=2',
+    'sync_binlog=0',
+    'innodb_buffer_pool_size=128M',
+    '',
+  ].join('\n');
+}
+
+async function mariadbUp(log: Log): Promise<void> {
+  const p = mariadbPaths();
+  const marker = p.cnf;
+  const tcp: MysqlParams = { ...parseMysqlUrl(NATIVE_ENV.MYSQL_URL) };
+  const running = livePid(p.pid, marker);
+  if (running !== undefined) {
+    if (await mysqlAnswers(tcp)) {
+      log(`mariadb: already running (pid ${running}), reusing`);
+      return;
+    }
+    log(`mariadb: pid ${running} is alive but not answering; restarting it`);
+    await terminate(running, 'mariadb', log);
+  }
+  rmSync(p.pid, { force: true });
+
+  const mariadbd = requireBin('mariadb', 'mariadbd', 'mariadb-server');
+  mkdirSync(p.dir, { recursive: true });
+  writeFileSync(p.cnf, mariadbCnf());
+  await requirePortFree('mariadb', PORTS.mysql);
+
+  if (!existsSync(join(p.data, 'mysql', 'user.frm')) && !existsSync(join(p.data, 'mysql', 'global_priv.frm'))) {
+    const installDb = requireBin('mariadb', 'mariadb-install-db', 'mariadb-server');
+    rmSync(p.data, { recursive: true, force: true });
+    log(`mariadb: initialising ${p.data}`);
+    const r = run(installDb, [
+      `--defaults-file=${p.cnf}`,
+      `--datadir=${p.data}`,
+      '--auth-root-authentication-method=normal',
+      '--skip-test-db',
+      ...(isRoot() ? ['--user=root'] : []),
+    ]);
+    writeFileSync(p.log, `${r.out}\n`, { flag: 'a' });
+    if (r.status !== 0) throw new ServiceStartError('mariadb', `mariadb-install-db failed (exit ${r.status})`, p.log, tail(p.log));
+  }
+
+  log(`mariadb: starting on 127.0.0.1:${PORTS.mysql} (log: ${p.log})`);
+  writeFileSync(p.log, `\n===== ${new Date().toISOString()} starting mariadbd =====\n`, { flag: 'a' });
+  // --defaults-file must be the first option.
+  const pid = spawnDetached(mariadbd, [`--defaults-file=${p.cnf}`], p.log, p.dir);
+  const alive = () => (isAlive(pid) ? pid : undefined);
+  try {
+    await waitHealthy('mariadb', () => mysqlAnswers({ socketPath: p.socket, user: 'root' }, 3000), { timeoutMs: 120_000, pid: alive, logFile: p.log, dataDir: p.data });
+    // root over TCP from 127.0.0.1 with an empty password (skip-name-resolve: 'localhost' never matches TCP).
+    const conn = await mysql.createConnection({ socketPath: p.socket, user: 'root' });
+    try {
+      await conn.query("CREATE USER IF NOT EXISTS 'root'@'%' IDENTIFIED BY ''");
+      await conn.query("GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION");
+    } finally {
+      await conn.end();
+    }
+    await waitHealthy('mariadb', () => mysqlAnswers(tcp), { timeoutMs: 30_000, pid: alive, logFile: p.log });
+  } catch (e) {
+    if (isAlive(pid)) await terminate(pid, 'mariadb', log, 30_000);
+    throw e instanceof ServiceStartError ? e : new ServiceStartError('mariadb', String(e), p.log, tail(p.log));
+  }
+  log(`mariadb: ready (pid ${pid})`);
+}
+
+async function mariadbDown(log: Log): Promise<void> {
+  const p = mariadbPaths();
+  const pid = livePid(p.pid, p.cnf);
+  if (pid === undefined) {
+    log('mariadb: not running');
+  } else {
+    log(`mariadb: stopping (pid ${pid})`);
+    await terminate(pid, 'mariadb', log);
+  }
+  rmSync(p.pid, { force: true });
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL
+
+interface PgBin {
+  initdb: string;
+  pgCtl: string;
+}
+
+function pgBin(): PgBin {
+  const candidates: string[] = [];
+  if (process.env.PG_BINDIR) candidates.push(process.env.PG_BINDIR);
+  candidates.push('/usr/lib/postgresql/15/bin');
+  try {
+    const versions = readdirSync('/usr/lib/postgresql')
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
+    for (const v of versions) candidates.push(`/usr/lib/postgresql/${v}/bin`);
+  } catch {
+    /* not Debian layout */
+  }
+  const onPath = which('initdb');
+  if (onPath) candidates.push(dirname(onPath));
+  for (const d of candidates) {
+    if (existsSync(join(d, 'initdb')) && existsSync(join(d, 'pg_ctl'))) return { initdb: join(d, 'initdb'), pgCtl: join(d, 'pg_ctl') };
+  }
+  throw new ServiceStartError('postgres', '`initdb`/`pg_ctl` not found (looked in $PG_BINDIR, /usr/lib/postgresql/*/bin, PATH). Install: apt-get install -y postgresql-15');
+}
+
+/** postgres refuses to run as root: when we are root, run its tools as the `postgres` OS user. */
+function pgUser(): { uid: number; gid: number } | undefined {
+  if (!isRoot()) return undefined;
+  const r = run('id', ['-u', 'postgres']);
+  const g = run('id', ['-g', 'postgres']);
+  if (r.status !== 0 || g.status !== 0) {
+    throw new ServiceStartError('postgres', 'running as root but there is no `postgres` OS user (it comes with the postgresql-15 / postgresql-common package)');
+  }
+  return { uid: Number(r.out.trim()), gid: Number(g.out.trim()) };
+}
+
+function asPg(cmd: string, args: string[]): [string, string[]] {
+  if (!isRoot()) return [cmd, args];
+  const runuser = which('runuser');
+  if (runuser) return [runuser, ['-u', 'postgres', '--', cmd, ...args]];
+  return [requireBin('postgres', 'su', 'util-linux'), ['-s', '/bin/sh', 'postgres', '-c', [cmd, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')]];
+}
+
+function runAsPg(cmd: string, args: string[], cwd: string): { status: number | null; out: string } {
+  const [c, a] = asPg(cmd, args);
+  return run(c, a, { cwd });
+}
+
+/**
+ * Where the cluster lives: `.services/pg`, unless the postgres OS user cannot reach it (e.g. the repo
+ * is under /root, mode 700); then `/var/tmp/tscdc-<hash>-pg`. Deterministic, so `down` finds it too.
+ */
+function pgBaseDir(create: boolean): string {
+  const inRepo = join(servicesDir(), 'pg');
+  const outside = join('/var/tmp', `tscdc-${repoTag()}-pg`);
+  const owner = pgUser();
+  if (!owner) {
+    if (create) mkdirSync(inRepo, { recursive: true });
+    return inRepo;
+  }
+  const reachable = (dir: string) => run(...asPg('test', ['-w', dir, '-a', '-x', dir])).status === 0;
+  if (existsSync(join(inRepo, 'data'))) return inRepo;
+  if (existsSync(join(outside, 'data'))) return outside;
+  if (!create) return inRepo;
+  for (const dir of [inRepo, outside]) {
+    mkdirSync(dir, { recursive: true });
+    chownSync(dir, owner.uid, owner.gid);
+    chmodSync(dir, 0o750);
+    if (reachable(dir)) return dir;
+  }
+  throw new ServiceStartError('postgres', `the postgres OS user cannot write to ${inRepo} nor ${outside} (check that every parent directory is traversable, e.g. chmod o+x)`);
+}
+
+function pgPaths(create: boolean) {
+  const base = pgBaseDir(create);
+  return {
+    base,
+    data: join(base, 'data'),
+    run: socketPathFor(join(base, 'run'), 'pg-run'),
+    log: join(base, 'postgres.log'),
+  };
+}
+
+function pgConf(runDir: string): string {
+  return [
+    '# Generated by test/harness/native.ts on every start; edits are overwritten.',
+    `port = ${PORTS.pg}`,
+    "listen_addresses = '127.0.0.1'",
+    `unix_socket_directories = '${runDir}'`,
+    'max_connections = 200',
+    'wal_level = logical',
+    'max_replication_slots = 20',
+    'max_wal_senders = 20',
+    'wal_sender_timeout = 60s',
+    '# test-bed speed (no durability needed)',
+    'fsync = off',
+    'full_page_writes = off',
+    "timezone = 'UTC'",
+    '',
+  ].join('\n');
+}
+
+const PG_HBA = [
+  '# Generated by test/harness/native.ts on every start; edits are overwritten.',
+  '# TYPE  DATABASE     USER  ADDRESS        METHOD',
+  'local   all          all                  trust',
+  'local   replication  all                  trust',
+  'host    all          all   127.0.0.1/32   trust',
+  'host    replication  all   127.0.0.1/32   trust',
+  'host    all          all   ::1/128        trust',
+  'host    replication  all   ::1/128        trust',
+  '',
+].join('\n');
+
+function pgPostmasterPid(dataDir: string): number | undefined {
+  return livePid(join(dataDir, 'postmaster.pid'), dataDir);
+}
+
+function writeAsPg(file: string, body: string, owner: { uid: number; gid: number } | undefined): void {
+  writeFileSync(file, body);
+  if (owner) chownSync(file, owner.uid, owner.gid);
+}
+
+async function postgresUp(log: Log): Promise<void> {
+  const bin = pgBin();
+  const owner = pgUser();
+  const p = pgPaths(true);
+  const params = parsePgUrl(NATIVE_ENV.PG_URL);
+  const running = pgPostmasterPid(p.data);
+  if (running !== undefined) {
+    if (await pgAnswers(params)) {
+      log(`postgres: already running (pid ${running}), reusing`);
+      return;
+    }
+    log(`postgres: pid ${running} is alive but not answering; restarting it`);
+    runAsPg(bin.pgCtl, ['-D', p.data, '-m', 'fast', '-w', '-t', '60', 'stop'], p.base);
+    if (isAlive(running)) await terminate(running, 'postgres', log);
+  }
+  await requirePortFree('postgres', PORTS.pg);
+
+  if (!existsSync(join(p.data, 'PG_VERSION'))) {
+    rmSync(p.data, { recursive: true, force: true });
+    log(`postgres: initdb ${p.data}`);
+    const r = runAsPg(bin.initdb, ['-D', p.data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale'], p.base);
+    writeAsPg(p.log, `${r.out}\n`, owner);
+    if (r.status !== 0) throw new ServiceStartError('postgres', `initdb failed (exit ${r.status})`, p.log, tail(p.log));
+  }
+  mkdirSync(p.run, { recursive: true });
+  if (owner) chownSync(p.run, owner.uid, owner.gid);
+  writeAsPg(join(p.data, 'tscdc.conf'), pgConf(p.run), owner);
+  writeAsPg(join(p.data, 'pg_hba.conf'), PG_HBA, owner);
+  const confFile = join(p.data, 'postgresql.conf');
+  const conf = readFileSync(confFile, 'utf8');
+  if (!conf.includes("include_if_exists = 'tscdc.conf'")) {
+    writeAsPg(confFile, `${conf}\n# test bed settings (test/harness/native.ts)\ninclude_if_exists = 'tscdc.conf'\n`, owner);
+  }
+
+  log(`postgres: starting on 127.0.0.1:${PORTS.pg} (log: ${p.log})`);
+  if (!existsSync(p.log)) writeAsPg(p.log, '', owner);
+  // pg_ctl forks the postmaster (in its own session) and waits (-w) until it accepts connections.
+  const r = runAsPg(bin.pgCtl, ['-D', p.data, '-l', p.log, '-w', '-t', '90', 'start'], p.base);
+  if (r.status !== 0) {
+    throw new ServiceStartError(
+      'postgres',
+      `pg_ctl start failed (exit ${r.status}): ${r.out.trim()} (if its data is damaged, remove ${p.data} for a fresh start)`,
+      p.log,
+      tail(p.log),
+    );
+  }
+  await waitHealthy('postgres', () => pgAnswers(params), { timeoutMs: 30_000, pid: () => pgPostmasterPid(p.data), logFile: p.log });
+  log(`postgres: ready (pid ${pgPostmasterPid(p.data) ?? '?'})`);
+}
+
+async function postgresDown(log: Log): Promise<void> {
+  const p = pgPaths(false);
+  const pid = pgPostmasterPid(p.data);
+  if (pid === undefined) {
+    log('postgres: not running');
+    return;
+  }
+  log(`postgres: stopping (pid ${pid})`);
+  const bin = pgBin();
+  const r = runAsPg(bin.pgCtl, ['-D', p.data, '-m', 'fast', '-w', '-t', '60', 'stop'], p.base);
+  if (r.status !== 0 && isAlive(pid)) {
+    log(`postgres: pg_ctl stop failed (${r.out.trim()}); sending SIGTERM/SIGKILL`);
+    await terminate(pid, 'postgres', log, 30_000);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// public entry points
+
+/**
+ * Start (or reuse) all three services, wait until they answer, write `.services/env`.
+ * Throws ServiceStartError (or an AggregateError of them) with log tails on failure.
+ */
+export async function servicesUp(opts: NativeOptions = {}): Promise<ServiceEnv> {
+  const log = opts.log ?? defaultLog;
+  return withLock(log, async () => {
+    const results = await Promise.allSettled([kafkaUp(log), mariadbUp(log), postgresUp(log)]);
+    const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new AggregateError(errors, errors.map((e) => (e instanceof Error ? e.message : String(e))).join('\n\n'));
+    writeEnvFile(NATIVE_ENV);
+    return { ...NATIVE_ENV };
+  });
+}
+
+/** Stop all three services started by servicesUp (no-op for those not running) and remove `.services/env`. */
+export async function servicesDown(opts: NativeOptions = {}): Promise<void> {
+  const log = opts.log ?? defaultLog;
+  return withLock(log, async () => {
+    rmSync(envFilePath(), { force: true });
+    const results = await Promise.allSettled([kafkaDown(log), mariadbDown(log), postgresDown(log)]);
+    const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    const leftovers = strayProcesses();
+    for (const { pid, cmd } of leftovers) {
+      log(`killing leftover process ${pid}: ${cmd.slice(0, 160)}`);
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    if (errors.length) throw new AggregateError(errors, errors.map((e) => (e instanceof Error ? e.message : String(e))).join('\n\n'));
+  });
+}
+
+/**
+ * Serialise up/down across processes (e.g. `npm test` and a test file using the 'native' provider
+ * at the same time): `.services/lock` holds the owner's pid; a lock whose owner is dead is stale.
+ */
+async function withLock<T>(log: Log, fn: () => Promise<T>): Promise<T> {
+  mkdirSync(servicesDir(), { recursive: true });
+  const lock = join(servicesDir(), 'lock');
+  const end = Date.now() + 10 * 60_000;
+  let announced = false;
+  for (;;) {
+    try {
+      writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let owner = NaN;
+    let ageMs = 0;
+    try {
+      owner = Number.parseInt(readFileSync(lock, 'utf8').trim(), 10);
+      ageMs = Date.now() - statSync(lock).mtimeMs;
+    } catch {
+      continue; // released meanwhile
+    }
+    const garbled = !Number.isInteger(owner) || owner <= 0;
+    if ((garbled && ageMs > 5000) || (!garbled && !isAlive(owner))) {
+      rmSync(lock, { force: true }); // stale
+      continue;
+    }
+    if (Date.now() > end) throw new ServiceStartError('setup', `${lock} is held by pid ${owner} for more than 10 minutes`);
+    if (!announced) log(`waiting for another services:up/down (pid ${owner}) to finish`);
+    announced = true;
+    await sleep(500);
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+/** Processes whose command line points into our state dirs (i.e. servers this module started). */
+function strayProcesses(): { pid: number; cmd: string }[] {
+  const markers = [servicesDir(), join('/var/tmp', `tscdc-${repoTag()}-pg`)];
+  const out: { pid: number; cmd: string }[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    const pid = Number(e);
+    if (pid === process.pid) continue;
+    const cmd = cmdline(pid);
+    if (!markers.some((m) => cmd.includes(m))) continue;
+    // only server processes (not e.g. an editor or `tail -f` on a log file)
+    if (/(^|\/)(java|mariadbd|postgres)\s/.test(cmd)) out.push({ pid, cmd });
+  }
+  return out;
+}

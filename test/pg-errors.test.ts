@@ -160,7 +160,7 @@ describe('PostgreSQL connector errors', () => {
       });
       assert.equal((await api(worker.url).put(`/connectors/${name}/resume`)).status, 202);
       const trace = await failedTrace(name);
-      assert.match(trace, new RegExp(`^PG_SLOT_IN_USE: PostgreSQL error while streaming from replication slot "${cfg['slot.name']}": replication slot "${cfg['slot.name']}" is active for PID \\d+ Fix: Another client is reading replication slot "${cfg['slot.name']}"\\. Stop that client \\(or another connector using the same slot\\.name\\), or give this connector its own slot\\.name\\.`));
+      assert.match(trace, new RegExp(`^PG_SLOT_IN_USE: PostgreSQL error while (streaming from|dropping) replication slot "${cfg['slot.name']}": replication slot "${cfg['slot.name']}" is active for PID \\d+ Fix: Another client is reading replication slot "${cfg['slot.name']}"\\. Stop that client \\(or another connector using the same slot\\.name\\), or give this connector its own slot\\.name\\.`));
       await stream.close();
       stream = null;
       assert.ok(!worker.logs().includes(SECRET), 'no secret in the logs');

@@ -158,8 +158,12 @@ describe('PostgreSQL connector: heartbeats, reconnects, filters', () => {
     }
     const expected = await tableState(db.client, 'SELECT id, name, secret, qty FROM items', ['id']);
     let diff: string[] = [];
-    await waitFor(async () => (diff = diffStates(expected, await materialise(c.topic))).length === 0, { timeoutMs: 60_000, message: 'topic equals table' })
-      .catch((e) => assert.fail(`${(e as Error).message}\n${diff.join('\n')}`));
+    let lastStatus: unknown = null;
+    await waitFor(async () => {
+      lastStatus = (await api(worker.url).get(`/connectors/${c.name}/status`)).body;
+      return (diff = diffStates(expected, await materialise(c.topic))).length === 0;
+    }, { timeoutMs: 60_000, message: 'topic equals table' })
+      .catch((e) => assert.fail(`${(e as Error).message}\n${diff.join('\n')}\nstatus: ${JSON.stringify(lastStatus)}`));
     assert.ok(isRunning((await api(worker.url).get(`/connectors/${c.name}/status`)).body));
   });
 

@@ -101,7 +101,7 @@ export async function dropSlot(client: pg.Client, name: string, attempts = 10, d
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === '42704') return false;
-      if (code !== '55006' || i + 1 >= attempts) throw err;
+      if (code !== '55006' || i + 1 >= attempts) throw translatePgError(err, { action: `dropping replication slot "${name}"`, slot: name });
       await new Promise((r) => setTimeout(r, delayMs));
     }
   }

@@ -7,7 +7,7 @@ import type { SourceTaskContext } from '../../connect/index.js';
 import { CdcError, isRetriable, PositionLostError } from '../../errors/index.js';
 import { nextBackoff, sleep } from '../../runtime/backoff.js';
 import {
-  formatLsn, maxLsn, readSlot, retainedWalBytes, startReplicationStream, type Lsn, type ReplicationStream,
+  formatLsn, maxLsn, readSlot, retainedWalBytes, startReplicationStream, translatePgError, type Lsn, type ReplicationStream,
 } from '../../../binlog/postgres/index.js';
 import type { AdminClient } from './admin-client.js';
 import type { PgConnectorSettings } from './config.js';
@@ -90,8 +90,10 @@ export function createStreamingSession(o: StreamingOptions): StreamingSession {
             delay = 0;
           }
           break; // closed: we are stopping
-        } catch (err) {
+        } catch (raw) {
           if (dispatcher) resume = dispatcher.position();
+          // Relation look-ups during streaming use the admin connection; its driver errors arrive untranslated.
+          const err = translatePgError(raw, { action: `streaming from replication slot "${settings.slotName}"`, user: settings.connection.user, database: settings.connection.database, slot: settings.slotName });
           if (ctx.signal.aborted) break;
           if (!isRetriable(err)) throw err;
           delay = nextBackoff({ initialMs: 500, maxMs: 30_000 }, delay);

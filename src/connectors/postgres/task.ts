@@ -6,7 +6,7 @@ import type { CommittedOffsets, SourceTask, SourceTaskContext } from '../../conn
 import { isRetriable, PositionLostError } from '../../errors/index.js';
 import { nextBackoff, sleep } from '../../runtime/backoff.js';
 import {
-  createSlot, dropSlot, ensurePublication, formatLsn, loadTypeRegistry, parseLsn, readSlot,
+  createSlot, dropSlot, ensurePublication, formatLsn, loadTypeRegistry, parseLsn, readSlot, translatePgError,
   type CreatedSlot, type Lsn, type TypeRegistry,
 } from '../../../binlog/postgres/index.js';
 import { compileTableFilters, discoverTables, tableFiltersFromConfig, type TableInfo } from '../../../snapshot/index.js';
@@ -66,8 +66,10 @@ async function coordinate(ctx: SourceTaskContext, settings: PgConnectorSettings,
       registry ??= await loadTypeRegistry(await admin.get());
       await runOnce(ctx, settings, admin, state, registry);
       return;
-    } catch (err) {
+    } catch (raw) {
       if (ctx.signal.aborted) return;
+      // Catalog look-ups go through plain pg clients; a server restart surfaces here as a raw driver error.
+      const err = translatePgError(raw, { action: 'running the connector', user: settings.connection.user, database: settings.connection.database, slot: settings.slotName });
       if (err instanceof PositionLostError && settings.snapshotMode === 'when_needed') {
         ctx.logger.warn({ err }, 'The replication slot is gone; snapshot.mode=when_needed: taking a new snapshot');
         state.ignoreOffsets = true;

@@ -1,4 +1,5 @@
 export type * from './plugin.js';
+export type * from './signals.js';
 export type * from './config-def.js';
 export * from './config-validation.js';
 export { SECRET_MASK, configValueToString, invalidValueMessage } from './config-values.js';

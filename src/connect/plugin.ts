@@ -1,5 +1,6 @@
 import type { ConnectSchema } from '../../schemas/connect-schema.js';
 import type { Logger } from '../logging/index.js';
+import type { SnapshotCommand } from './signals.js';
 import type { ConfigDef, ConfigValue } from './config-def.js';
 
 /** Kafka Connect's source partition and offset: small JSON maps with fixed keys. */
@@ -80,6 +81,8 @@ export interface SourceTask {
   run(ctx: SourceTaskContext): Promise<void>;
   /** Called after offsets are durable in Kafka, e.g. so PostgreSQL can confirm the slot's LSN. */
   committed?(offsets: CommittedOffsets): void | Promise<void>;
+  /** Ad-hoc snapshot commands (see signals.ts); absent when the connector cannot take them. */
+  signal?(command: SnapshotCommand): string | null;
 }
 
 export interface ValidationResult {

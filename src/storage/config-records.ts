@@ -9,7 +9,7 @@
  * `other` and are ignored by our single-worker store.
  */
 import type { TargetState } from './types.js';
-import { parseJson, writeJson } from './connect-json.js';
+import { readKeyedJson, writeJson } from './connect-json.js';
 
 export interface KeyValue {
   key: Buffer;
@@ -81,16 +81,9 @@ function targetState(value: unknown): TargetState | undefined {
  * those too), so one bad record cannot stop a worker from starting.
  */
 export function decodeConfigRecord(rawKey: Buffer | null, rawValue: Buffer | null): ConfigRecord | undefined {
-  if (rawKey === null) return undefined;
-  const k = rawKey.toString('utf8');
-  let value: unknown = null;
-  if (rawValue !== null) {
-    try {
-      value = parseJson(rawValue.toString('utf8'));
-    } catch {
-      return undefined;
-    }
-  }
+  const read = readKeyedJson(rawKey, rawValue);
+  if (!read) return undefined;
+  const { key: k, value } = read;
   if (k.startsWith(TARGET_STATE)) {
     const connector = k.slice(TARGET_STATE.length);
     if (value === null) return { kind: 'target-state', connector, state: null };

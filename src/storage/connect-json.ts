@@ -174,3 +174,17 @@ class PreciseParser {
     return Number(m[0]);
   }
 }
+
+/**
+ * A Connect topic record with a string key and a JSON value (null for a tombstone); undefined when the key is
+ * missing or the value is not JSON, which Connect logs and skips, so one bad record cannot stop a worker.
+ */
+export function readKeyedJson(rawKey: Buffer | null, rawValue: Buffer | null): { key: string; value: unknown } | undefined {
+  if (rawKey === null) return undefined;
+  if (rawValue === null) return { key: rawKey.toString('utf8'), value: null };
+  try {
+    return { key: rawKey.toString('utf8'), value: parseJson(rawValue.toString('utf8')) };
+  } catch {
+    return undefined;
+  }
+}

@@ -7,7 +7,7 @@
  * absent optional fields written as null).
  */
 import type { KeyValue } from './config-records.js';
-import { parseJson, writeJson } from './connect-json.js';
+import { readKeyedJson, writeJson } from './connect-json.js';
 import type { RuntimeState, StatusEntry } from './types.js';
 
 export interface ActiveTopic {
@@ -77,16 +77,9 @@ function parseActiveTopic(value: unknown): ActiveTopic | undefined {
 
 /** Decodes one status-topic record; undefined for malformed or unknown records (Connect skips those too). */
 export function decodeStatusRecord(rawKey: Buffer | null, rawValue: Buffer | null): StatusRecord | undefined {
-  if (rawKey === null) return undefined;
-  const k = rawKey.toString('utf8');
-  let value: unknown = null;
-  if (rawValue !== null) {
-    try {
-      value = parseJson(rawValue.toString('utf8'));
-    } catch {
-      return undefined;
-    }
-  }
+  const read = readKeyedJson(rawKey, rawValue);
+  if (!read) return undefined;
+  const { key: k, value } = read;
   if (k.startsWith(CONNECTOR)) {
     const connector = k.slice(CONNECTOR.length);
     if (connector === '') return undefined;

@@ -4,7 +4,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire, Module } from 'node:module';
-import type { Admin, Consumer, Kafka, LogEntry, Message, PartitionerArgs, Producer, RetryOptions, SASLOptions, TopicMessages } from 'kafkajs';
+import type { Admin, Consumer, Kafka, LogEntry, Message, PartitionAssigner, PartitionerArgs, Producer, RetryOptions, SASLOptions, TopicMessages } from 'kafkajs';
 import type * as KafkaJs from 'kafkajs';
 import type { Logger } from '../logging/index.js';
 import { crc32c } from './crc32c.js';
@@ -12,10 +12,10 @@ import { hasKafkaErrorType, translateKafkaError } from './errors.js';
 import { partitionForKey } from './murmur2.js';
 import { encodeProduceRequest, type ProduceRequestFields } from './produce-request.js';
 import { encodeRecordBatch, type BatchRecord, type RecordBatchFields } from './record-batch.js';
-import type { KafkaClient, OutgoingMessage, ProducerOptions, RecordHandler, RecordProducer, TopicSpec } from './types.js';
+import type { GroupConsumer, GroupConsumerOptions, KafkaClient, OutgoingMessage, ProducerOptions, RecordHandler, RecordProducer, TopicSpec } from './types.js';
 
 const kafkajs = loadKafkaJs();
-const { Kafka: KafkaCtor, logLevel, CompressionTypes, ConfigResourceTypes } = kafkajs;
+const { Kafka: KafkaCtor, logLevel, CompressionTypes, ConfigResourceTypes, AssignerProtocol } = kafkajs;
 
 /**
  * Loads kafkajs with our produce request and record batch encoders (same bytes, one exactly sized buffer per
@@ -235,6 +235,8 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
       return out;
     }),
 
+    consumeGroup: (consumerOptions) => consumeGroup(kafka, consumerOptions, retry, logger, (action, fn) => withAdmin(action, fn)),
+
     readToEnd: async (topic, onRecord) => {
       const ends = await withAdmin(`reading end offsets of ${topic}`, (a) => endOffsets(a, topic));
       const targets = new Map<number, number>();
@@ -384,4 +386,97 @@ async function consumeUntil(kafka: Kafka, topic: string, targets: Map<number, nu
   } finally {
     await consumer.disconnect().catch(() => undefined);
   }
+}
+
+/**
+ * Round robin over the members subscribed to each topic. kafkajs's own assigners hand every topic of the group to
+ * every member, whatever each subscribed to, so consumers of different topics sharing a group id (Debezium's
+ * default `signal.kafka.groupId` is the same for every connector) would be given each other's partitions.
+ */
+const subscribedRoundRobin: PartitionAssigner = ({ cluster }) => ({
+  name: 'TscdcSubscribedRoundRobin',
+  version: 0,
+  async assign({ members, topics }) {
+    const subscribed = members.map(({ memberId, memberMetadata }) => ({
+      memberId,
+      topics: new Set(AssignerProtocol.MemberMetadata.decode(memberMetadata)?.topics ?? []),
+    })).sort((a, b) => a.memberId.localeCompare(b.memberId));
+    const assignment = new Map<string, Record<string, number[]>>(subscribed.map((m) => [m.memberId, {}]));
+    for (const topic of [...topics].sort()) {
+      const takers = subscribed.filter((m) => m.topics.has(topic));
+      if (takers.length === 0) continue;
+      const partitions = cluster.findTopicPartitionMetadata(topic).map((p) => p.partitionId).sort((a, b) => a - b);
+      partitions.forEach((partition, i) => {
+        const own = assignment.get(takers[i % takers.length]!.memberId)!;
+        (own[topic] ??= []).push(partition);
+      });
+    }
+    return [...assignment].map(([memberId, own]) => ({
+      memberId,
+      memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: own, userData: Buffer.alloc(0) }),
+    }));
+  },
+  protocol({ topics }) {
+    return { name: 'TscdcSubscribedRoundRobin', metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }) };
+  },
+});
+
+/** See KafkaClient.consumeGroup. */
+async function consumeGroup(
+  kafka: Kafka, { groupId, topic, onRecord }: GroupConsumerOptions, retry: RetryOptions, logger: Logger,
+  withAdmin: <T>(action: string, fn: (a: Admin) => Promise<T>) => Promise<T>,
+): Promise<GroupConsumer> {
+  // Where partitions the group has never read start: their end now. kafkajs would resolve "latest" only at its
+  // first fetch, after joining, and a record written in between would be skipped.
+  const { ends, committed } = await withAdmin(`reading offsets of ${topic} for group ${groupId}`, async (a) => ({
+    ends: await a.fetchTopicOffsets(topic),
+    committed: await a.fetchOffsets({ groupId, topics: [topic] }),
+  }));
+  const hasCommitted = new Set((committed[0]?.partitions ?? []).filter((p) => Number(p.offset) >= 0).map((p) => p.partition));
+  const consumer: Consumer = kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 1000,
+    sessionTimeout: 10000,
+    heartbeatInterval: 3000,
+    partitionAssigners: [subscribedRoundRobin],
+    retry,
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    logger.warn({ topic, groupId, err: translateKafkaError(payload.error, `reading topic ${topic}`).message, restart: payload.restart },
+      'Kafka consumer crashed');
+  });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: false });
+    await consumer.run({
+      autoCommit: true,
+      partitionsConsumedConcurrently: 1,
+      eachMessage: async ({ partition, message }) => {
+        const offset = Number(message.offset);
+        try {
+          await onRecord(message.key, message.value, partition, offset);
+        } catch (err) {
+          logger.warn({ topic, partition, offset, err: err instanceof Error ? err.message : String(err) }, 'handling a consumed record failed; skipped');
+        }
+        // Committed right away: the next member of the group (e.g. the restarted task) must not handle it again.
+        await consumer.commitOffsets([{ topic, partition, offset: String(offset + 1) }]).catch((err: unknown) => {
+          logger.debug({ topic, partition, offset, err: err instanceof Error ? err.message : String(err) }, 'offset commit failed; left to auto-commit');
+        });
+      },
+    });
+    // With autoCommit on, kafkajs commits a seek position once the partition is assigned.
+    for (const p of ends) {
+      if (!hasCommitted.has(p.partition)) consumer.seek({ topic, partition: p.partition, offset: p.high });
+    }
+  } catch (err) {
+    await consumer.disconnect().catch(() => undefined);
+    throw translateKafkaError(err, `consuming topic ${topic} in group ${groupId}`);
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    stop: () => (stopping ??= consumer.disconnect().catch((err: unknown) => {
+      logger.warn({ topic, groupId, err: err instanceof Error ? err.message : String(err) }, 'Kafka consumer did not disconnect cleanly');
+    })),
+  };
 }

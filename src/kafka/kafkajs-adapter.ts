@@ -389,37 +389,42 @@ async function consumeUntil(kafka: Kafka, topic: string, targets: Map<number, nu
 }
 
 /**
- * Round robin over the members subscribed to each topic. kafkajs's own assigners hand every topic of the group to
- * every member, whatever each subscribed to, so consumers of different topics sharing a group id (Debezium's
- * default `signal.kafka.groupId` is the same for every connector) would be given each other's partitions.
+ * Round robin over the members subscribed to each topic. kafkajs's own assigners share out only the group
+ * leader's topics, to every member whatever each subscribed to, so consumers of different topics sharing a group
+ * id (Debezium's default `signal.kafka.groupId` is the same for every connector) would never get their own
+ * partitions. Partition counts come from the admin connection: the leader's consumer has metadata for its own
+ * topics only, and adding the others to it would make its metadata refreshes fail once one of them is deleted.
  */
-const subscribedRoundRobin: PartitionAssigner = ({ cluster }) => ({
-  name: 'TscdcSubscribedRoundRobin',
-  version: 0,
-  async assign({ members, topics }) {
-    const subscribed = members.map(({ memberId, memberMetadata }) => ({
-      memberId,
-      topics: new Set(AssignerProtocol.MemberMetadata.decode(memberMetadata)?.topics ?? []),
-    })).sort((a, b) => a.memberId.localeCompare(b.memberId));
-    const assignment = new Map<string, Record<string, number[]>>(subscribed.map((m) => [m.memberId, {}]));
-    for (const topic of [...topics].sort()) {
-      const takers = subscribed.filter((m) => m.topics.has(topic));
-      if (takers.length === 0) continue;
-      const partitions = cluster.findTopicPartitionMetadata(topic).map((p) => p.partitionId).sort((a, b) => a - b);
-      partitions.forEach((partition, i) => {
-        const own = assignment.get(takers[i % takers.length]!.memberId)!;
-        (own[topic] ??= []).push(partition);
-      });
-    }
-    return [...assignment].map(([memberId, own]) => ({
-      memberId,
-      memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: own, userData: Buffer.alloc(0) }),
-    }));
-  },
-  protocol({ topics }) {
-    return { name: 'TscdcSubscribedRoundRobin', metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }) };
-  },
-});
+function subscribedRoundRobin(partitionsOf: (topic: string) => Promise<number[]>): PartitionAssigner {
+  const name = 'TscdcSubscribedRoundRobin';
+  return () => ({
+    name,
+    version: 0,
+    async assign({ members }) {
+      const subscribed = members.map(({ memberId, memberMetadata }) => ({
+        memberId,
+        topics: new Set(AssignerProtocol.MemberMetadata.decode(memberMetadata)?.topics ?? []),
+      })).sort((a, b) => a.memberId.localeCompare(b.memberId));
+      const assignment = new Map<string, Record<string, number[]>>(subscribed.map((m) => [m.memberId, {}]));
+      const topics = [...new Set(subscribed.flatMap((m) => [...m.topics]))].sort();
+      for (const topic of topics) {
+        const takers = subscribed.filter((m) => m.topics.has(topic));
+        const partitions = await partitionsOf(topic);
+        partitions.forEach((partition, i) => {
+          const own = assignment.get(takers[i % takers.length]!.memberId)!;
+          (own[topic] ??= []).push(partition);
+        });
+      }
+      return [...assignment].map(([memberId, own]) => ({
+        memberId,
+        memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: own, userData: Buffer.alloc(0) }),
+      }));
+    },
+    protocol({ topics }) {
+      return { name, metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }) };
+    },
+  });
+}
 
 /** See KafkaClient.consumeGroup. */
 async function consumeGroup(
@@ -439,7 +444,16 @@ async function consumeGroup(
     maxWaitTimeInMs: 1000,
     sessionTimeout: 10000,
     heartbeatInterval: 3000,
-    partitionAssigners: [subscribedRoundRobin],
+    partitionAssigners: [subscribedRoundRobin(async (t) => {
+      try {
+        const { topics } = await withAdmin(`describing topic ${t}`, (a) => a.fetchTopicMetadata({ topics: [t] }));
+        return (topics[0]?.partitions ?? []).map((p) => p.partitionId).sort((a, b) => a - b);
+      } catch (err) {
+        // A member's topic that is gone gets nothing; the others are still assigned.
+        logger.debug({ topic: t, groupId, err: err instanceof Error ? err.message : String(err) }, 'no partitions to assign for topic');
+        return [];
+      }
+    })],
     retry,
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {

@@ -137,3 +137,18 @@ export function diffStates(expected: Map<string, Record<string, unknown>>, actua
   }
   return out;
 }
+
+/** Creates a Debezium signal table (`signal.data.collection`) in the scratch database. */
+export async function createSignalTable(client: pg.Client, name = 'public.debezium_signal'): Promise<string> {
+  await client.query(`CREATE TABLE ${name} (id VARCHAR(42) PRIMARY KEY, type VARCHAR(32) NOT NULL, data VARCHAR(2048))`);
+  return name;
+}
+
+let signalSeq = 0;
+
+/** Inserts a signal row (e.g. `execute-snapshot` with `{"data-collections": [...]}`); returns its id. */
+export async function insertSignal(client: pg.Client, table: string, type: string, data: unknown = {}): Promise<string> {
+  const id = `test-${process.pid}-${Date.now()}-${signalSeq++}`;
+  await client.query(`INSERT INTO ${table} (id, type, data) VALUES ($1, $2, $3)`, [id, type, JSON.stringify(data)]);
+  return id;
+}

@@ -1,0 +1,192 @@
+/**
+ * Ad-hoc (incremental) snapshots in the PostgreSQL task: the shared snapshotter (snapshot/incremental.ts) fed
+ * by the stream dispatcher, reading chunks through `PgChunkSource`, and the hooks the dispatcher calls in
+ * stream order. Chunk rows become `op: r` records (`source.snapshot = "incremental"`) built exactly like the
+ * initial snapshot's, emitted where the chunk's close watermark is in the stream.
+ *
+ * A failing chunk read does not stop streaming: a transient failure (connection lost) restarts the chunk loop
+ * after a backoff from the last emitted chunk; any other failure (e.g. a bad additional condition) abandons the
+ * ad-hoc snapshot with an error in the log and in the task's progress.
+ */
+import type { ChangeRecord, SnapshotCommand } from '../../connect/index.js';
+import { isRetriable } from '../../errors/index.js';
+import type { Logger } from '../../logging/index.js';
+import { nextBackoff } from '../../runtime/backoff.js';
+import { translatePgError, type Relation } from '../../../binlog/postgres/index.js';
+import type { PostgresSourceValue } from '../../../schemas/index.js';
+import {
+  createIncrementalSnapshotter, parseSnapshotSignal, type CompiledTableFilters, type IncrementalSnapshotter, type TableInfo,
+} from '../../../snapshot/index.js';
+import { snapshotReadEvent } from './change-events.js';
+import type { PgConnectorSettings } from './config.js';
+import type { PgChunkRow, PgChunkSource } from './incremental-source.js';
+import type { SignalTable } from './signal-table.js';
+import type { TableSchema } from './table-schema.js';
+import type { TableResolver } from './tables.js';
+
+/** What the stream dispatcher calls, in stream order. */
+export interface IncrementalStreamHooks {
+  readonly signalTable: SignalTable;
+  /** An INSERT into the signal table (a watermark, or a command when the `source` channel is enabled). */
+  onSignalRow(id: string, type: string, data: string | null): Promise<void>;
+  /** Chunk-key columns of a captured table (`schema.table`), or null: its changes need no `onChange`. */
+  keyColumns(table: string): readonly string[] | null;
+  onChange(table: string, key: unknown[]): void;
+  /** A Relation message of a captured table: picks up new tables and changed columns. */
+  onRelation(relation: Relation): Promise<void>;
+  /** After a close watermark: the chunk's records to emit right there, with the given source block. */
+  takeRecords(source: (t: TableSchema) => PostgresSourceValue, nowMs: number): Promise<ChangeRecord[]>;
+  /** Merged into every stream offset ({} when idle). */
+  offsetFields(): Record<string, string>;
+}
+
+export interface PgIncremental {
+  hooks: IncrementalStreamHooks;
+  command(cmd: SnapshotCommand): string | null;
+  /** For the progress report: the snapshotter's progress, or null when none runs. */
+  progress(): Record<string, unknown> | null;
+  /** The last failure that abandoned an ad-hoc snapshot (until the next one starts), for the progress report. */
+  lastError(): string | null;
+  start(signal: AbortSignal): void;
+  close(): Promise<void>;
+}
+
+export interface PgIncrementalOptions {
+  settings: PgConnectorSettings;
+  source: PgChunkSource;
+  resolver: TableResolver;
+  filters: CompiledTableFilters;
+  signalTable: SignalTable;
+  /** The committed source offset the stream resumes from (its incremental context is restored). */
+  offset: Readonly<Record<string, unknown>> | null;
+  logger: Logger;
+}
+
+const WATERMARKS = new Set(['snapshot-window-open', 'snapshot-window-close']);
+
+export function createPgIncremental(o: PgIncrementalOptions): PgIncremental {
+  const log = o.logger;
+  const schemas = new WeakMap<TableInfo, Promise<TableSchema>>();
+  let signal: AbortSignal | null = null;
+  let delay = 0;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let failure: string | null = null;
+
+  const create = (): IncrementalSnapshotter<PgChunkRow> =>
+    createIncrementalSnapshotter<PgChunkRow>({ source: o.source, chunkSize: o.settings.signals.chunkSize, logger: log, onError });
+  let current = create();
+  current.restore(o.offset);
+
+  /** Replaces the snapshotter (whose loop ended), resuming from `context` (its emitted progress) if given. */
+  function replace(context: Record<string, string> | null): void {
+    const next = create();
+    if (context) next.restore(context);
+    current = next;
+    if (signal && !signal.aborted) next.start(signal);
+  }
+
+  function onError(raw: unknown): void {
+    const err = translatePgError(raw, { action: 'reading an ad-hoc snapshot chunk', user: o.settings.connection.user, database: o.settings.connection.database });
+    const context = current.offsetFields();
+    if (isRetriable(err)) {
+      delay = nextBackoff({ initialMs: 500, maxMs: 30_000 }, delay);
+      log.warn({ err, retryInMs: delay }, 'Ad-hoc snapshot chunk failed with a transient error; continuing from the last emitted chunk');
+      retryTimer = setTimeout(() => {
+        retryTimer = null;
+        replace(context);
+      }, delay);
+      retryTimer.unref();
+      return;
+    }
+    failure = err.message;
+    log.error({ err }, 'Ad-hoc snapshot failed and was abandoned; streaming goes on');
+    replace(null);
+  }
+
+  function schemaOf(info: TableInfo): Promise<TableSchema> {
+    let s = schemas.get(info);
+    if (!s) {
+      s = o.resolver.forSnapshot(info);
+      s.catch(() => schemas.delete(info));
+      schemas.set(info, s);
+    }
+    return s;
+  }
+
+  /** Tables named by an execute-snapshot signal that are not known yet (created after the task started). */
+  async function learnTables(id: string, type: string, data: string | null): Promise<void> {
+    const parsed = parseSnapshotSignal(id, type, data);
+    if (parsed.ok !== true || parsed.command.kind !== 'execute') return;
+    for (const name of parsed.command.dataCollections) {
+      const dot = name.indexOf('.');
+      if (dot <= 0 || typeof o.source.resolve(name) !== 'string') continue;
+      const [schema, table] = [name.slice(0, dot), name.slice(dot + 1)];
+      if (o.filters.includeTable(schema, table)) await o.source.refresh({ schema, table });
+    }
+  }
+
+  const hooks: IncrementalStreamHooks = {
+    signalTable: o.signalTable,
+    async onSignalRow(id, type, data) {
+      if (!WATERMARKS.has(type)) {
+        if (!o.settings.signals.channels.has('source')) {
+          log.debug({ id, type }, 'signal row ignored: the source channel is not in signal.enabled.channels');
+          return;
+        }
+        await learnTables(id, type, data);
+        if (type === 'execute-snapshot') failure = null;
+      }
+      current.onSignalRow(id, type, data);
+    },
+    keyColumns: (table) => o.source.keyColumns(table),
+    onChange: (table, key) => current.onChange(table, key),
+    async onRelation(rel) {
+      const name = `${rel.schema}.${rel.table}`;
+      const known = o.source.keyColumns(name);
+      if (known !== null && !columnsChanged(rel)) return;
+      await o.source.refresh({ schema: rel.schema, table: rel.table });
+    },
+    async takeRecords(source, nowMs) {
+      const emit = current.takeEmit();
+      if (!emit || emit.rows.length === 0) return [];
+      delay = 0;
+      const out: ChangeRecord[] = new Array(emit.rows.length);
+      for (let i = 0; i < emit.rows.length; i++) {
+        const row = emit.rows[i]!;
+        const t = await schemaOf(row.info);
+        out[i] = snapshotReadEvent(t, row.values, source(t), nowMs);
+      }
+      return out;
+    },
+    offsetFields: () => current.offsetFields(),
+  };
+
+  /** Whether the captured columns of a relation differ from the definition chunks are read with. */
+  function columnsChanged(rel: Relation): boolean {
+    const known = o.source.info(`${rel.schema}.${rel.table}`);
+    if (!known) return true;
+    const wanted = rel.columns.filter((c) => o.filters.includeColumn(rel.schema, rel.table, c.name)).map((c) => c.name);
+    const have = known.columns.map((c) => c.name);
+    return wanted.length !== have.length || wanted.some((n, i) => n !== have[i]);
+  }
+
+  return {
+    hooks,
+    command(cmd) {
+      const refused = current.command(cmd);
+      if (refused === null && cmd.kind === 'execute') failure = null;
+      return refused;
+    },
+    progress: () => current.progress(),
+    lastError: () => failure,
+    start(s) {
+      signal = s;
+      current.start(s);
+    },
+    async close() {
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
+      await o.source.close();
+    },
+  };
+}

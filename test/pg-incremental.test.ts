@@ -1,0 +1,330 @@
+/**
+ * Ad-hoc (incremental) snapshots of the PostgreSQL connector against real PostgreSQL and Kafka: an
+ * `execute-snapshot` row in the signal table re-reads a table in chunks while streaming goes on and a writer
+ * changes it. Each chunk is deduplicated against the stream with watermarks, so at the end the topic still
+ * equals the table: a key deleted or updated while its chunk was in flight is neither resurrected nor
+ * overwritten with an older value. A trigger on the signal table makes such in-window changes certain: on every
+ * close watermark it deletes and updates random rows in the same transaction, i.e. after the chunk was read
+ * and before its rows are emitted.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type pg from 'pg';
+import { parseConfig, type SnapshotCommand } from '../src/connect/index.js';
+import { postgresConnectorPlugin } from '../src/connectors/postgres/index.js';
+import { createKafkaClient } from '../src/kafka/index.js';
+import { startSourceTask, type RunningTask } from '../src/runtime/source-task-runner.js';
+import { createKafkaOffsetStore } from '../src/storage/index.js';
+import { createJsonConverter } from '../schemas/index.js';
+import { testServices, uniqueName, waitFor } from './harness/services.js';
+import {
+  api, cleanupWorkerTopics, closeTestKafka, isRunning, memoryLogger, newWorkerSettings, startInProcessWorker, testKafka, waitForStatus,
+  type InProcessWorker, type WorkerSettings,
+} from './harness/worker.js';
+import {
+  createSignalTable, decodedTopic, diffStates, insertSignal, materialise, materialiseRecords, pgClient, pgConnectorConfig,
+  scratchDatabase, schemaOf, slotState, tableState, type Decoded, type ScratchDb,
+} from './pg-helpers.js';
+
+const SIGNALS = 'public.debezium_signal';
+const COMPLETED = 'incremental snapshot completed';
+
+/** Random updates, deletes and inserts of `items`-shaped tables until stopped. */
+function startWriter(c: pg.Client, table: string, keyRange: number, touches: (id: number) => boolean = () => true) {
+  let stopping = false;
+  let ops = 0;
+  const key = (): number => {
+    for (;;) {
+      const k = 1 + Math.floor(Math.random() * keyRange);
+      if (touches(k)) return k;
+    }
+  };
+  const done = (async () => {
+    while (!stopping) {
+      const k = key();
+      const op = Math.random();
+      if (op < 0.45) await c.query(`UPDATE ${table} SET qty = qty + 1, name = 'w' || $2 WHERE id = $1`, [k, ops]);
+      else if (op < 0.75) await c.query(`DELETE FROM ${table} WHERE id = $1`, [k]);
+      else await c.query(`INSERT INTO ${table} VALUES ($1, 'ins', 0) ON CONFLICT (id) DO UPDATE SET name = 'upsert'`, [k]);
+      ops++;
+    }
+  })();
+  return { ops: () => ops, async stop() { stopping = true; await done; } };
+}
+
+const isIncremental = (d: Decoded): boolean => d.value?.op === 'r' && d.value.source.snapshot === 'incremental';
+const count = (text: string, needle: string): number => text.split(needle).length - 1;
+
+async function assertTopicEqualsTable(c: pg.Client, select: string, topic: string): Promise<void> {
+  let diff: string[] = [];
+  await waitFor(async () => (diff = diffStates(await tableState(c, select, ['id']), await materialise(topic))).length === 0,
+    { timeoutMs: 60_000, intervalMs: 500, message: `${topic} to equal its table` })
+    .catch((e) => assert.fail(`${(e as Error).message}\n${diff.join('\n')}`));
+}
+
+describe('PostgreSQL connector: ad-hoc snapshots from the signal table', () => {
+  let db: ScratchDb;
+  let worker: InProcessWorker;
+  let settings: WorkerSettings;
+  const prefix = uniqueName('pginc');
+  const slot = uniqueName('pginc');
+  const name = uniqueName('pginc');
+  const items = `${prefix}.public.items`;
+  const big = `${prefix}.public.big`;
+
+  before(async () => {
+    db = await scratchDatabase('pginc');
+    const c = db.client;
+    await c.query(`CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL, qty int)`);
+    await c.query(`INSERT INTO items SELECT g, 'item' || g, g FROM generate_series(1, 3000) g`);
+    await c.query(`CREATE TABLE big (id int PRIMARY KEY, name text NOT NULL, qty int)`);
+    await c.query(`INSERT INTO big SELECT g, 'big' || g, g FROM generate_series(1, 30000) g`);
+    await createSignalTable(c, SIGNALS);
+    // Changes inside every chunk window: in the close watermark's own transaction, before its row.
+    await c.query(`CREATE TABLE chaos (enabled boolean NOT NULL)`);
+    await c.query(`INSERT INTO chaos VALUES (false)`);
+    await c.query(`CREATE TABLE victims (id int NOT NULL)`);
+    await c.query(`
+      CREATE FUNCTION in_window() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.type = 'snapshot-window-close' AND (SELECT enabled FROM chaos) THEN
+          WITH d AS (DELETE FROM items WHERE id IN (SELECT id FROM items ORDER BY random() LIMIT 20) RETURNING id)
+            INSERT INTO victims SELECT id FROM d;
+          UPDATE items SET name = 'late', qty = -1 WHERE id IN (SELECT id FROM items ORDER BY random() LIMIT 20);
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await c.query(`CREATE TRIGGER in_window BEFORE INSERT ON debezium_signal FOR EACH ROW EXECUTE FUNCTION in_window()`);
+    settings = newWorkerSettings('pginc');
+    worker = await startInProcessWorker(settings);
+    const res = await api(worker.url).post('/connectors', {
+      name,
+      config: await pgConnectorConfig(db.name, prefix, slot, {
+        'slot.drop.on.stop': 'true', 'table.include.list': 'public.items,public.big', 'publication.autocreate.mode': 'filtered',
+        'signal.data.collection': SIGNALS, 'incremental.snapshot.chunk.size': '200', 'snapshot.fetch.size': '5000',
+      }),
+    });
+    assert.equal(res.status, 201, res.text);
+    await waitForStatus(worker.url, name, (s) => isRunning(s));
+    await waitFor(async () => (await materialise(items)).size === 3000 && (await materialise(big)).size === 30000,
+      { timeoutMs: 120_000, intervalMs: 500, message: 'initial snapshot' });
+    await waitFor(async () => (await slotState(db.client, slot))?.active === true, { timeoutMs: 30_000, message: 'streaming' });
+  });
+
+  after(async () => {
+    await api(worker.url).delete(`/connectors/${name}`).catch(() => undefined);
+    await worker?.stop().catch(() => undefined);
+    await db?.drop();
+    await cleanupWorkerTopics(settings, [items, big]).catch(() => undefined);
+    await closeTestKafka();
+  });
+
+  it('adds the signal table to a filtered publication and emits nothing of it', async () => {
+    const pub = (await db.client.query(`SELECT schemaname || '.' || tablename AS t FROM pg_publication_tables WHERE pubname = $1 ORDER BY 1`, [`${slot}_pub`])).rows.map((r) => r.t);
+    assert.deepEqual(pub, ['public.big', 'public.debezium_signal', 'public.items']);
+    const topics = await (await testKafka()).listTopics();
+    assert.deepEqual(topics.filter((t) => t.startsWith(prefix)).sort(), [big, items]);
+  });
+
+  it('fails at start with a fix when a user-managed publication lacks the signal table', async () => {
+    const slot2 = uniqueName('pginc_dis');
+    const name2 = uniqueName('pginc_dis');
+    await db.client.query(`CREATE PUBLICATION ${slot2}_pub FOR TABLE items`);
+    try {
+      const res = await api(worker.url).post('/connectors', {
+        name: name2,
+        config: await pgConnectorConfig(db.name, uniqueName('pginc_dis'), slot2, {
+          'slot.drop.on.stop': 'true', 'table.include.list': 'public.items', 'publication.autocreate.mode': 'disabled', 'signal.data.collection': SIGNALS,
+        }),
+      });
+      assert.equal(res.status, 201, res.text);
+      const status = await waitForStatus(worker.url, name2, (s) => s.tasks[0]?.state === 'FAILED', 'task to fail');
+      assert.match(status.tasks[0].trace, /debezium_signal is not in publication/);
+      assert.match(status.tasks[0].trace, /ALTER PUBLICATION .* ADD TABLE "public"."debezium_signal"/);
+    } finally {
+      await api(worker.url).delete(`/connectors/${name2}`);
+      await db.client.query(`DROP PUBLICATION ${slot2}_pub`);
+    }
+  });
+
+  it('re-snapshots under concurrent writes and in-window changes: the topic equals the table, deleted keys stay deleted', async () => {
+    const before = (await decodedTopic(items)).length;
+    const writerConn = await pgClient(db.name);
+    const writer = startWriter(writerConn, 'items', 3500);
+    await db.client.query('UPDATE chaos SET enabled = true');
+    await insertSignal(db.client, SIGNALS, 'execute-snapshot', { 'data-collections': ['public.items'], type: 'incremental' });
+    await waitFor(() => count(worker.logs(), COMPLETED) >= 1, { timeoutMs: 120_000, message: 'ad-hoc snapshot to complete' });
+    await db.client.query('UPDATE chaos SET enabled = false');
+    await writer.stop();
+    await writerConn.end();
+    assert.ok(writer.ops() > 0);
+
+    await assertTopicEqualsTable(db.client, 'SELECT id, name, qty FROM items', items);
+    const victims = (await db.client.query('SELECT id FROM victims')).rows.map((r) => r.id as number);
+    assert.ok(victims.length >= 20, 'the trigger deleted rows inside chunk windows');
+    const state = await materialise(items);
+    const resurrected = victims.filter((id) => state.has(JSON.stringify({ id })));
+    const reinserted = new Set((await db.client.query('SELECT id FROM items WHERE id = ANY($1)', [victims])).rows.map((r) => r.id as number));
+    assert.deepEqual(resurrected.filter((id) => !reinserted.has(id)), [], 'keys deleted inside a window are not resurrected');
+
+    const events = (await decodedTopic(items)).slice(before);
+    const reads = events.filter(isIncremental);
+    assert.ok(reads.length > 1000, `incremental reads: ${reads.length}`);
+    assert.equal(events.filter((e) => e.value?.op === 'r' && e.value.source.snapshot !== 'incremental').length, 0);
+    // After a key's last delete, no incremental read of it follows (unless the writer re-inserted it).
+    for (const id of victims) {
+      if (reinserted.has(id)) continue;
+      let idx = -1;
+      events.forEach((e, i) => { if (e.value?.op === 'd' && e.value.before.id === id) idx = i; });
+      if (idx < 0) continue;
+      assert.equal(events.slice(idx).some((e) => isIncremental(e) && e.value.after.id === id), false, `key ${id} read again after its delete`);
+    }
+
+    // An incremental read looks exactly like the initial snapshot's read of an unchanged row.
+    const all = await decodedTopic(items);
+    const firstRead = new Map(all.filter((e) => e.value?.op === 'r' && e.value.source.snapshot !== 'incremental').map((e) => [e.value.after.id, e]));
+    const touched = new Set(all.filter((e) => e.value !== null && e.value.op !== 'r').map((e) => (e.value.after ?? e.value.before).id));
+    const same = reads.find((r) => !touched.has(r.value.after.id) && firstRead.has(r.value.after.id))!;
+    assert.ok(same, 'an untouched row was re-read');
+    const initial = firstRead.get(same.value.after.id)!;
+    assert.deepEqual(same.key, initial.key);
+    assert.deepEqual(same.value.after, initial.value.after);
+    assert.deepEqual(schemaOf(same.record.value), schemaOf(initial.record.value));
+    assert.deepEqual(schemaOf(same.record.key), schemaOf(initial.record.key));
+    assert.equal(same.value.source.table, 'items');
+    assert.equal(typeof same.value.source.lsn, 'number');
+  });
+
+  it('re-reads only the rows matching additional-conditions', async () => {
+    const before = (await decodedTopic(items)).length;
+    const done = count(worker.logs(), COMPLETED);
+    await insertSignal(db.client, SIGNALS, 'execute-snapshot', {
+      'data-collections': ['public.items'], type: 'incremental',
+      'additional-conditions': [{ 'data-collection': 'public.items', filter: 'id % 10 = 3' }],
+    });
+    await waitFor(() => count(worker.logs(), COMPLETED) > done, { timeoutMs: 60_000, message: 'filtered snapshot to complete' });
+    await waitFor(async () => {
+      const reads = (await decodedTopic(items)).slice(before).filter(isIncremental);
+      const expected = Number((await db.client.query('SELECT count(*) AS n FROM items WHERE id % 10 = 3')).rows[0].n);
+      return reads.length === expected;
+    }, { timeoutMs: 30_000, message: 'one read per matching row' });
+    const reads = (await decodedTopic(items)).slice(before).filter(isIncremental);
+    assert.ok(reads.length > 0);
+    assert.deepEqual(reads.filter((r) => r.value.after.id % 10 !== 3).map((r) => r.value.after.id), []);
+    await assertTopicEqualsTable(db.client, 'SELECT id, name, qty FROM items', items);
+  });
+
+  it('pauses, and resumes after a worker restart from the last committed chunk', async () => {
+    const touches = (id: number): boolean => id % 7 === 0;
+    const writerConn = await pgClient(db.name);
+    const writer = startWriter(writerConn, 'big', 30000, touches);
+    const before = (await decodedTopic(big)).length;
+    await insertSignal(db.client, SIGNALS, 'execute-snapshot', { 'data-collections': ['public.big'] });
+    await waitFor(async () => (await decodedTopic(big)).slice(before).some(isIncremental), { timeoutMs: 60_000, message: 'first chunk' });
+    await insertSignal(db.client, SIGNALS, 'pause-snapshot');
+    await waitForStatus(worker.url, name, (s) => s.tasks[0]?.progress?.incrementalSnapshot?.paused === true, 'paused in the progress report');
+    const status = (await api(worker.url).get(`/connectors/${name}/status`)).body;
+    const progress = status.tasks[0].progress.incrementalSnapshot;
+    assert.equal(progress.table, 'public.big');
+    assert.ok(progress.chunks > 0 && progress.rows > 0);
+    const offset = await waitFor(async () => {
+      const o = (await api(worker.url).get(`/connectors/${name}/offsets`)).body?.offsets?.[0]?.offset as Record<string, unknown> | undefined;
+      return typeof o?.incremental_snapshot_primary_key === 'string' && String(o.incremental_snapshot_collections).includes('public.big') ? o : undefined;
+    }, { timeoutMs: 30_000, message: 'committed offset with the incremental context' });
+    const committedKey = JSON.parse(offset.incremental_snapshot_primary_key as string)[0] as number;
+    assert.ok(committedKey < 30000, 'paused mid-table');
+
+    await worker.stop();
+    const boundary = (await decodedTopic(big)).length;
+    worker = await startInProcessWorker(settings);
+    await waitForStatus(worker.url, name, (s) => isRunning(s));
+    // A pause is not kept across restarts; a resume signal is harmless either way.
+    await insertSignal(db.client, SIGNALS, 'resume-snapshot');
+    await waitFor(() => count(worker.logs(), COMPLETED) >= 1, { timeoutMs: 120_000, message: 'resumed snapshot to complete' });
+    await writer.stop();
+    await writerConn.end();
+
+    const events = await decodedTopic(big);
+    const afterRestart = events.slice(boundary).filter(isIncremental);
+    assert.ok(afterRestart.length > 0);
+    assert.ok(afterRestart[0]!.value.after.id > committedKey, `resumed after key ${committedKey}, not from the start (first: ${afterRestart[0]!.value.after.id})`);
+    const read = new Set(events.slice(before).filter(isIncremental).map((e) => e.value.after.id as number));
+    const missing: number[] = [];
+    for (let id = 1; id <= 30000; id++) if (!touches(id) && !read.has(id)) missing.push(id);
+    assert.deepEqual(missing.slice(0, 10), [], 'every untouched row was re-read');
+    await assertTopicEqualsTable(db.client, 'SELECT id, name, qty FROM big', big);
+  });
+});
+
+describe('PostgreSQL task: signal() for the REST and Kafka channels', () => {
+  let db: ScratchDb;
+  const cleanups: Array<() => Promise<void>> = [];
+  before(async () => {
+    db = await scratchDatabase('pgincsig');
+    await db.client.query(`CREATE TABLE items (id int PRIMARY KEY, v text)`);
+    await db.client.query(`INSERT INTO items SELECT g, 'v' || g FROM generate_series(1, 500) g`);
+    await db.client.query(`CREATE TABLE nokey (v text)`);
+    await createSignalTable(db.client, SIGNALS);
+    cleanups.push(() => db.drop());
+  });
+  after(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    await closeTestKafka();
+  });
+
+  async function runTask(extra: Record<string, string>) {
+    const services = await testServices();
+    const prefix = uniqueName('pgincsig');
+    const slot = uniqueName('pgincsig');
+    const offsetTopic = uniqueName('pgincsig_offsets');
+    const kafka = createKafkaClient({ brokers: services.kafkaBrokers, clientId: 'pgincsig', logger: memoryLogger('silent').logger });
+    const producer = kafka.createProducer();
+    const offsetStore = createKafkaOffsetStore(kafka, { topic: offsetTopic, partitions: 1, replicationFactor: -1 });
+    await offsetStore.start();
+    const props = await pgConnectorConfig(db.name, prefix, slot, { 'slot.drop.on.stop': 'true', ...extra });
+    delete props['connector.class'];
+    delete props['tasks.max'];
+    const parsed = parseConfig(postgresConnectorPlugin.configDef, props);
+    assert.deepEqual(parsed.errors, {});
+    const logs = memoryLogger('info');
+    const task = postgresConnectorPlugin.createTask();
+    const running: RunningTask = startSourceTask({
+      connectorName: 'pgincsig', taskId: 0, task, config: props, settings: parsed.settings,
+      producer, offsetStore, statusStore: null, keyConverter: createJsonConverter({ schemasEnable: true, isKey: true }),
+      valueConverter: createJsonConverter({ schemasEnable: true, isKey: false }), topicCreation: null, logger: logs.logger,
+      offsetFlushIntervalMs: 100,
+    });
+    cleanups.push(async () => {
+      await running.stop();
+      await producer.disconnect();
+      await offsetStore.stop();
+      await (await testKafka()).deleteTopics([offsetTopic, `${prefix}.public.items`, `${prefix}.public.nokey`]).catch(() => undefined);
+      await kafka.close();
+      await db.client.query('SELECT pg_drop_replication_slot($1) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active', [slot]).catch(() => undefined);
+    });
+    await waitFor(async () => (await slotState(db.client, slot))?.active === true, { timeoutMs: 60_000, message: 'streaming' });
+    await waitFor(() => running.progress()?.phase === 'streaming', { timeoutMs: 30_000, message: 'streaming phase' });
+    return { task, running, prefix, logs };
+  }
+
+  const execute = (...tables: string[]): SnapshotCommand => ({ kind: 'execute', id: uniqueName('rest'), dataCollections: tables, conditions: {}, surrogateKey: null });
+
+  it('refuses ad-hoc snapshots without signal.data.collection', async () => {
+    const { task } = await runTask({});
+    const refused = task.signal!(execute('public.items'));
+    assert.match(refused ?? '', /signal\.data\.collection/);
+  });
+
+  it('with a signal table: refuses unknown and keyless tables, accepts a captured one and reports progress', async () => {
+    const { task, running, prefix } = await runTask({ 'signal.data.collection': SIGNALS, 'incremental.snapshot.chunk.size': '50' });
+    assert.match(task.signal!(execute('public.nope')) ?? '', /not a captured table/);
+    assert.match(task.signal!(execute('public.nokey')) ?? '', /primary key/);
+    assert.match(task.signal!({ kind: 'stop', id: 's', dataCollections: null }) ?? '', /no incremental snapshot/);
+    assert.equal(task.signal!(execute('public.items')), null);
+    const topic = `${prefix}.public.items`;
+    await waitFor(async () => (await decodedTopic(topic)).filter(isIncremental).length === 500, { timeoutMs: 60_000, message: 'all rows re-read' });
+    const state = materialiseRecords(await decodedTopic(topic));
+    assert.equal(state.size, 500);
+    await waitFor(() => running.progress()?.incrementalSnapshot === null, { timeoutMs: 30_000, message: 'progress: none running' });
+  });
+});

@@ -40,6 +40,11 @@ export interface IncrementalChunkSource<R> {
   keyOf(t: IncrementalTableRef, row: R): unknown[];
   /** Same encoding the dispatcher's keys get in `onChange`. */
   keyString(t: IncrementalTableRef, key: unknown[]): string;
+  /**
+   * Optional: a chunk row's key string for the window when `keyString(keyOf(row))` would not match the stream's
+   * keys (e.g. the stream gives keys in another representation than the query's driver values).
+   */
+  rowKeyString?(t: IncrementalTableRef, row: R): string;
   /** Inserts (autocommit) a watermark row into the signal table. */
   writeWatermark(id: string, type: WatermarkType): Promise<void>;
 }
@@ -55,7 +60,10 @@ export interface IncrementalSnapshotter<R> {
   command(cmd: SnapshotCommand): string | null;
   /** From the committed offset at task start. */
   restore(offset: Readonly<Record<string, unknown>> | null): void;
-  /** Starts the chunk loop in the background; errors go to `onError`. */
+  /**
+   * Starts the chunk loop in the background. A failing chunk (bad additional condition, table dropped, errors
+   * the source gave up retrying) goes to `onError` and drops that table from the queue; the others go on.
+   */
   start(signal: AbortSignal): void;
   /** An INSERT into the signal table, seen in the stream: a watermark or a command. */
   onSignalRow(id: string, type: string, data: string | null): void;
@@ -72,7 +80,7 @@ export interface IncrementalOptions<R> {
   source: IncrementalChunkSource<R>;
   chunkSize: number;
   logger: Logger;
-  onError(err: unknown): void;
+  onError(err: unknown, table: string): void;
   now?: () => number;
 }
 
@@ -98,6 +106,8 @@ interface Chunk {
   done: () => void;
 }
 
+const sameKey = (a: readonly unknown[], b: readonly unknown[]) => JSON.stringify(encodeKey(a)) === JSON.stringify(encodeKey(b));
+
 export function createIncrementalSnapshotter<R>(o: IncrementalOptions<R>): IncrementalSnapshotter<R> {
   const { source, logger } = o;
   const now = o.now ?? Date.now;
@@ -111,6 +121,7 @@ export function createIncrementalSnapshotter<R>(o: IncrementalOptions<R>): Incre
   let ready: IncrementalEmit<R> | null = null;
   const stats = { chunks: 0, rows: 0, startedAt: 0, tableStartedAt: 0, firstKey: null as unknown[] | null };
   let wake: () => void = () => {};
+  let lastError: string | null = null;
 
   const notify = () => wake();
   const idle = () => queue.length === 0;
@@ -135,6 +146,7 @@ export function createIncrementalSnapshotter<R>(o: IncrementalOptions<R>): Incre
     if (fresh.length === 0) return `already snapshotting ${entries.map((e) => e.table.name).join(', ')}`;
     if (idle()) {
       id = cmd.id;
+      lastError = null;
       stats.chunks = 0;
       stats.rows = 0;
       stats.startedAt = now();
@@ -264,10 +276,10 @@ export function createIncrementalSnapshotter<R>(o: IncrementalOptions<R>): Incre
     await source.writeWatermark(`${c.id}-open`, 'snapshot-window-open');
     const rows = await source.readChunk(table, after, max as unknown[], o.chunkSize, condition);
     const keys = rows.map((r) => source.keyOf(table, r));
-    window.load(rows.map((r, i) => [source.keyString(table, keys[i]), r] as const));
+    const rowKey = source.rowKeyString ?? ((t: IncrementalTableRef, r: R, i: number) => source.keyString(t, keys[i]));
+    window.load(rows.map((r, i) => [rowKey(table, r, i), r] as const));
     c.lastKey = keys.length ? keys[keys.length - 1] : after;
-    const lastStr = keys.length ? source.keyString(table, keys[keys.length - 1]) : null;
-    c.lastInTable = rows.length < o.chunkSize || lastStr === source.keyString(table, max as unknown[]);
+    c.lastInTable = rows.length < o.chunkSize || (c.lastKey !== null && sameKey(c.lastKey, max as unknown[]));
     stats.firstKey ??= keys[0] ?? null;
     await source.writeWatermark(`${c.id}-close`, 'snapshot-window-close');
     await untilDoneOrAborted(done, signal);
@@ -302,11 +314,24 @@ export function createIncrementalSnapshotter<R>(o: IncrementalOptions<R>): Incre
           await sleep(signal);
           continue;
         }
-        await runChunk(queue[0], signal);
+        const entry = queue[0];
+        try {
+          await runChunk(entry, signal);
+        } catch (err) {
+          if (signal.aborted) break;
+          if (chunk?.entry === entry) {
+            window.close();
+            chunk = null;
+          }
+          lastError = `${entry.table.name}: ${err instanceof Error ? err.message : String(err)}`;
+          o.onError(err, entry.table.name);
+          if (queue[0] === entry) {
+            logger.error({ err, table: entry.table.name }, 'incremental snapshot of the table failed; it is dropped from the queue');
+            stop([entry.table.name]);
+          }
+        }
       }
-    })().catch((err) => {
-      if (!signal.aborted) o.onError(err);
-    }).finally(() => {
+    })().finally(() => {
       chunk = null;
     });
   }
@@ -375,6 +400,7 @@ export function createIncrementalSnapshotter<R>(o: IncrementalOptions<R>): Incre
       rowsPerSecond: elapsed > 0 ? Math.round(stats.rows / elapsed) : 0,
       paused,
       etaSeconds: etaSeconds(),
+      ...(lastError ? { lastError } : {}),
     };
   }
 

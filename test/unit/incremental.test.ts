@@ -230,6 +230,19 @@ describe('incremental snapshotter', () => {
     h.ctl.abort();
   });
 
+  it('a failing table goes to onError and is dropped; the next one still runs', async () => {
+    const h = harness({ 'db.t': [1, 2], 'db.u': [7] }, {
+      afterRead(_x, chunk) {
+        if (chunk === 1) throw new Error('You have an error in your SQL syntax');
+      },
+    });
+    h.inc.command(exec(['db.t', 'db.u']));
+    await h.idle();
+    assert.equal(h.errors.length, 1);
+    assert.deepEqual(h.out.map((e) => `${e.table}:${e.id}`), ['db.u:7']);
+    h.ctl.abort();
+  });
+
   it('reports progress while it runs', async () => {
     let seen: Record<string, unknown> | null = null;
     const h = harness({ 'db.t': [1, 2, 3, 4], 'db.u': [1] }, { afterRead: (x, c) => { if (c === 2) seen = x.inc.progress(); } });

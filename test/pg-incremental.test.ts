@@ -18,12 +18,12 @@ import { createKafkaOffsetStore } from '../src/storage/index.js';
 import { createJsonConverter } from '../schemas/index.js';
 import { testServices, uniqueName, waitFor } from './harness/services.js';
 import {
-  api, cleanupWorkerTopics, closeTestKafka, isRunning, memoryLogger, newWorkerSettings, startInProcessWorker, testKafka, waitForStatus,
-  type InProcessWorker, type WorkerSettings,
+  api, cleanupWorkerTopics, closeTestKafka, isRunning, memoryLogger, newWorkerSettings, spawnWorker, startInProcessWorker, testKafka, waitForStatus,
+  type InProcessWorker, type SpawnedWorker, type WorkerSettings,
 } from './harness/worker.js';
 import {
   createSignalTable, decodedTopic, diffStates, insertSignal, materialise, materialiseRecords, pgClient, pgConnectorConfig,
-  scratchDatabase, schemaOf, slotState, tableState, type Decoded, type ScratchDb,
+  scratchDatabase, schemaOf, slotState, tableState, watchSlot, type Decoded, type ScratchDb,
 } from './pg-helpers.js';
 
 const SIGNALS = 'public.debezium_signal';
@@ -214,6 +214,25 @@ describe('PostgreSQL connector: ad-hoc snapshots from the signal table', () => {
     await assertTopicEqualsTable(db.client, 'SELECT id, name, qty FROM items', items);
   });
 
+  it('takes commands over REST (POST/DELETE /connectors/{name}/snapshots) through the task', async () => {
+    const bad = await api(worker.url).post(`/connectors/${name}/snapshots`, { 'data-collections': ['public.nope'] });
+    assert.equal(bad.status, 400, bad.text);
+    assert.match(bad.body.message, /not a captured table/);
+    const none = await api(worker.url).delete(`/connectors/${name}/snapshots`);
+    assert.equal(none.status, 400, none.text);
+    assert.match(none.body.message, /no incremental snapshot/);
+    const before = (await decodedTopic(items)).length;
+    const done = count(worker.logs(), COMPLETED);
+    const ok = await api(worker.url).post(`/connectors/${name}/snapshots`, {
+      'data-collections': ['public.items'], 'additional-conditions': [{ 'data-collection': 'public.items', filter: 'id <= 100' }],
+    });
+    assert.equal(ok.status, 202, ok.text);
+    await waitFor(() => count(worker.logs(), COMPLETED) > done, { timeoutMs: 60_000, message: 'REST snapshot to complete' });
+    const expected = Number((await db.client.query('SELECT count(*) AS n FROM items WHERE id <= 100')).rows[0].n);
+    await waitFor(async () => (await decodedTopic(items)).slice(before).filter(isIncremental).length === expected,
+      { timeoutMs: 30_000, message: 'one read per matching row' });
+  });
+
   it('pauses, and resumes after a worker restart from the last committed chunk', async () => {
     const touches = (id: number): boolean => id % 7 === 0;
     const writerConn = await pgClient(db.name);
@@ -253,6 +272,69 @@ describe('PostgreSQL connector: ad-hoc snapshots from the signal table', () => {
     for (let id = 1; id <= 30000; id++) if (!touches(id) && !read.has(id)) missing.push(id);
     assert.deepEqual(missing.slice(0, 10), [], 'every untouched row was re-read');
     await assertTopicEqualsTable(db.client, 'SELECT id, name, qty FROM big', big);
+  });
+});
+
+describe('PostgreSQL connector: an ad-hoc snapshot survives a crash (SIGKILL)', () => {
+  let db: ScratchDb;
+  let worker: SpawnedWorker | null = null;
+  const settings = newWorkerSettings('pginc_crash');
+  const prefix = uniqueName('pginc_crash');
+  const slot = uniqueName('pginc_crash');
+  const topic = `${prefix}.public.big`;
+  after(async () => {
+    await worker?.kill();
+    await db?.drop();
+    await cleanupWorkerTopics(settings, [topic]).catch(() => undefined);
+    await closeTestKafka();
+  });
+
+  it('resumes after the last committed chunk, the topic equals the table, and the slot never passes Kafka', async () => {
+    db = await scratchDatabase('pginc_crash');
+    await db.client.query(`CREATE TABLE big (id int PRIMARY KEY, name text NOT NULL, qty int)`);
+    await db.client.query(`INSERT INTO big SELECT g, 'big' || g, g FROM generate_series(1, 20000) g`);
+    await createSignalTable(db.client, SIGNALS);
+    worker = await spawnWorker(settings);
+    const name = uniqueName('pginc_crash');
+    const res = await api(worker.url).post('/connectors', {
+      name,
+      config: await pgConnectorConfig(db.name, prefix, slot, {
+        'table.include.list': 'public.big', 'publication.autocreate.mode': 'filtered', 'signal.data.collection': SIGNALS,
+        'incremental.snapshot.chunk.size': '100', 'slot.retry.delay.ms': '500', 'slot.max.retries': '60',
+      }),
+    });
+    assert.equal(res.status, 201, res.text);
+    await waitFor(async () => (await materialise(topic)).size === 20000, { timeoutMs: 120_000, intervalMs: 500, message: 'initial snapshot' });
+    const watch = watchSlot(db.client, slot, settings.offsetTopic, prefix);
+    const touches = (id: number): boolean => id % 5 === 0;
+    const writerConn = await pgClient(db.name);
+    const writer = startWriter(writerConn, 'big', 20000, touches);
+    const before = (await decodedTopic(topic)).length;
+    await insertSignal(db.client, SIGNALS, 'execute-snapshot', { 'data-collections': ['public.big'] });
+    const offset = await waitFor(async () => {
+      const o = (await api(worker!.url).get(`/connectors/${name}/offsets`)).body?.offsets?.[0]?.offset as Record<string, unknown> | undefined;
+      return typeof o?.incremental_snapshot_primary_key === 'string' ? o : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 50, message: 'committed offset with the incremental context' });
+    const committedKey = JSON.parse(offset.incremental_snapshot_primary_key as string)[0] as number;
+    await worker.kill();
+    worker = await spawnWorker(settings);
+    const w = worker;
+    await waitFor(() => w.logLines().some((l) => l.msg === COMPLETED), { timeoutMs: 120_000, message: 'snapshot to complete after the crash' });
+    await writer.stop();
+    await writerConn.end();
+
+    const events = (await decodedTopic(topic)).slice(before);
+    const read = new Set(events.filter(isIncremental).map((e) => e.value.after.id as number));
+    const missing: number[] = [];
+    for (let id = 1; id <= 20000; id++) if (!touches(id) && !read.has(id)) missing.push(id);
+    assert.deepEqual(missing.slice(0, 10), [], 'every untouched row was re-read');
+    assert.ok(committedKey < 20000);
+    assert.ok(w.logLines().some((l) => l.msg === 'incremental snapshot resumed from the offset'), 'resumed from the committed context');
+    await assertTopicEqualsTable(db.client, 'SELECT id, name, qty FROM big', topic);
+    await watch.stop();
+    assert.ok(watch.samples() > 0);
+    assert.deepEqual(watch.violations, []);
+    await api(w.url).delete(`/connectors/${name}`);
   });
 });
 

@@ -457,8 +457,10 @@ async function consumeGroup(
     retry,
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
-    logger.warn({ topic, groupId, err: translateKafkaError(payload.error, `reading topic ${topic}`).message, restart: payload.restart },
-      'Kafka consumer crashed');
+    const fields = { topic, groupId, err: translateKafkaError(payload.error, `reading topic ${topic}`).message };
+    // kafkajs restarts the consumer after retriable errors; after others it stays stopped until stop() and a new start.
+    if (payload.restart) logger.warn(fields, 'Kafka consumer failed; restarting it');
+    else logger.error(fields, 'Kafka consumer failed and stopped; restart the task to read the topic again');
   });
   try {
     await consumer.connect();

@@ -126,24 +126,32 @@ describe('PostgreSQL connector: ad-hoc snapshots from the signal table', () => {
     assert.deepEqual(topics.filter((t) => t.startsWith(prefix)).sort(), [big, items]);
   });
 
-  it('fails at start with a fix when a user-managed publication lacks the signal table', async () => {
+  it('with a user-managed publication (disabled): refuses a config whose publication lacks the signal table, and fails at start when it was removed', async () => {
     const slot2 = uniqueName('pginc_dis');
     const name2 = uniqueName('pginc_dis');
-    await db.client.query(`CREATE PUBLICATION ${slot2}_pub FOR TABLE items`);
+    const pub = `${slot2}_pub`;
+    await db.client.query(`CREATE PUBLICATION ${pub} FOR TABLE items`);
+    const config = await pgConnectorConfig(db.name, uniqueName('pginc_dis'), slot2, {
+      'slot.drop.on.stop': 'true', 'table.include.list': 'public.items', 'publication.autocreate.mode': 'disabled', 'signal.data.collection': SIGNALS,
+    });
     try {
-      const res = await api(worker.url).post('/connectors', {
-        name: name2,
-        config: await pgConnectorConfig(db.name, uniqueName('pginc_dis'), slot2, {
-          'slot.drop.on.stop': 'true', 'table.include.list': 'public.items', 'publication.autocreate.mode': 'disabled', 'signal.data.collection': SIGNALS,
-        }),
-      });
+      const refused = await api(worker.url).post('/connectors', { name: name2, config });
+      assert.equal(refused.status, 400, refused.text);
+      assert.match(refused.body.message, /debezium_signal is not in publication/);
+      assert.match(refused.body.message, /ALTER PUBLICATION .* ADD TABLE "public"."debezium_signal"/);
+
+      await db.client.query(`ALTER PUBLICATION ${pub} ADD TABLE debezium_signal`);
+      const res = await api(worker.url).post('/connectors', { name: name2, config });
       assert.equal(res.status, 201, res.text);
+      await waitForStatus(worker.url, name2, (s) => isRunning(s));
+      await db.client.query(`ALTER PUBLICATION ${pub} DROP TABLE debezium_signal`);
+      assert.equal((await api(worker.url).post(`/connectors/${name2}/restart?includeTasks=true`)).status < 300, true);
       const status = await waitForStatus(worker.url, name2, (s) => s.tasks[0]?.state === 'FAILED', 'task to fail');
       assert.match(status.tasks[0].trace, /debezium_signal is not in publication/);
       assert.match(status.tasks[0].trace, /ALTER PUBLICATION .* ADD TABLE "public"."debezium_signal"/);
     } finally {
       await api(worker.url).delete(`/connectors/${name2}`);
-      await db.client.query(`DROP PUBLICATION ${slot2}_pub`);
+      await db.client.query(`DROP PUBLICATION ${pub}`);
     }
   });
 

@@ -46,10 +46,12 @@ const quoteIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 const regexEscape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const NUMBER_KEY_TYPES = new Set(['int2', 'int4']);
 
+/** The SQLSTATE of a driver error, also when wrapped (translated) in causes. */
 function pgCode(err: unknown): string | undefined {
-  const e = err as { code?: unknown; cause?: { code?: unknown } } | null;
-  const code = typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : e?.cause?.code;
-  return typeof code === 'string' ? code : undefined;
+  for (let e = err as { code?: unknown; cause?: unknown } | null | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+  }
+  return undefined;
 }
 
 export function createPgChunkSource(o: PgChunkSourceOptions): PgChunkSource {
@@ -65,8 +67,9 @@ export function createPgChunkSource(o: PgChunkSourceOptions): PgChunkSource {
 
   function infoOf(t: IncrementalTableRef): TableInfo {
     const info = byName.get(t.name);
+    // Retriable: the chunk loop restarts from its context, and resolving the tables again leaves this one out.
     if (!info) throw new CdcError('PG_INCREMENTAL_TABLE_GONE', `Table ${t.name} is no longer captured or was dropped during an ad-hoc snapshot`, {
-      retriable: false, fix: 'Stop the ad-hoc snapshot of this table (stop-snapshot signal).',
+      retriable: true, fix: 'The ad-hoc snapshot goes on without it.',
     });
     return info;
   }
@@ -116,6 +119,30 @@ export function createPgChunkSource(o: PgChunkSourceOptions): PgChunkSource {
     }
   }
 
+  async function readChunk(info: TableInfo, after: unknown[] | null, max: unknown[], limit: number, condition: string | null): Promise<PgChunkRow[]> {
+    const keyCols = info.chunkKey.map(quoteIdent);
+    const selected = [...info.columns.map((c) => c.name), ...info.extraKeyColumns.map((c) => c.name)].map(quoteIdent);
+    const params: unknown[] = [];
+    // Parameters go as text, cast to the column type so the comparison uses the key's index.
+    const tuple = (key: readonly unknown[]): string => {
+      const ps = info.chunkKey.map((k, i) => {
+        params.push(key[i] === null || key[i] === undefined ? null : String(key[i]));
+        const type = column(info, k)?.columnType;
+        return type ? `$${params.length}::${type}` : `$${params.length}`;
+      });
+      return ps.length === 1 ? ps[0]! : `(${ps.join(', ')})`;
+    };
+    const lhs = keyCols.length === 1 ? keyCols[0]! : `(${keyCols.join(', ')})`;
+    const conds: string[] = [];
+    if (after) conds.push(`${lhs} > ${tuple(after)}`);
+    conds.push(`${lhs} <= ${tuple(max)}`);
+    if (condition) conds.push(`(${condition})`);
+    const sql = `SELECT ${selected.join(', ')} FROM ${quoteIdent(info.id.schema)}.${quoteIdent(info.id.table)} WHERE ${conds.join(' AND ')}` +
+      ` ORDER BY ${keyCols.join(', ')} LIMIT ${Math.max(1, Math.floor(limit))}`;
+    const rows = await query(sql, params, `reading a chunk of ${info.name}`);
+    return rows.map((values) => ({ info, values }));
+}
+
   return {
     resolve(dataCollection) {
       const wanted = dataCollection.includes('.') ? dataCollection : `public.${dataCollection}`;
@@ -145,29 +172,18 @@ export function createPgChunkSource(o: PgChunkSourceOptions): PgChunkSource {
     },
 
     async readChunk(t, after, max, limit, condition) {
-      const info = infoOf(t);
-      const keyCols = info.chunkKey.map(quoteIdent);
-      const selected = [...info.columns.map((c) => c.name), ...info.extraKeyColumns.map((c) => c.name)].map(quoteIdent);
-      const params: unknown[] = [];
-      // Parameters go as text, cast to the column type so the comparison uses the key's index.
-      const tuple = (key: readonly unknown[]): string => {
-        const ps = info.chunkKey.map((k, i) => {
-          params.push(key[i] === null || key[i] === undefined ? null : String(key[i]));
-          const type = column(info, k)?.columnType;
-          return type ? `$${params.length}::${type}` : `$${params.length}`;
-        });
-        return ps.length === 1 ? ps[0]! : `(${ps.join(', ')})`;
-      };
-      const lhs = keyCols.length === 1 ? keyCols[0]! : `(${keyCols.join(', ')})`;
-      const conds: string[] = [];
-      if (after) conds.push(`${lhs} > ${tuple(after)}`);
-      conds.push(`${lhs} <= ${tuple(max)}`);
-      if (condition) conds.push(`(${condition})`);
-      const sql = `SELECT ${selected.join(', ')} FROM ${quoteIdent(info.id.schema)}.${quoteIdent(info.id.table)} WHERE ${conds.join(' AND ')}` +
-        ` ORDER BY ${keyCols.join(', ')} LIMIT ${Math.max(1, Math.floor(limit))}`;
-      const rows = await query(sql, params, `reading a chunk of ${info.name}`);
-      return rows.map((values) => ({ info, values }));
+      try {
+        return await readChunk(infoOf(t), after, max, limit, condition);
+      } catch (err) {
+        // A column dropped or renamed since the table started: read again with its current definition.
+        if (pgCode(err) !== '42703' && pgCode(err) !== '42P01' && pgCode(err) !== '42804') throw err;
+        const before = infoOf(t);
+        await rediscover({ schema: before.id.schema, table: before.id.table });
+        if (infoOf(t) === before) throw err;
+        return readChunk(infoOf(t), after, max, limit, condition);
+      }
     },
+
 
     keyOf(_t, row) {
       const idx = keyIndexes(row.info);

@@ -35,8 +35,11 @@ export const isSignalTable = (s: SignalTable | null, schema: string, table: stri
 const CREATE_HINT = (s: SignalTable): string =>
   `CREATE TABLE ${s.sql} (id VARCHAR(42) PRIMARY KEY, type VARCHAR(32) NOT NULL, data VARCHAR(2048))`;
 
-/** Fails with a fix when the signal table is missing, lacks the columns, or the publication does not cover it. */
-export async function checkSignalTable(client: pg.Client, s: SignalTable, publication: string): Promise<void> {
+/**
+ * Fails with a fix when the signal table is missing, lacks the columns, or the publication (unless null: not
+ * checked) does not cover it.
+ */
+export async function checkSignalTable(client: pg.Client, s: SignalTable, publication: string | null): Promise<void> {
   const cols = (await client.query(
     `SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped`, [s.schema, s.table])).rows.map((r: { attname: string }) => r.attname);
@@ -49,6 +52,7 @@ export async function checkSignalTable(client: pg.Client, s: SignalTable, public
     throw new SourcePrerequisiteError('PG_SIGNAL_TABLE_COLUMNS', `The signal table ${s.name} lacks the column(s) ${missing.join(', ')}.`,
       `A signal table has the columns id, type and data: ${CREATE_HINT(s)}.`);
   }
+  if (publication === null) return;
   const published = (await client.query(
     `SELECT 1 FROM pg_publication_tables WHERE pubname = $1 AND schemaname = $2 AND tablename = $3`, [publication, s.schema, s.table])).rows.length > 0;
   if (!published) {

@@ -2,7 +2,6 @@
  * The PostgreSQL source task: decides between snapshot and streaming from the committed offset, the slot and
  * `snapshot.mode`, runs them in order, and confirms to the slot what Kafka has durably committed.
  */
-import type pg from 'pg';
 import type { CommittedOffsets, SnapshotCommand, SourceTask, SourceTaskContext } from '../../connect/index.js';
 import { isRetriable, PositionLostError } from '../../errors/index.js';
 import { nextBackoff, sleep } from '../../runtime/backoff.js';
@@ -143,7 +142,8 @@ async function runOnce(ctx: SourceTaskContext, settings: PgConnectorSettings, ad
   const tables = await discover();
   // The signal table is read from the change stream, so a filtered publication includes it.
   const published = signalTable ? [...tables.map((t) => t.id), { schema: signalTable.schema, table: signalTable.table }] : tables.map((t) => t.id);
-  if (signalTable && settings.publicationAutocreateMode === 'filtered') await checkSignalTableExists(client, signalTable);
+  // A clear message before `ALTER PUBLICATION ... SET TABLE` would fail on a missing signal table.
+  if (signalTable && settings.publicationAutocreateMode === 'filtered') await checkSignalTable(client, signalTable, null);
   log.info({ publication: settings.publicationName }, await ensurePublication(client, {
     name: settings.publicationName, mode: settings.publicationAutocreateMode, tables: published, user: settings.connection.user,
   }));
@@ -230,9 +230,5 @@ async function runOnce(ctx: SourceTaskContext, settings: PgConnectorSettings, ad
   }
 }
 
-/** A clear message before `ALTER PUBLICATION ... SET TABLE` would fail on a missing signal table. */
-async function checkSignalTableExists(client: pg.Client, s: SignalTable): Promise<void> {
-  const found = (await client.query('SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2', [s.schema, s.table])).rows.length > 0;
-  if (!found) await checkSignalTable(client, s, '');
-}
+
 

@@ -74,6 +74,8 @@ export interface IncrementalSnapshotter<R> {
   /** Merged into every stream offset; {} when no incremental snapshot is running. */
   offsetFields(): Record<string, string>;
   progress(): Record<string, unknown> | null;
+  /** The table being read (cheap; lets a dispatcher skip key extraction for other tables), null when idle. */
+  readonly current: string | null;
 }
 
 export interface IncrementalOptions<R> {
@@ -414,5 +416,10 @@ export function createIncrementalSnapshotter<R>(o: IncrementalOptions<R>): Incre
     return Math.max(0, Math.round(seconds));
   }
 
-  return { command, restore, start, onSignalRow, onChange, takeEmit, offsetFields, progress };
+  return {
+    command, restore, start, onSignalRow, onChange, takeEmit, offsetFields, progress,
+    get current() {
+      return queue[0]?.table.name ?? null;
+    },
+  };
 }

@@ -55,9 +55,9 @@ function startWriter(c: pg.Client, table: string, keyRange: number, touches: (id
 const isIncremental = (d: Decoded): boolean => d.value?.op === 'r' && d.value.source.snapshot === 'incremental';
 const count = (text: string, needle: string): number => text.split(needle).length - 1;
 
-async function assertTopicEqualsTable(c: pg.Client, select: string, topic: string): Promise<void> {
+async function assertTopicEqualsTable(c: pg.Client, select: string, topic: string, key: string[] = ['id']): Promise<void> {
   let diff: string[] = [];
-  await waitFor(async () => (diff = diffStates(await tableState(c, select, ['id']), await materialise(topic))).length === 0,
+  await waitFor(async () => (diff = diffStates(await tableState(c, select, key), await materialise(topic))).length === 0,
     { timeoutMs: 60_000, intervalMs: 500, message: `${topic} to equal its table` })
     .catch((e) => assert.fail(`${(e as Error).message}\n${diff.join('\n')}`));
 }
@@ -71,6 +71,7 @@ describe('PostgreSQL connector: ad-hoc snapshots from the signal table', () => {
   const name = uniqueName('pginc');
   const items = `${prefix}.public.items`;
   const big = `${prefix}.public.big`;
+  const comp = `${prefix}.public.t_comp`;
 
   before(async () => {
     db = await scratchDatabase('pginc');
@@ -79,6 +80,9 @@ describe('PostgreSQL connector: ad-hoc snapshots from the signal table', () => {
     await c.query(`INSERT INTO items SELECT g, 'item' || g, g FROM generate_series(1, 3000) g`);
     await c.query(`CREATE TABLE big (id int PRIMARY KEY, name text NOT NULL, qty int)`);
     await c.query(`INSERT INTO big SELECT g, 'big' || g, g FROM generate_series(1, 30000) g`);
+    // A composite key of bigint and text: keys compared as text on both sides (stream and chunk).
+    await c.query(`CREATE TABLE t_comp (a bigint NOT NULL, b text NOT NULL, v numeric(10,2), PRIMARY KEY (a, b))`);
+    await c.query(`INSERT INTO t_comp SELECT g % 400, 'b' || (g / 400), g / 4.0 FROM generate_series(1, 4000) g`);
     await createSignalTable(c, SIGNALS);
     // Changes inside every chunk window: in the close watermark's own transaction, before its row.
     await c.query(`CREATE TABLE chaos (enabled boolean NOT NULL)`);
@@ -91,6 +95,8 @@ describe('PostgreSQL connector: ad-hoc snapshots from the signal table', () => {
           WITH d AS (DELETE FROM items WHERE id IN (SELECT id FROM items ORDER BY random() LIMIT 20) RETURNING id)
             INSERT INTO victims SELECT id FROM d;
           UPDATE items SET name = 'late', qty = -1 WHERE id IN (SELECT id FROM items ORDER BY random() LIMIT 20);
+          DELETE FROM t_comp WHERE (a, b) IN (SELECT a, b FROM t_comp ORDER BY random() LIMIT 20);
+          UPDATE t_comp SET v = -1 WHERE (a, b) IN (SELECT a, b FROM t_comp ORDER BY random() LIMIT 20);
         END IF;
         RETURN NEW;
       END $$`);
@@ -100,13 +106,13 @@ describe('PostgreSQL connector: ad-hoc snapshots from the signal table', () => {
     const res = await api(worker.url).post('/connectors', {
       name,
       config: await pgConnectorConfig(db.name, prefix, slot, {
-        'slot.drop.on.stop': 'true', 'table.include.list': 'public.items,public.big', 'publication.autocreate.mode': 'filtered',
-        'signal.data.collection': SIGNALS, 'incremental.snapshot.chunk.size': '200', 'snapshot.fetch.size': '5000',
+        'slot.drop.on.stop': 'true', 'table.include.list': 'public.items,public.big,public.t_comp', 'publication.autocreate.mode': 'filtered',
+        'signal.data.collection': SIGNALS, 'decimal.handling.mode': 'string', 'incremental.snapshot.chunk.size': '200', 'snapshot.fetch.size': '5000',
       }),
     });
     assert.equal(res.status, 201, res.text);
     await waitForStatus(worker.url, name, (s) => isRunning(s));
-    await waitFor(async () => (await materialise(items)).size === 3000 && (await materialise(big)).size === 30000,
+    await waitFor(async () => (await materialise(items)).size === 3000 && (await materialise(big)).size === 30000 && (await materialise(comp)).size === 4000,
       { timeoutMs: 120_000, intervalMs: 500, message: 'initial snapshot' });
     await waitFor(async () => (await slotState(db.client, slot))?.active === true, { timeoutMs: 30_000, message: 'streaming' });
   });
@@ -115,15 +121,15 @@ describe('PostgreSQL connector: ad-hoc snapshots from the signal table', () => {
     await api(worker.url).delete(`/connectors/${name}`).catch(() => undefined);
     await worker?.stop().catch(() => undefined);
     await db?.drop();
-    await cleanupWorkerTopics(settings, [items, big]).catch(() => undefined);
+    await cleanupWorkerTopics(settings, [items, big, comp]).catch(() => undefined);
     await closeTestKafka();
   });
 
   it('adds the signal table to a filtered publication and emits nothing of it', async () => {
     const pub = (await db.client.query(`SELECT schemaname || '.' || tablename AS t FROM pg_publication_tables WHERE pubname = $1 ORDER BY 1`, [`${slot}_pub`])).rows.map((r) => r.t);
-    assert.deepEqual(pub, ['public.big', 'public.debezium_signal', 'public.items']);
+    assert.deepEqual(pub, ['public.big', 'public.debezium_signal', 'public.items', 'public.t_comp']);
     const topics = await (await testKafka()).listTopics();
-    assert.deepEqual(topics.filter((t) => t.startsWith(prefix)).sort(), [big, items]);
+    assert.deepEqual(topics.filter((t) => t.startsWith(prefix)).sort(), [big, items, comp]);
   });
 
   it('with a user-managed publication (disabled): refuses a config whose publication lacks the signal table, and fails at start when it was removed', async () => {
@@ -201,6 +207,19 @@ describe('PostgreSQL connector: ad-hoc snapshots from the signal table', () => {
     assert.deepEqual(schemaOf(same.record.key), schemaOf(initial.record.key));
     assert.equal(same.value.source.table, 'items');
     assert.equal(typeof same.value.source.lsn, 'number');
+  });
+
+  it('deduplicates composite bigint/text keys against in-window changes', async () => {
+    const before = (await decodedTopic(comp)).length;
+    const done = count(worker.logs(), COMPLETED);
+    await db.client.query('UPDATE chaos SET enabled = true');
+    await insertSignal(db.client, SIGNALS, 'execute-snapshot', { 'data-collections': ['public.t_comp'] });
+    await waitFor(() => count(worker.logs(), COMPLETED) > done, { timeoutMs: 120_000, message: 'ad-hoc snapshot to complete' });
+    await db.client.query('UPDATE chaos SET enabled = false');
+    await assertTopicEqualsTable(db.client, 'SELECT a::float8 AS a, b, v::text AS v FROM t_comp', comp, ['a', 'b']);
+    const reads = (await decodedTopic(comp)).slice(before).filter(isIncremental);
+    assert.ok(reads.length > 1000, `incremental reads: ${reads.length}`);
+    assert.deepEqual(Object.keys(reads[0]!.key), ['a', 'b']);
   });
 
   it('re-reads only the rows matching additional-conditions', async () => {
@@ -416,5 +435,17 @@ describe('PostgreSQL task: signal() for the REST and Kafka channels', () => {
     const state = materialiseRecords(await decodedTopic(topic));
     assert.equal(state.size, 500);
     await waitFor(() => running.progress()?.incrementalSnapshot === null, { timeoutMs: 30_000, message: 'progress: none running' });
+  });
+
+  it('abandons an ad-hoc snapshot whose additional condition fails, and streaming goes on', async () => {
+    const { task, running, prefix } = await runTask({ 'signal.data.collection': SIGNALS });
+    const bad: SnapshotCommand = { ...execute('public.items'), conditions: { 'public.items': 'no_such_column > 1' } } as SnapshotCommand;
+    assert.equal(task.signal!(bad), null);
+    await waitFor(() => /no_such_column/.test(String(running.progress()?.incrementalSnapshotError ?? '')), { timeoutMs: 30_000, message: 'error in the progress report' });
+    assert.equal(running.progress()?.incrementalSnapshot, null);
+    await db.client.query(`INSERT INTO items VALUES (100000, 'after the failure')`);
+    await waitFor(async () => (await materialise(`${prefix}.public.items`)).has('{"id":100000}'), { timeoutMs: 30_000, message: 'streaming goes on' });
+    await db.client.query(`DELETE FROM items WHERE id = 100000`);
+    assert.equal(task.signal!(execute('public.items')), null, 'a new snapshot is accepted');
   });
 });

@@ -189,6 +189,13 @@ describe('MySQL connector: ad-hoc snapshots', () => {
     assert.equal(unknown.status, 400, `${unknown.text} ${JSON.stringify((await api(worker.url).get(`/connectors/${name}/status`)).body)}`);
     assert.match(unknown.text, /nope/);
 
+    // A missing signal table is reported on the key by config validation
+    const checked = await api(worker.url).put('/connector-plugins/MySqlConnector/config/validate', {
+      name: 'validate-me', ...config, 'signal.data.collection': `${db}.no_signals`,
+    });
+    const signalErrors = checked.body.configs.find((c: any) => c.value.name === 'signal.data.collection')?.value.errors ?? [];
+    assert.match(signalErrors.join(' '), /does not exist.*CREATE TABLE/);
+
     const done = count(worker.logs(), COMPLETED);
     const ok = await api(worker.url).post(`/connectors/${name}/snapshots`, {
       'data-collections': [`${db}.other`], 'additional-conditions': [{ 'data-collection': `${db}.other`, filter: 'id % 7 = 0 OR id > 490' }],

@@ -16,7 +16,7 @@ import {
 import { translateMysqlError } from '../../../binlog/mysql/index.js';
 import type { MySqlSettings } from './config.js';
 import { rawGeometry } from './snapshot-phase.js';
-import type { Flavour } from './server.js';
+import { withServer, type Flavour } from './server.js';
 import type { TableRegistry } from './tables.js';
 
 /** A chunk row: driver values (for the next chunk's bound) and the encoded value (for the record and the window). */
@@ -62,6 +62,23 @@ export function parseSignalTable(name: string): { database: string; table: strin
     throw new ConfigError(`signal.data.collection "${name}" must be <database>.<table>.`, 'signal.data.collection');
   }
   return { database: name.slice(0, dot), table: name.slice(dot + 1) };
+}
+
+/** Problems with the configured signal table (missing, or without the id/type/data columns); empty = usable. */
+export async function checkSignalTable(settings: MySqlSettings, name: string): Promise<string[]> {
+  let t: { database: string; table: string };
+  try {
+    t = parseSignalTable(name);
+  } catch (err) {
+    return [(err as Error).message];
+  }
+  const rows = await withServer(settings.connection, 'checking the signal table', (query) => query<{ c: string }>(
+    'SELECT COLUMN_NAME AS c FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [t.database, t.table]));
+  const create = `CREATE TABLE ${q(t.database)}.${q(t.table)} (id VARCHAR(42) PRIMARY KEY, type VARCHAR(32) NOT NULL, data VARCHAR(2048))`;
+  if (rows.length === 0) return [`The signal table ${name} does not exist. Fix: ${create}, and GRANT INSERT on it to the connector user.`];
+  const have = new Set(rows.map((r) => r.c.toLowerCase()));
+  const missing = ['id', 'type', 'data'].filter((c) => !have.has(c));
+  return missing.length ? [`The signal table ${name} lacks column(s) ${missing.join(', ')}. Fix: recreate it as ${create}.`] : [];
 }
 
 export async function createMySqlIncremental(o: {

@@ -139,7 +139,8 @@ function logCreatorFor(logger: Logger) {
     const fields = { kafkajs: namespace, ...extra };
     // Error responses to single requests ("Response CreateTopics", "Response Produce") are also reported by the
     // operation that retries or fails on them, e.g. TOPIC_ALREADY_EXISTS, which we expect; keep them at debug.
-    const perRequest = namespace === 'Connection' && message.startsWith('Response ');
+    // Rebalances of a consumer group (a member joining or leaving) are routine; kafkajs rejoins by itself.
+    const perRequest = (namespace === 'Connection' && message.startsWith('Response ')) || message.startsWith('The group is rebalancing');
     if (level <= logLevel.WARN && !perRequest) logger.warn(fields, `kafkajs: ${message}`);
     else logger.debug(fields, `kafkajs: ${message}`);
   };
@@ -148,7 +149,7 @@ function logCreatorFor(logger: Logger) {
 export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
   const { logger } = options;
   const retry: RetryOptions = { retries: options.retries ?? 5, initialRetryTime: 100, maxRetryTime: 5000 };
-  const kafka: Kafka = new KafkaCtor({
+  const newKafka = (): Kafka => new KafkaCtor({
     clientId: options.clientId,
     brokers: [...options.brokers],
     ssl: options.ssl,
@@ -158,6 +159,7 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
     logCreator: logCreatorFor(logger),
     retry,
   });
+  const kafka = newKafka();
 
   let admin: Admin | undefined;
   let adminReady: Promise<Admin> | undefined;
@@ -235,7 +237,9 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
       return out;
     }),
 
-    consumeGroup: (consumerOptions) => consumeGroup(kafka, consumerOptions, retry, logger, (action, fn) => withAdmin(action, fn)),
+    // A kafkajs instance of its own: kafkajs keeps one committed-offsets map per group id for all the consumers
+    // of an instance, and a rebalance of one consumer clears the entries of another in the same group.
+    consumeGroup: (consumerOptions) => consumeGroup(newKafka(), consumerOptions, retry, logger, (action, fn) => withAdmin(action, fn)),
 
     readToEnd: async (topic, onRecord) => {
       const ends = await withAdmin(`reading end offsets of ${topic}`, (a) => endOffsets(a, topic));

@@ -263,8 +263,9 @@ export function createIncrementalSnapshotter<R>(o: IncrementalOptions<R>): Incre
   async function runChunk(entry: Entry, signal: AbortSignal): Promise<void> {
     const { table, condition } = entry;
     if (max === undefined) {
-      max = await source.maxKey(table, condition);
-      if (queue[0] !== entry) return; // stopped meanwhile
+      const m = await source.maxKey(table, condition);
+      if (queue[0] !== entry) return; // stopped meanwhile: `max` belongs to whatever is the head now
+      max = m;
       if (max === null) {
         logger.info({ table: table.name }, 'incremental snapshot: table is empty');
         finishHead();

@@ -111,7 +111,7 @@ describe('MySQL connector: ad-hoc snapshots', () => {
     const signals = await createSignalTable(conn, db);
     cleanups.push(async () => {
       await conn.query(`DROP DATABASE IF EXISTS \`${db}\``);
-      await cleanupWorkerTopics(settings, [`${prefix}.${db}.items`, `${prefix}.${db}.other`, prefix,
+      await cleanupWorkerTopics(settings, [`${prefix}.${db}.items`, `${prefix}.${db}.other`, `${prefix}.${db}.comp`, prefix,
         `${prefix}_b.${db}.items`, `${prefix}_b.${db}.other`, `${prefix}_b`]);
     });
     return { db, prefix, signals };
@@ -169,10 +169,14 @@ describe('MySQL connector: ad-hoc snapshots', () => {
     const { db, prefix, signals } = await setup('cond');
     await seedItems(conn, db, 'items', 50);
     await seedItems(conn, db, 'other', 500);
+    // Composite key: chunk bounds in MariaDB's expanded (a = ? AND b > ?) form
+    await conn.query(`CREATE TABLE \`${db}\`.comp (a INT NOT NULL, b VARCHAR(8) NOT NULL, v INT, PRIMARY KEY (a, b))`);
+    const compRows = Array.from({ length: 300 }, (_, i) => [i % 7, `b${String(i).padStart(3, '0')}`, i]);
+    await conn.query(`INSERT INTO \`${db}\`.comp VALUES ?`, [compRows]);
     const name = uniqueName('inc');
     const bare = uniqueName('incbare');
     const config = await mysqlConnectorConfig(db, prefix, {
-      'table.include.list': `${db}\\.items,${db}\\.other`, 'signal.data.collection': signals, 'incremental.snapshot.chunk.size': '64',
+      'table.include.list': `${db}\\.items,${db}\\.other,${db}\\.comp`, 'signal.data.collection': signals, 'incremental.snapshot.chunk.size': '64',
     });
     assert.equal((await api(worker.url).post('/connectors', { name, config })).status, 201);
     const { 'signal.data.collection': _omit, ...noSignals } = config;
@@ -206,6 +210,13 @@ describe('MySQL connector: ad-hoc snapshots', () => {
     const expected = Array.from({ length: 500 }, (_, i) => i + 1).filter((id) => id % 7 === 0 || id > 490);
     assert.deepEqual(ids, expected);
     assert.equal((await decodedTopic(`${prefix}.${db}.items`)).filter(isIncremental).length, 0);
+
+    const before = count(worker.logs(), COMPLETED);
+    assert.equal((await api(worker.url).post(`/connectors/${name}/snapshots`, { 'data-collections': [`${db}.comp`] })).status, 202);
+    await waitFor(() => count(worker.logs(), COMPLETED) > before, { timeoutMs: 60_000, message: 'composite-key snapshot to complete' });
+    const keys = (await decodedTopic(`${prefix}.${db}.comp`)).filter(isIncremental).map((d) => d.key as { a: number; b: string });
+    const sorted = compRows.map(([a, b]) => ({ a, b })).sort((x, y) => (x.a as number) - (y.a as number) || String(x.b).localeCompare(String(y.b)));
+    assert.deepEqual(keys, sorted, 'every row once, in key order');
     await api(worker.url).delete(`/connectors/${name}`);
     await api(worker.url).delete(`/connectors/${bare}`);
   });

@@ -4,10 +4,9 @@ import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import type { ChangeRecord, RecordSink } from '../../src/connect/index.js';
 import {
-  buildTableSchema, createStreamDispatcher, decodeOffset, encodeOffset, type PgOffset, type TableResolver, type TableSchema,
+  buildTableSchema, createStreamDispatcher, decodeOffset, encodeOffset, parseSignalTable,
+  type IncrementalStreamHooks, type PgOffset, type TableResolver, type TableSchema,
 } from '../../src/connectors/postgres/index.js';
-import type { IncrementalStreamHooks } from '../../src/connectors/postgres/incremental.js';
-import { parseSignalTable } from '../../src/connectors/postgres/signal-table.js';
 import type { Relation, StreamBatch, StreamMessage } from '../../binlog/postgres/index.js';
 import { DEFAULT_PG_MAPPING_OPTIONS } from '../../schemas/postgres/index.js';
 

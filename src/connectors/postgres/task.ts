@@ -229,6 +229,3 @@ async function runOnce(ctx: SourceTaskContext, settings: PgConnectorSettings, ad
     await incremental?.close();
   }
 }
-
-
-

@@ -30,8 +30,8 @@ export interface MySqlIncremental {
   readonly snapshotter: IncrementalSnapshotter<MySqlChunkRow>;
   readonly signalTable: { database: string; table: string };
   isSignalTable(database: string, table: string): boolean;
-  /** Encoded chunk key of a streamed row of the table being snapshotted (null: another table). */
-  changeKey(database: string, table: string, value: Record<string, unknown> | null): unknown[] | null;
+  /** The chunk key columns when `database.table` is being re-read (its changes go to the window), else null. */
+  watched(database: string, table: string): readonly string[] | null;
   close(): void;
 }
 
@@ -195,12 +195,10 @@ export async function createMySqlIncremental(o: {
     snapshotter,
     signalTable,
     isSignalTable,
-    changeKey(database, tbl, value) {
-      if (value === null) return null;
-      const name = `${database}.${tbl}`;
-      if (snapshotter.current !== name) return null;
-      const info = infoOf(name);
-      return info ? info.chunkKey.map((k) => value[k]) : null;
+    watched(database, tbl) {
+      const current = snapshotter.current;
+      if (current === null || current.length !== database.length + tbl.length + 1 || current !== `${database}.${tbl}`) return null;
+      return infoOf(current)?.chunkKey ?? null;
     },
     close() {
       conn?.destroy();

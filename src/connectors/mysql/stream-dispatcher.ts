@@ -97,6 +97,8 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
   function rowRecords(out: ChangeRecord[], t: TableEvents, item: Extract<BinlogItem, { kind: 'rows' }>, nowMs: number): void {
     const { tx, table } = item;
     const codec = t.codec;
+    const watched = inc?.watched(table.database, table.table) ?? null;
+    const watchedName = `${table.database}.${table.table}`;
     for (let i = item.firstRow; i < item.rows.length; i++) {
       let before: Record<string, unknown> | null = null;
       let after: Record<string, unknown> | null = null;
@@ -112,11 +114,10 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
         failure(codec.topic, tx, err);
         continue;
       }
-      if (inc) {
-        const k1 = inc.changeKey(table.database, table.table, before);
-        const k2 = inc.changeKey(table.database, table.table, after);
-        if (k1) inc.snapshotter.onChange(`${table.database}.${table.table}`, k1);
-        if (k2) inc.snapshotter.onChange(`${table.database}.${table.table}`, k2);
+      if (watched) {
+        // Old and new key: either one may be a row of the chunk in flight
+        if (before) inc!.snapshotter.onChange(watchedName, watched.map((k) => before![k]));
+        if (after) inc!.snapshotter.onChange(watchedName, watched.map((k) => after![k]));
       }
       const source = factory.source({
         tsMs: tx.tsSec * 1000, snapshot: 'false', db: table.database, table: table.table, serverId: tx.serverId,

@@ -432,7 +432,7 @@ function subscribedRoundRobin(partitionsOf: (topic: string) => Promise<number[]>
 
 /** See KafkaClient.consumeGroup. */
 async function consumeGroup(
-  kafka: Kafka, { groupId, topic, onRecord }: GroupConsumerOptions, retry: RetryOptions, logger: Logger,
+  kafka: Kafka, { groupId, topic, onRecord, onFatal }: GroupConsumerOptions, retry: RetryOptions, logger: Logger,
   withAdmin: <T>(action: string, fn: (a: Admin) => Promise<T>) => Promise<T>,
 ): Promise<GroupConsumer> {
   // Where partitions the group has never read start: their end now. kafkajs would resolve "latest" only at its
@@ -464,7 +464,10 @@ async function consumeGroup(
     const fields = { topic, groupId, err: translateKafkaError(payload.error, `reading topic ${topic}`).message };
     // kafkajs restarts the consumer after retriable errors; after others it stays stopped until stop() and a new start.
     if (payload.restart) logger.warn(fields, 'Kafka consumer failed; restarting it');
-    else logger.error(fields, 'Kafka consumer failed and stopped; restart the task to read the topic again');
+    else {
+      logger.warn(fields, 'Kafka consumer failed and stopped');
+      onFatal?.(payload.error);
+    }
   });
   try {
     await consumer.connect();

@@ -52,6 +52,8 @@ export interface GroupConsumerOptions {
    * process dies in between. Errors are logged and the record counts as handled (it is not retried).
    */
   onRecord(key: Buffer | null, value: Buffer | null, partition: number, offset: number): void | Promise<void>;
+  /** The consumer stopped by itself after an error it does not retry; call stop() and start a new one. */
+  onFatal?(err: unknown): void;
 }
 
 export interface GroupConsumer {

@@ -100,11 +100,18 @@ export function openKafkaSignalChannel(options: KafkaSignalChannelOptions): Kafk
     else logger.info({ signalTopic: topic, signalId: id, type }, 'Kafka signal accepted');
   }
 
-  const started = (async () => {
+  // Started again (after a backoff) if the consumer stops by itself, so the channel lives as long as the task.
+  let failures = 0;
+  let started: Promise<void> = Promise.resolve();
+  const start = (): Promise<void> => (async () => {
     for (let delay = 0; !closed.signal.aborted; ) {
       try {
         await kafka.ensureTopic(topic, { partitions: 1, replicationFactor: -1 });
-        const c = await kafka.consumeGroup({ groupId, topic, onRecord: handle });
+        // onFatal may come before consumeGroup has even returned this consumer.
+        let known!: (c: GroupConsumer) => void;
+        const self = new Promise<GroupConsumer>((resolve) => (known = resolve));
+        const c = await kafka.consumeGroup({ groupId, topic, onRecord: handle, onFatal: () => void self.then(restart) });
+        known(c);
         if (closed.signal.aborted) {
           await c.stop();
           return;
@@ -120,6 +127,19 @@ export function openKafkaSignalChannel(options: KafkaSignalChannelOptions): Kafk
       }
     }
   })();
+
+  function restart(failed: GroupConsumer): void {
+    if (closed.signal.aborted) return;
+    if (consumer === failed) consumer = undefined;
+    const delay = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures++, 10));
+    started = started.then(async () => {
+      await failed.stop();
+      await sleep(delay, closed.signal);
+      await start();
+    });
+  }
+
+  started = start();
 
   let closing: Promise<void> | undefined;
   return {

@@ -29,3 +29,38 @@ test('other keys are another connector\'s; other types are ignored; broken value
   const bad = parseSignalRecord(b('inv'), b({ type: 'execute-snapshot', data: { 'data-collections': 'a.b' } }), 0, 8, 'inv');
   assert.equal(bad.kind === 'signal' && bad.parsed.ok, false);
 });
+
+test('the channel hands signals to the task, starts a new consumer after a fatal error, and stops it on close', async () => {
+  const { openKafkaSignalChannel } = await import('../../src/runtime/index.js');
+  const { pino } = await import('pino');
+  type Started = { onRecord: (k: Buffer | null, v: Buffer | null, p: number, o: number) => void | Promise<void>; onFatal?: (e: unknown) => void; stopped: boolean };
+  const consumers: Started[] = [];
+  const ensured: string[] = [];
+  const delivered: string[] = [];
+  const channel = openKafkaSignalChannel({
+    kafka: {
+      ensureTopic: async (name) => { ensured.push(name); return true; },
+      consumeGroup: async (o) => {
+        assert.equal(o.groupId, 'g');
+        const c: Started = { onRecord: o.onRecord, onFatal: o.onFatal, stopped: false };
+        consumers.push(c);
+        return { stop: async () => { c.stopped = true; } };
+      },
+    },
+    topic: 'inv-signal', groupId: 'g', topicPrefix: 'inv', logger: pino({ level: 'silent' }),
+    backoff: { initialMs: 1, maxMs: 5 },
+    deliver: (cmd) => { delivered.push(`${cmd.kind}:${cmd.id}`); return cmd.kind === 'resume' ? 'not paused' : null; },
+  });
+  const until = async (cond: () => boolean) => { for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 2)); assert.ok(cond()); };
+  await until(() => consumers.length === 1);
+  assert.deepEqual(ensured, ['inv-signal']);
+  await consumers[0]!.onRecord(b('inv'), b({ id: 's1', type: 'pause-snapshot' }), 0, 0);
+  await consumers[0]!.onRecord(b('other'), b({ id: 's2', type: 'pause-snapshot' }), 0, 1);
+  consumers[0]!.onFatal!(new Error('boom'));
+  await until(() => consumers.length === 2);
+  assert.equal(consumers[0]!.stopped, true, 'the failed consumer is stopped before a new one starts');
+  await consumers[1]!.onRecord(b('inv'), b({ id: 's3', type: 'resume-snapshot' }), 0, 2);
+  await channel.close();
+  assert.equal(consumers[1]!.stopped, true);
+  assert.deepEqual(delivered, ['pause:s1', 'resume:s3']);
+});

@@ -165,7 +165,7 @@ describe('MySQL connector: ad-hoc snapshots', () => {
     await api(worker.url).delete(`/connectors/${name}`);
   });
 
-  it('REST: additional conditions re-read only matching rows; refused without signal.data.collection', async () => {
+  it('REST and signal table: additional conditions, pause/resume, composite keys; refused without signal.data.collection', async () => {
     const { db, prefix, signals } = await setup('cond');
     await seedItems(conn, db, 'items', 50);
     await seedItems(conn, db, 'other', 500);
@@ -209,7 +209,19 @@ describe('MySQL connector: ad-hoc snapshots', () => {
     const ids = (await decodedTopic(topic)).filter(isIncremental).map((d) => (d.key as { id: number }).id);
     const expected = Array.from({ length: 500 }, (_, i) => i + 1).filter((id) => id % 7 === 0 || id > 490);
     assert.deepEqual(ids, expected);
-    assert.equal((await decodedTopic(`${prefix}.${db}.items`)).filter(isIncremental).length, 0);
+    assert.equal((await decodedTopic(`${prefix}.${db}.items`)).filter(isIncremental).length, 0, 'only the named table');
+
+    // Signal-table pause/resume: execute and pause in one statement, so no chunk can start before the pause.
+    const items = `${prefix}.${db}.items`;
+    await conn.query(`INSERT INTO \`${db}\`.debezium_signal VALUES ('p-1', 'execute-snapshot', ?), ('p-2', 'pause-snapshot', NULL)`,
+      [JSON.stringify({ 'data-collections': [`${db}.items`] })]);
+    const paused = await waitForStatus(worker.url, name, (st) => st.tasks?.[0]?.progress?.incrementalSnapshot?.paused === true);
+    assert.equal(paused.tasks[0].progress.incrementalSnapshot.chunks, 0);
+    assert.equal((await decodedTopic(items)).filter(isIncremental).length, 0);
+    const resumed = count(worker.logs(), COMPLETED);
+    await insertSignal(conn, signals, 'resume-snapshot');
+    await waitFor(() => count(worker.logs(), COMPLETED) > resumed, { timeoutMs: 60_000, message: 'resumed snapshot to complete' });
+    assert.equal((await decodedTopic(items)).filter(isIncremental).length, 50);
 
     const before = count(worker.logs(), COMPLETED);
     assert.equal((await api(worker.url).post(`/connectors/${name}/snapshots`, { 'data-collections': [`${db}.comp`] })).status, 202);

@@ -121,6 +121,7 @@ export function createIncrementalSnapshotter<R>(o: IncrementalOptions<R>): Incre
   let paused = false;
   let chunk: Chunk | null = null;
   let ready: IncrementalEmit<R> | null = null;
+  let pendingDone: (() => void) | null = null; // lets the loop go on once `ready` was taken
   const stats = { chunks: 0, rows: 0, startedAt: 0, tableStartedAt: 0, firstKey: null as unknown[] | null };
   let wake: () => void = () => {};
   let lastError: string | null = null;
@@ -334,9 +335,11 @@ export function createIncrementalSnapshotter<R>(o: IncrementalOptions<R>): Incre
           }
         }
       }
-    })().finally(() => {
-      chunk = null;
-    });
+    })()
+      .catch((err) => logger.error({ err }, 'incremental snapshot loop failed'))
+      .finally(() => {
+        chunk = null;
+      });
   }
 
   function onSignalRow(rowId: string, type: string, data: string | null): void {
@@ -375,8 +378,6 @@ export function createIncrementalSnapshotter<R>(o: IncrementalOptions<R>): Incre
       c.done();
     };
   }
-  let pendingDone: (() => void) | null = null;
-
   function takeEmit(): IncrementalEmit<R> | null {
     const out = ready;
     ready = null;

@@ -83,6 +83,7 @@ export async function checkSignalTable(settings: MySqlSettings, name: string): P
 
 export async function createMySqlIncremental(o: {
   ctx: SourceTaskContext; settings: MySqlSettings; flavour: Flavour; registry: TableRegistry; signalTable: string;
+  /** Called when a table failed (its progress shows lastError): report progress now. */
   onActivity(): void;
 }): Promise<MySqlIncremental> {
   const { ctx, settings, registry } = o;
@@ -182,7 +183,6 @@ export async function createMySqlIncremental(o: {
     async writeWatermark(id, type) {
       await run(`writing a watermark into ${o.signalTable}`,
         `INSERT IGNORE INTO ${q(signalTable.database)}.${q(signalTable.table)} (id, type, data) VALUES (?, ?, ?)`, [id, type, '{}']);
-      o.onActivity();
     },
   };
 

@@ -72,6 +72,7 @@ describe('PostgreSQL connector: ad-hoc snapshots from the signal table', () => {
   const items = `${prefix}.public.items`;
   const big = `${prefix}.public.big`;
   const comp = `${prefix}.public.t_comp`;
+  const trunc = `${prefix}.public.trunc_t`;
 
   before(async () => {
     db = await scratchDatabase('pginc');
@@ -85,8 +86,10 @@ describe('PostgreSQL connector: ad-hoc snapshots from the signal table', () => {
     await c.query(`INSERT INTO t_comp SELECT g % 400, 'b' || (g / 400), g / 4.0 FROM generate_series(1, 4000) g`);
     await createSignalTable(c, SIGNALS);
     // Changes inside every chunk window: in the close watermark's own transaction, before its row.
-    await c.query(`CREATE TABLE chaos (enabled boolean NOT NULL)`);
-    await c.query(`INSERT INTO chaos VALUES (false)`);
+    await c.query(`CREATE TABLE trunc_t (id int PRIMARY KEY, v text)`);
+    await c.query(`INSERT INTO trunc_t SELECT g, 'v' || g FROM generate_series(1, 1000) g`);
+    await c.query(`CREATE TABLE chaos (enabled boolean NOT NULL, trunc boolean NOT NULL)`);
+    await c.query(`INSERT INTO chaos VALUES (false, false)`);
     await c.query(`CREATE TABLE victims (id int NOT NULL)`);
     await c.query(`
       CREATE FUNCTION in_window() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -98,6 +101,11 @@ describe('PostgreSQL connector: ad-hoc snapshots from the signal table', () => {
           DELETE FROM t_comp WHERE (a, b) IN (SELECT a, b FROM t_comp ORDER BY random() LIMIT 20);
           UPDATE t_comp SET v = -1 WHERE (a, b) IN (SELECT a, b FROM t_comp ORDER BY random() LIMIT 20);
         END IF;
+        IF NEW.type = 'snapshot-window-close' AND (SELECT trunc FROM chaos) THEN
+          UPDATE chaos SET trunc = false;
+          TRUNCATE trunc_t;
+          INSERT INTO trunc_t VALUES (100001, 'after the truncate');
+        END IF;
         RETURN NEW;
       END $$`);
     await c.query(`CREATE TRIGGER in_window BEFORE INSERT ON debezium_signal FOR EACH ROW EXECUTE FUNCTION in_window()`);
@@ -106,13 +114,14 @@ describe('PostgreSQL connector: ad-hoc snapshots from the signal table', () => {
     const res = await api(worker.url).post('/connectors', {
       name,
       config: await pgConnectorConfig(db.name, prefix, slot, {
-        'slot.drop.on.stop': 'true', 'table.include.list': 'public.items,public.big,public.t_comp', 'publication.autocreate.mode': 'filtered',
-        'signal.data.collection': SIGNALS, 'decimal.handling.mode': 'string', 'incremental.snapshot.chunk.size': '200', 'snapshot.fetch.size': '5000',
+        'slot.drop.on.stop': 'true', 'table.include.list': 'public.items,public.big,public.t_comp,public.trunc_t', 'publication.autocreate.mode': 'filtered',
+        'signal.data.collection': SIGNALS, 'decimal.handling.mode': 'string', 'skipped.operations': 'none', 'incremental.snapshot.chunk.size': '200', 'snapshot.fetch.size': '5000',
       }),
     });
     assert.equal(res.status, 201, res.text);
     await waitForStatus(worker.url, name, (s) => isRunning(s));
-    await waitFor(async () => (await materialise(items)).size === 3000 && (await materialise(big)).size === 30000 && (await materialise(comp)).size === 4000,
+    await waitFor(async () => (await materialise(items)).size === 3000 && (await materialise(big)).size === 30000 && (await materialise(comp)).size === 4000
+      && (await materialise(trunc)).size === 1000,
       { timeoutMs: 120_000, intervalMs: 500, message: 'initial snapshot' });
     await waitFor(async () => (await slotState(db.client, slot))?.active === true, { timeoutMs: 30_000, message: 'streaming' });
   });
@@ -121,15 +130,15 @@ describe('PostgreSQL connector: ad-hoc snapshots from the signal table', () => {
     await api(worker.url).delete(`/connectors/${name}`).catch(() => undefined);
     await worker?.stop().catch(() => undefined);
     await db?.drop();
-    await cleanupWorkerTopics(settings, [items, big, comp]).catch(() => undefined);
+    await cleanupWorkerTopics(settings, [items, big, comp, trunc]).catch(() => undefined);
     await closeTestKafka();
   });
 
   it('adds the signal table to a filtered publication and emits nothing of it', async () => {
     const pub = (await db.client.query(`SELECT schemaname || '.' || tablename AS t FROM pg_publication_tables WHERE pubname = $1 ORDER BY 1`, [`${slot}_pub`])).rows.map((r) => r.t);
-    assert.deepEqual(pub, ['public.big', 'public.debezium_signal', 'public.items', 'public.t_comp']);
+    assert.deepEqual(pub, ['public.big', 'public.debezium_signal', 'public.items', 'public.t_comp', 'public.trunc_t']);
     const topics = await (await testKafka()).listTopics();
-    assert.deepEqual(topics.filter((t) => t.startsWith(prefix)).sort(), [big, items, comp]);
+    assert.deepEqual(topics.filter((t) => t.startsWith(prefix)).sort(), [big, items, comp, trunc]);
   });
 
   it('with a user-managed publication (disabled): refuses a config whose publication lacks the signal table, and fails at start when it was removed', async () => {
@@ -220,6 +229,16 @@ describe('PostgreSQL connector: ad-hoc snapshots from the signal table', () => {
     const reads = (await decodedTopic(comp)).slice(before).filter(isIncremental);
     assert.ok(reads.length > 1000, `incremental reads: ${reads.length}`);
     assert.deepEqual(Object.keys(reads[0]!.key), ['a', 'b']);
+  });
+
+  it('drops a chunk read before a TRUNCATE inside its window', async () => {
+    const done = count(worker.logs(), COMPLETED);
+    await db.client.query('UPDATE chaos SET trunc = true');
+    await insertSignal(db.client, SIGNALS, 'execute-snapshot', { 'data-collections': ['public.trunc_t'] });
+    await waitFor(() => count(worker.logs(), COMPLETED) > done, { timeoutMs: 60_000, message: 'ad-hoc snapshot to complete' });
+    assert.equal((await db.client.query('SELECT trunc FROM chaos')).rows[0].trunc, false, 'the truncate happened');
+    await assertTopicEqualsTable(db.client, 'SELECT id, v FROM trunc_t', trunc);
+    assert.deepEqual([...(await materialise(trunc)).keys()], ['{"id":100001}']);
   });
 
   it('re-reads only the rows matching additional-conditions', async () => {

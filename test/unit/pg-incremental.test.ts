@@ -84,6 +84,7 @@ function fakeHooks() {
     },
     keyColumns: (t) => (t === 'public.items' ? ['id'] : null),
     onChange: (t, key) => calls.push(`change ${t} ${JSON.stringify(key)}`),
+    onTruncate: (t) => calls.push(`truncate ${t}`),
     onRelation: async (rel) => { calls.push(`relation ${rel.table}`); },
     async takeRecords(source, nowMs) {
       return ['8', '9'].map((id) => ({
@@ -118,6 +119,7 @@ describe('PostgreSQL stream dispatcher with ad-hoc snapshots', () => {
       [{ tag: 'update', relation: items, before: [null, '3'], beforeIsKey: true, after: ['x', '4'] }, 0x250n],
       [{ tag: 'delete', relation: items, before: [null, '5'], beforeIsKey: true }, 0x260n],
       [{ tag: 'update', relation: signals, before: null, beforeIsKey: false, after: ['c1-open', 'snapshot-window-open', '{}'] }, 0x270n],
+      [{ tag: 'truncate', relations: [items, signals], cascade: false, restartIdentity: false }, 0x280n],
       commit(0x300n, 0x310n),
       begin(0x400n, 3), signal('c1-close', 'snapshot-window-close', 0x350n), commit(0x400n, 0x410n),
     ));
@@ -126,6 +128,7 @@ describe('PostgreSQL stream dispatcher with ad-hoc snapshots', () => {
       'signal c1-open snapshot-window-open {}',
       'change public.items ["3"]', 'change public.items ["4"]',
       'change public.items ["5"]',
+      'truncate public.items',
       'signal c1-close snapshot-window-close {}',
     ]);
     const records = sent.flat();

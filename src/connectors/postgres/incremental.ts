@@ -32,6 +32,8 @@ export interface IncrementalStreamHooks {
   /** Chunk-key columns of a captured table (`schema.table`), or null: its changes need no `onChange`. */
   keyColumns(table: string): readonly string[] | null;
   onChange(table: string, key: unknown[]): void;
+  /** A TRUNCATE of a captured table: a chunk of it read before it must not bring its rows back. */
+  onTruncate(table: string): void;
   /** A Relation message of a captured table: picks up new tables and changed columns. */
   onRelation(relation: Relation): Promise<void>;
   /** After a close watermark: the chunk's records to emit right there, with the given source block. */
@@ -71,6 +73,8 @@ export function createPgIncremental(o: PgIncrementalOptions): PgIncremental {
   let delay = 0;
   let retryTimer: NodeJS.Timeout | null = null;
   let failure: string | null = null;
+  // Tables truncated since the last open watermark (the snapshotter only tracks keys).
+  const truncated = new Set<string>();
 
   const create = (): IncrementalSnapshotter<PgChunkRow> =>
     createIncrementalSnapshotter<PgChunkRow>({ source: o.source, chunkSize: o.settings.signals.chunkSize, logger: log, onError });
@@ -128,6 +132,7 @@ export function createPgIncremental(o: PgIncrementalOptions): PgIncremental {
   const hooks: IncrementalStreamHooks = {
     signalTable: o.signalTable,
     async onSignalRow(id, type, data) {
+      if (type === 'snapshot-window-open') truncated.clear();
       if (!WATERMARKS.has(type)) {
         if (!o.settings.signals.channels.has('source')) {
           log.debug({ id, type }, 'signal row ignored: the source channel is not in signal.enabled.channels');
@@ -140,6 +145,7 @@ export function createPgIncremental(o: PgIncrementalOptions): PgIncremental {
     },
     keyColumns: (table) => o.source.keyColumns(table),
     onChange: (table, key) => current.onChange(table, key),
+    onTruncate: (table) => void truncated.add(table),
     async onRelation(rel) {
       const name = `${rel.schema}.${rel.table}`;
       const known = o.source.keyColumns(name);
@@ -149,6 +155,11 @@ export function createPgIncremental(o: PgIncrementalOptions): PgIncremental {
     async takeRecords(source, nowMs) {
       const emit = current.takeEmit();
       if (!emit || emit.rows.length === 0) return [];
+      if (truncated.has(emit.table.name)) {
+        // Every row that exists after the truncate was inserted after it, and streamed: the chunk is stale.
+        log.info({ table: emit.table.name, rows: emit.rows.length }, 'Ad-hoc snapshot chunk dropped: the table was truncated while it was read');
+        return [];
+      }
       delay = 0;
       const out: ChangeRecord[] = new Array(emit.rows.length);
       for (let i = 0; i < emit.rows.length; i++) {

@@ -162,6 +162,7 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
             if (m.tag === 'truncate') {
               for (const rel of m.relations) {
                 const t = o.tables.byOid(rel.oid) ?? (o.tables.byOid(rel.oid) === null ? null : await o.tables.forRelation(rel));
+                if (t) inc?.onTruncate(`${rel.schema}.${rel.table}`);
                 if (t) truncateEvent(pending, t, sourceValue(txn.ctx, t, lsn), nowMs, o.events);
               }
             } else if (isSignal(m.relation)) {

@@ -328,11 +328,11 @@ export function createIncrementalSnapshotter<R>(o: IncrementalOptions<R>): Incre
             chunk = null;
           }
           lastError = `${entry.table.name}: ${err instanceof Error ? err.message : String(err)}`;
-          o.onError(err, entry.table.name);
           if (queue[0] === entry) {
             logger.error({ err, table: entry.table.name }, 'incremental snapshot of the table failed; it is dropped from the queue');
             stop([entry.table.name]);
           }
+          o.onError(err, entry.table.name);
         }
       }
     })()

@@ -229,6 +229,16 @@ describe('MySQL connector: ad-hoc snapshots', () => {
     const keys = (await decodedTopic(`${prefix}.${db}.comp`)).filter(isIncremental).map((d) => d.key as { a: number; b: string });
     const sorted = compRows.map(([a, b]) => ({ a, b })).sort((x, y) => (x.a as number) - (y.a as number) || String(x.b).localeCompare(String(y.b)));
     assert.deepEqual(keys, sorted, 'every row once, in key order');
+
+    // A filter the server rejects drops that table (logged, never fails the task); the next command still runs.
+    const failedBefore = count(worker.logs(), 'incremental snapshot of the table failed');
+    const bad = await api(worker.url).post(`/connectors/${name}/snapshots`, {
+      'data-collections': [`${db}.other`], 'additional-conditions': [{ 'data-collection': `${db}.other`, filter: 'no_such_column = 1' }],
+    });
+    assert.equal(bad.status, 202, bad.text);
+    await waitFor(() => count(worker.logs(), 'incremental snapshot of the table failed') > failedBefore, { timeoutMs: 30_000, message: 'bad filter reported' });
+    await waitForStatus(worker.url, name, (st) => isRunning(st) && !st.tasks[0].progress?.incrementalSnapshot)
+      .catch(async (e) => assert.fail(`${e.message}: ${JSON.stringify((await api(worker.url).get(`/connectors/${name}/status`)).body)}`));
     await api(worker.url).delete(`/connectors/${name}`);
     await api(worker.url).delete(`/connectors/${bare}`);
   });

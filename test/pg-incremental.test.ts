@@ -88,8 +88,8 @@ describe('PostgreSQL connector: ad-hoc snapshots from the signal table', () => {
     // Changes inside every chunk window: in the close watermark's own transaction, before its row.
     await c.query(`CREATE TABLE trunc_t (id int PRIMARY KEY, v text)`);
     await c.query(`INSERT INTO trunc_t SELECT g, 'v' || g FROM generate_series(1, 1000) g`);
-    await c.query(`CREATE TABLE chaos (enabled boolean NOT NULL, trunc boolean NOT NULL)`);
-    await c.query(`INSERT INTO chaos VALUES (false, false)`);
+    await c.query(`CREATE TABLE chaos (enabled boolean NOT NULL, trunc boolean NOT NULL, pause_after int NOT NULL)`);
+    await c.query(`INSERT INTO chaos VALUES (false, false, 0)`);
     await c.query(`CREATE TABLE victims (id int NOT NULL)`);
     await c.query(`
       CREATE FUNCTION in_window() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -105,6 +105,13 @@ describe('PostgreSQL connector: ad-hoc snapshots from the signal table', () => {
           UPDATE chaos SET trunc = false;
           TRUNCATE trunc_t;
           INSERT INTO trunc_t VALUES (100001, 'after the truncate');
+        END IF;
+        -- A pause-snapshot signal right before the n-th close watermark: exactly n chunks, then paused.
+        IF NEW.type = 'snapshot-window-close' AND (SELECT pause_after FROM chaos) > 0 THEN
+          UPDATE chaos SET pause_after = pause_after - 1;
+          IF (SELECT pause_after FROM chaos) = 0 THEN
+            INSERT INTO debezium_signal VALUES ('p-' || md5(NEW.id), 'pause-snapshot', '{}');
+          END IF;
         END IF;
         RETURN NEW;
       END $$`);
@@ -284,14 +291,15 @@ describe('PostgreSQL connector: ad-hoc snapshots from the signal table', () => {
     const writerConn = await pgClient(db.name);
     const writer = startWriter(writerConn, 'big', 30000, touches);
     const before = (await decodedTopic(big)).length;
+    await db.client.query('UPDATE chaos SET pause_after = 10');
     await insertSignal(db.client, SIGNALS, 'execute-snapshot', { 'data-collections': ['public.big'] });
-    await waitFor(async () => (await decodedTopic(big)).slice(before).some(isIncremental), { timeoutMs: 60_000, message: 'first chunk' });
-    await insertSignal(db.client, SIGNALS, 'pause-snapshot');
     await waitForStatus(worker.url, name, (s) => s.tasks[0]?.progress?.incrementalSnapshot?.paused === true, 'paused in the progress report');
     const status = (await api(worker.url).get(`/connectors/${name}/status`)).body;
     const progress = status.tasks[0].progress.incrementalSnapshot;
     assert.equal(progress.table, 'public.big');
-    assert.ok(progress.chunks > 0 && progress.rows > 0);
+    assert.deepEqual(progress.tables, []);
+    assert.equal(progress.chunks, 10, 'no chunk starts while paused');
+    assert.ok(progress.rows > 0);
     const offset = await waitFor(async () => {
       const o = (await api(worker.url).get(`/connectors/${name}/offsets`)).body?.offsets?.[0]?.offset as Record<string, unknown> | undefined;
       return typeof o?.incremental_snapshot_primary_key === 'string' && String(o.incremental_snapshot_collections).includes('public.big') ? o : undefined;

@@ -348,6 +348,21 @@ describe('PostgreSQL connector: an ad-hoc snapshot survives a crash (SIGKILL)', 
     await db.client.query(`CREATE TABLE big (id int PRIMARY KEY, name text NOT NULL, qty int)`);
     await db.client.query(`INSERT INTO big SELECT g, 'big' || g, g FROM generate_series(1, 20000) g`);
     await createSignalTable(db.client, SIGNALS);
+    // Pauses the snapshot right before the 20th close watermark, so the crash surely comes mid-table.
+    await db.client.query(`CREATE TABLE ctl (pause_after int NOT NULL)`);
+    await db.client.query(`INSERT INTO ctl VALUES (0)`);
+    await db.client.query(`
+      CREATE FUNCTION pause_later() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.type = 'snapshot-window-close' AND (SELECT pause_after FROM ctl) > 0 THEN
+          UPDATE ctl SET pause_after = pause_after - 1;
+          IF (SELECT pause_after FROM ctl) = 0 THEN
+            INSERT INTO debezium_signal VALUES ('p-' || md5(NEW.id), 'pause-snapshot', '{}');
+          END IF;
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await db.client.query(`CREATE TRIGGER pause_later BEFORE INSERT ON debezium_signal FOR EACH ROW EXECUTE FUNCTION pause_later()`);
     worker = await spawnWorker(settings);
     const name = uniqueName('pginc_crash');
     const res = await api(worker.url).post('/connectors', {
@@ -364,15 +379,20 @@ describe('PostgreSQL connector: an ad-hoc snapshot survives a crash (SIGKILL)', 
     const writerConn = await pgClient(db.name);
     const writer = startWriter(writerConn, 'big', 20000, touches);
     const before = (await decodedTopic(topic)).length;
+    await db.client.query('UPDATE ctl SET pause_after = 20');
     await insertSignal(db.client, SIGNALS, 'execute-snapshot', { 'data-collections': ['public.big'] });
+    await waitFor(async () => (await db.client.query('SELECT pause_after FROM ctl')).rows[0].pause_after === 0, { timeoutMs: 60_000, message: 'paused' });
     const offset = await waitFor(async () => {
       const o = (await api(worker!.url).get(`/connectors/${name}/offsets`)).body?.offsets?.[0]?.offset as Record<string, unknown> | undefined;
       return typeof o?.incremental_snapshot_primary_key === 'string' ? o : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 50, message: 'committed offset with the incremental context' });
+    }, { timeoutMs: 60_000, message: 'committed offset with the incremental context' });
     const committedKey = JSON.parse(offset.incremental_snapshot_primary_key as string)[0] as number;
     await worker.kill();
     worker = await spawnWorker(settings);
     const w = worker;
+    // The pause is not kept in the offset, but the stream replayed from an older committed offset may carry
+    // the pause signal again; a resume signal, later in the stream, continues either way.
+    await insertSignal(db.client, SIGNALS, 'resume-snapshot');
     await waitFor(() => w.logLines().some((l) => l.msg === COMPLETED), { timeoutMs: 120_000, message: 'snapshot to complete after the crash' });
     await writer.stop();
     await writerConn.end();

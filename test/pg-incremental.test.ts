@@ -495,4 +495,32 @@ describe('PostgreSQL task: signal() for the REST and Kafka channels', () => {
     await db.client.query(`DELETE FROM items WHERE id = 100000`);
     assert.equal(task.signal!(execute('public.items')), null, 'a new snapshot is accepted');
   });
+
+  it('goes on from the last emitted chunk when its chunk connection dies mid-statement', async () => {
+    // Its own signal table, whose trigger kills the inserting session at the 3rd open watermark (a sequence
+    // counts: it survives the killed transaction).
+    const sig = await createSignalTable(db.client, 'public.sig_kill');
+    await db.client.query(`CREATE SEQUENCE kill_seq`);
+    await db.client.query(`
+      CREATE FUNCTION kill_once() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.type = 'snapshot-window-open' AND nextval('kill_seq') = 3 THEN
+          PERFORM pg_terminate_backend(pg_backend_pid());
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await db.client.query(`CREATE TRIGGER kill_once BEFORE INSERT ON sig_kill FOR EACH ROW EXECUTE FUNCTION kill_once()`);
+    const { task, running, prefix, logs } = await runTask({ 'signal.data.collection': sig, 'incremental.snapshot.chunk.size': '50' });
+    assert.equal(task.signal!(execute('public.items')), null);
+    const topic = `${prefix}.public.items`;
+    await waitFor(async () => new Set((await decodedTopic(topic)).filter(isIncremental).map((e) => e.value.after.id)).size === 500,
+      { timeoutMs: 60_000, message: 'every row re-read' })
+      .catch((e) => assert.fail(`${(e as Error).message}\n${logs.text().split('\n').filter((l) => /incremental|snapshot|chunk/i.test(l)).slice(-15).join('\n')}`));
+    await waitFor(() => running.progress()?.incrementalSnapshot === null, { timeoutMs: 30_000, message: 'progress: none running' });
+    assert.equal(running.progress()?.incrementalSnapshotError, undefined);
+    assert.ok(Number((await db.client.query(`SELECT last_value FROM kill_seq`)).rows[0].last_value) > 3, 'the session was killed and the snapshot went on');
+    assert.match(logs.text(), /transient error/);
+    const reads = (await decodedTopic(topic)).filter(isIncremental).length;
+    assert.ok(reads <= 550, `at most the interrupted chunk is read twice (${reads} reads)`);
+  });
 });

@@ -82,6 +82,7 @@ function fakeHooks() {
       calls.push(`signal ${id} ${type} ${data}`);
       if (type === 'snapshot-window-close') fields = { incremental_snapshot_primary_key: '["9"]' };
     },
+    activeTable: () => 'public.items',
     keyColumns: (t) => (t === 'public.items' ? ['id'] : null),
     onChange: (t, key) => calls.push(`change ${t} ${JSON.stringify(key)}`),
     onTruncate: (t) => calls.push(`truncate ${t}`),

@@ -7,8 +7,10 @@
  * text form: pgoutput sends key values as text and chunk rows carry text too; `keyString` normalises numbers
  * (int2/int4 keys are numbers here, which lets progress estimate an ETA) to that same text.
  */
-import { CdcError, SourcePrerequisiteError } from '../../errors/index.js';
+import { CdcError, isRetriable, SourcePrerequisiteError } from '../../errors/index.js';
 import type { Logger } from '../../logging/index.js';
+import { nextBackoff, sleep } from '../../runtime/backoff.js';
+import { translatePgError } from '../../../binlog/postgres/index.js';
 import {
   discoverTables, type ColumnInfo, type IncrementalChunkSource, type IncrementalTableRef, type TableFilters, type TableInfo,
 } from '../../../snapshot/index.js';
@@ -40,6 +42,10 @@ export interface PgChunkSourceOptions {
   /** The captured tables as discovered at task start. */
   tables: readonly TableInfo[];
   logger: Logger;
+  /** Ends retries when the task stops. */
+  signal: AbortSignal;
+  /** Attempts for an operation failing with a transient error (connection lost, server restart). Default 8. */
+  maxAttempts?: number;
 }
 
 const quoteIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;
@@ -67,9 +73,9 @@ export function createPgChunkSource(o: PgChunkSourceOptions): PgChunkSource {
 
   function infoOf(t: IncrementalTableRef): TableInfo {
     const info = byName.get(t.name);
-    // Retriable: the chunk loop restarts from its context, and resolving the tables again leaves this one out.
+    // The snapshotter drops the table from the queue and goes on with the others.
     if (!info) throw new CdcError('PG_INCREMENTAL_TABLE_GONE', `Table ${t.name} is no longer captured or was dropped during an ad-hoc snapshot`, {
-      retriable: true, fix: 'The ad-hoc snapshot goes on without it.',
+      retriable: false, fix: 'The ad-hoc snapshot goes on without it.',
     });
     return info;
   }
@@ -101,6 +107,26 @@ export function createPgChunkSource(o: PgChunkSourceOptions): PgChunkSource {
     } else {
       byName.clear();
       keep(found);
+    }
+  }
+
+  /**
+   * Runs `fn` again after transient failures (connection lost, server restart), with backoff; the snapshotter
+   * drops the table only once this gives up. `duplicateIsDone`: a retried INSERT whose first try did commit.
+   */
+  async function retrying<T>(doing: string, fn: () => Promise<T>, duplicateIsDone = false): Promise<T> {
+    let delay = 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (raw) {
+        if (duplicateIsDone && attempt > 1 && pgCode(raw) === '23505') return undefined as T;
+        const err = translatePgError(raw, { action: doing, user: o.settings.connection.user, database: o.settings.connection.database });
+        if (!isRetriable(err) || attempt >= (o.maxAttempts ?? 8) || o.signal.aborted) throw err;
+        delay = nextBackoff({ initialMs: 500, maxMs: 30_000 }, delay);
+        o.logger.warn({ err, attempt, retryInMs: delay }, `Ad-hoc snapshot: transient error while ${doing}; retrying`);
+        await sleep(delay, o.signal);
+      }
     }
   }
 
@@ -143,6 +169,31 @@ export function createPgChunkSource(o: PgChunkSourceOptions): PgChunkSource {
     return rows.map((values) => ({ info, values }));
 }
 
+  async function maxKey(t: IncrementalTableRef, condition: string | null): Promise<unknown[] | null> {
+    // A table starts: take its current definition (columns may have changed since the task started).
+    await rediscover({ schema: infoOf(t).id.schema, table: infoOf(t).id.table });
+    const info = infoOf(t);
+    const cols = info.chunkKey.map(quoteIdent);
+    const where = condition ? ` WHERE (${condition})` : '';
+    const rows = await query(
+      `SELECT ${cols.join(', ')} FROM ${quoteIdent(info.id.schema)}.${quoteIdent(info.id.table)}${where} ORDER BY ${cols.map((c) => `${c} DESC`).join(', ')} LIMIT 1`,
+      [], `reading the largest key of ${info.name}`);
+    return rows.length === 0 ? null : keyValues(info, rows[0]!);
+  }
+
+  async function readChunkOf(t: IncrementalTableRef, after: unknown[] | null, max: unknown[], limit: number, condition: string | null): Promise<PgChunkRow[]> {
+    try {
+      return await readChunk(infoOf(t), after, max, limit, condition);
+    } catch (err) {
+      // A column dropped or renamed since the table started: read again with its current definition.
+      if (pgCode(err) !== '42703' && pgCode(err) !== '42P01' && pgCode(err) !== '42804') throw err;
+      const before = infoOf(t);
+      await rediscover({ schema: before.id.schema, table: before.id.table });
+      if (infoOf(t) === before) throw err;
+      return readChunk(infoOf(t), after, max, limit, condition);
+    }
+  }
+
   return {
     resolve(dataCollection) {
       const wanted = dataCollection.includes('.') ? dataCollection : `public.${dataCollection}`;
@@ -159,31 +210,9 @@ export function createPgChunkSource(o: PgChunkSourceOptions): PgChunkSource {
       return { name: info.name, keyColumns: [...info.chunkKey] };
     },
 
-    async maxKey(t, condition) {
-      // A table starts: take its current definition (columns may have changed since the task started).
-      await rediscover({ schema: infoOf(t).id.schema, table: infoOf(t).id.table });
-      const info = infoOf(t);
-      const cols = info.chunkKey.map(quoteIdent);
-      const where = condition ? ` WHERE (${condition})` : '';
-      const rows = await query(
-        `SELECT ${cols.join(', ')} FROM ${quoteIdent(info.id.schema)}.${quoteIdent(info.id.table)}${where} ORDER BY ${cols.map((c) => `${c} DESC`).join(', ')} LIMIT 1`,
-        [], `reading the largest key of ${info.name}`);
-      return rows.length === 0 ? null : keyValues(info, rows[0]!);
-    },
+    maxKey: (t, condition) => retrying(`reading the largest key of ${t.name}`, () => maxKey(t, condition)),
 
-    async readChunk(t, after, max, limit, condition) {
-      try {
-        return await readChunk(infoOf(t), after, max, limit, condition);
-      } catch (err) {
-        // A column dropped or renamed since the table started: read again with its current definition.
-        if (pgCode(err) !== '42703' && pgCode(err) !== '42P01' && pgCode(err) !== '42804') throw err;
-        const before = infoOf(t);
-        await rediscover({ schema: before.id.schema, table: before.id.table });
-        if (infoOf(t) === before) throw err;
-        return readChunk(infoOf(t), after, max, limit, condition);
-      }
-    },
-
+    readChunk: (t, after, max, limit, condition) => retrying(`reading a chunk of ${t.name}`, () => readChunkOf(t, after, max, limit, condition)),
 
     keyOf(_t, row) {
       const idx = keyIndexes(row.info);
@@ -196,7 +225,8 @@ export function createPgChunkSource(o: PgChunkSourceOptions): PgChunkSource {
 
     async writeWatermark(id, type) {
       try {
-        await conn.queryText(`INSERT INTO ${o.signalTable.sql} (id, type, data) VALUES ($1, $2, '{}')`, [id, type]);
+        await retrying(`writing a watermark into ${o.signalTable.name}`,
+          () => conn.queryText(`INSERT INTO ${o.signalTable.sql} (id, type, data) VALUES ($1, $2, '{}')`, [id, type]), true);
       } catch (err) {
         if (pgCode(err) === '42501') {
           throw new SourcePrerequisiteError('PG_SIGNAL_TABLE_PRIVILEGE', `The connector user may not insert into the signal table ${o.signalTable.name}: ${(err as Error).message}`,

@@ -4,15 +4,13 @@
  * stream order. Chunk rows become `op: r` records (`source.snapshot = "incremental"`) built exactly like the
  * initial snapshot's, emitted where the chunk's close watermark is in the stream.
  *
- * A failing chunk read does not stop streaming: a transient failure (connection lost) restarts the chunk loop
- * after a backoff from the last emitted chunk; any other failure (e.g. a bad additional condition) abandons the
- * ad-hoc snapshot with an error in the log and in the task's progress.
+ * A failing chunk read does not stop streaming: the source retries transient failures (connection lost) itself;
+ * any other failure (e.g. a bad additional condition) drops that table from the snapshot (the snapshotter does)
+ * and shows in the log and in the task's progress (`incrementalSnapshotError`).
  */
 import type { ChangeRecord, SnapshotCommand } from '../../connect/index.js';
-import { isRetriable } from '../../errors/index.js';
 import type { Logger } from '../../logging/index.js';
-import { nextBackoff } from '../../runtime/backoff.js';
-import { translatePgError, type Relation } from '../../../binlog/postgres/index.js';
+import type { Relation } from '../../../binlog/postgres/index.js';
 import type { PostgresSourceValue } from '../../../schemas/index.js';
 import {
   createIncrementalSnapshotter, parseSnapshotSignal, type CompiledTableFilters, type IncrementalSnapshotter, type TableInfo,
@@ -29,6 +27,8 @@ export interface IncrementalStreamHooks {
   readonly signalTable: SignalTable;
   /** An INSERT into the signal table (a watermark, or a command when the `source` channel is enabled). */
   onSignalRow(id: string, type: string, data: string | null): Promise<void>;
+  /** The table being read (`schema.table`), null when none: changes of other tables need no `onChange`. */
+  activeTable(): string | null;
   /** Chunk-key columns of a captured table (`schema.table`), or null: its changes need no `onChange`. */
   keyColumns(table: string): readonly string[] | null;
   onChange(table: string, key: unknown[]): void;
@@ -69,43 +69,17 @@ const WATERMARKS = new Set(['snapshot-window-open', 'snapshot-window-close']);
 export function createPgIncremental(o: PgIncrementalOptions): PgIncremental {
   const log = o.logger;
   const schemas = new WeakMap<TableInfo, Promise<TableSchema>>();
-  let signal: AbortSignal | null = null;
-  let delay = 0;
-  let retryTimer: NodeJS.Timeout | null = null;
   let failure: string | null = null;
   // Tables truncated since the last open watermark (the snapshotter only tracks keys).
   const truncated = new Set<string>();
 
-  const create = (): IncrementalSnapshotter<PgChunkRow> =>
-    createIncrementalSnapshotter<PgChunkRow>({ source: o.source, chunkSize: o.settings.signals.chunkSize, logger: log, onError });
-  let current = create();
+  const current: IncrementalSnapshotter<PgChunkRow> = createIncrementalSnapshotter<PgChunkRow>({
+    source: o.source, chunkSize: o.settings.signals.chunkSize, logger: log,
+    onError(err, table) {
+      failure = `${table}: ${err instanceof Error ? err.message : String(err)}`;
+    },
+  });
   current.restore(o.offset);
-
-  /** Replaces the snapshotter (whose loop ended), resuming from `context` (its emitted progress) if given. */
-  function replace(context: Record<string, string> | null): void {
-    const next = create();
-    if (context) next.restore(context);
-    current = next;
-    if (signal && !signal.aborted) next.start(signal);
-  }
-
-  function onError(raw: unknown): void {
-    const err = translatePgError(raw, { action: 'reading an ad-hoc snapshot chunk', user: o.settings.connection.user, database: o.settings.connection.database });
-    const context = current.offsetFields();
-    if (isRetriable(err)) {
-      delay = nextBackoff({ initialMs: 500, maxMs: 30_000 }, delay);
-      log.warn({ err, retryInMs: delay }, 'Ad-hoc snapshot chunk failed with a transient error; continuing from the last emitted chunk');
-      retryTimer = setTimeout(() => {
-        retryTimer = null;
-        replace(context);
-      }, delay);
-      retryTimer.unref();
-      return;
-    }
-    failure = err.message;
-    log.error({ err }, 'Ad-hoc snapshot failed and was abandoned; streaming goes on');
-    replace(null);
-  }
 
   function schemaOf(info: TableInfo): Promise<TableSchema> {
     let s = schemas.get(info);
@@ -143,6 +117,7 @@ export function createPgIncremental(o: PgIncrementalOptions): PgIncremental {
       }
       current.onSignalRow(id, type, data);
     },
+    activeTable: () => current.current,
     keyColumns: (table) => o.source.keyColumns(table),
     onChange: (table, key) => current.onChange(table, key),
     onTruncate: (table) => void truncated.add(table),
@@ -160,7 +135,6 @@ export function createPgIncremental(o: PgIncrementalOptions): PgIncremental {
         log.info({ table: emit.table.name, rows: emit.rows.length }, 'Ad-hoc snapshot chunk dropped: the table was truncated while it was read');
         return [];
       }
-      delay = 0;
       const out: ChangeRecord[] = new Array(emit.rows.length);
       for (let i = 0; i < emit.rows.length; i++) {
         const row = emit.rows[i]!;
@@ -190,14 +164,7 @@ export function createPgIncremental(o: PgIncrementalOptions): PgIncremental {
     },
     progress: () => current.progress(),
     lastError: () => failure,
-    start(s) {
-      signal = s;
-      current.start(s);
-    },
-    async close() {
-      if (retryTimer) clearTimeout(retryTimer);
-      retryTimer = null;
-      await o.source.close();
-    },
+    start: (signal) => current.start(signal),
+    close: () => o.source.close(),
   };
 }

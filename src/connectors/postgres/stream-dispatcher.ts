@@ -90,6 +90,7 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
   function changed(rel: Relation, ...images: Array<TupleValues | null>): void {
     if (!inc) return;
     const name = `${rel.schema}.${rel.table}`;
+    if (inc.activeTable() !== name) return;
     const columns = inc.keyColumns(name);
     let k = keyIdx.get(rel);
     if (k === undefined || (k !== null && k.columns !== columns)) {

@@ -212,7 +212,7 @@ async function runOnce(ctx: SourceTaskContext, settings: PgConnectorSettings, ad
   ctx.signal.addEventListener('abort', abort, { once: true });
   try {
     if (signalTable) {
-      const source = createPgChunkSource({ settings, filters: tableFilters, signalTable, tables, logger: log });
+      const source = createPgChunkSource({ settings, filters: tableFilters, signalTable, tables, logger: log, signal: stopIncremental.signal });
       // Restored from the offset streaming resumes from: chunks emitted after it are read (and emitted) again.
       incremental = createPgIncremental({ settings, source, resolver, filters, signalTable, offset: offset?.snapshot ? null : rawOffset, logger: log });
       incremental.start(stopIncremental.signal);

@@ -74,3 +74,12 @@ export { createChunkWindow } from './incremental-window.js';
 export type { ChunkWindow } from './incremental-window.js';
 export { parseSnapshotSignal } from './signals.js';
 export type { SnapshotCommand, ParsedSignal } from './signals.js';
+export { createIncrementalSnapshotter, INCREMENTAL_OFFSET_KEYS } from './incremental.js';
+export type {
+  IncrementalTableRef,
+  IncrementalChunkSource,
+  IncrementalSnapshotter,
+  IncrementalEmit,
+  IncrementalOptions,
+  WatermarkType,
+} from './incremental.js';

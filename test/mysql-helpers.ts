@@ -89,3 +89,19 @@ export function diffStates(expected: Map<string, Record<string, unknown>>, actua
   }
   return out;
 }
+
+/** Debezium's signal table in `db` (default name debezium_signal); returns `db.table`. */
+export async function createSignalTable(conn: mysql.Connection, db: string, table = 'debezium_signal'): Promise<string> {
+  await conn.query(`CREATE TABLE \`${db}\`.\`${table}\` (id VARCHAR(42) PRIMARY KEY, type VARCHAR(32) NOT NULL, data VARCHAR(2048))`);
+  return `${db}.${table}`;
+}
+
+let signalSeq = 0;
+
+/** Inserts a signal row (e.g. `execute-snapshot` with `{"data-collections": [...]}`) into `db.table`; returns its id. */
+export async function insertSignal(conn: mysql.Connection, table: string, type: string, data: unknown = {}): Promise<string> {
+  const id = `test-${process.pid}-${Date.now()}-${signalSeq++}`;
+  const [db, name] = [table.slice(0, table.indexOf('.')), table.slice(table.indexOf('.') + 1)];
+  await conn.query(`INSERT INTO \`${db}\`.\`${name}\` (id, type, data) VALUES (?, ?, ?)`, [id, type, JSON.stringify(data)]);
+  return id;
+}

@@ -137,3 +137,49 @@ export function diffStates(expected: Map<string, Record<string, unknown>>, actua
   }
   return out;
 }
+
+/** Creates a Debezium signal table (`signal.data.collection`) in the scratch database. */
+export async function createSignalTable(client: pg.Client, name = 'public.debezium_signal'): Promise<string> {
+  await client.query(`CREATE TABLE ${name} (id VARCHAR(42) PRIMARY KEY, type VARCHAR(32) NOT NULL, data VARCHAR(2048))`);
+  return name;
+}
+
+let signalSeq = 0;
+
+/** Inserts a signal row (e.g. `execute-snapshot` with `{"data-collections": [...]}`); returns its id. */
+export async function insertSignal(client: pg.Client, table: string, type: string, data: unknown = {}): Promise<string> {
+  const id = `test-${process.pid}-${Date.now()}-${signalSeq++}`;
+  await client.query(`INSERT INTO ${table} (id, type, data) VALUES ($1, $2, $3)`, [id, type, JSON.stringify(data)]);
+  return id;
+}
+
+/** The flush position (lsn_proc) of the connector's offset as committed in the worker's offsets topic, or null. */
+export async function committedFlushLsn(offsetTopic: string, prefix: string): Promise<bigint | null> {
+  let latest: bigint | null = null;
+  for (const r of await readTopic(offsetTopic)) {
+    if (r.key === null || !r.key.includes(`"server":"${prefix}"`)) continue;
+    latest = r.value === null ? null : BigInt(JSON.parse(r.value).lsn_proc);
+  }
+  return latest;
+}
+
+/**
+ * Samples the slot until stopped: its confirmed_flush_lsn must never be beyond the flush LSN of the offsets in
+ * Kafka. The slot is read first: offsets only grow, so a later read can only make the check easier.
+ */
+export function watchSlot(c: pg.Client, slot: string, offsetTopic: string, prefix: string) {
+  let stopping = false;
+  let samples = 0;
+  const violations: string[] = [];
+  const done = (async () => {
+    while (!stopping) {
+      const s = await slotState(c, slot);
+      const committed = await committedFlushLsn(offsetTopic, prefix);
+      if (s?.confirmedFlushLsn != null && committed !== null && s.confirmedFlushLsn > committed) {
+        violations.push(`slot confirmed ${s.confirmedFlushLsn} > committed offset flush ${committed}`);
+      }
+      samples++;
+    }
+  })();
+  return { samples: () => samples, violations, async stop() { stopping = true; await done; } };
+}

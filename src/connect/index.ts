@@ -5,3 +5,4 @@ export * from './config-validation.js';
 export { SECRET_MASK, configValueToString, invalidValueMessage } from './config-values.js';
 export * from './secrets.js';
 export * from './connector-config.js';
+export { SIGNAL_CONFIG_KEYS, signalSettings, type SignalSettings } from './signal-config.js';

@@ -271,6 +271,29 @@ export function createHerder(options: HerderOptions): Herder {
         return resetOffsets(offsetStore, name);
       }),
 
+    snapshotCommand: (name, command) =>
+      change(async () => {
+        const config = requireConfig(name);
+        const target = configStore.targetState(name) ?? 'STARTED';
+        if (target !== 'STARTED') {
+          throw new ConflictError(`Connector ${name} is ${target === 'PAUSED' ? 'paused' : 'stopped'}; ad-hoc snapshot commands go to its running task. Resume it first (PUT /connectors/${name}/resume).`);
+        }
+        const answers = running.signal(name, command);
+        if (answers.length === 0) {
+          const states = connectorStatus(name).tasks.map((t) => `task ${t.id} is ${t.state}`).join(', ') || 'it has no tasks';
+          throw new ConflictError(`Connector ${name} has no running task to take the command (${states}); restart it first.`);
+        }
+        if (answers.every((a) => a.outcome === 'unsupported')) {
+          throw new ConflictError(`Connector ${name} (${config[CONNECTOR_CLASS] ?? 'unknown class'}) does not take ad-hoc snapshot commands.`);
+        }
+        if (answers.some((a) => a.outcome === 'accepted')) {
+          logger.info({ connector: name, command: command.kind, id: command.id }, 'ad-hoc snapshot command accepted');
+          return;
+        }
+        const refused = answers.filter((a) => a.outcome === 'refused');
+        throw new BadRequestError(refused.length === 1 ? refused[0]!.reason! : refused.map((a) => `task ${a.taskId}: ${a.reason}`).join('; '));
+      }),
+
     plugins(connectorsOnly) {
       const connectors = registry.all().map((p) => ({ class: p.className, type: p.type, version: p.version }));
       return connectorsOnly ? connectors : [...connectors, ...extraPlugins(options.version)];

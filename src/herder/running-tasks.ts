@@ -2,7 +2,7 @@
  * The tasks running on this worker. Knows which handle is current for a task, so the end of a task that was
  * stopped on purpose (pause, restart, delete) is told apart from one that ended by itself (failed, finished).
  */
-import type { TaskProgress } from '../connect/index.js';
+import type { SnapshotCommand, TaskProgress } from '../connect/index.js';
 import type { TaskHandle, TaskOutcome } from './types.js';
 
 export interface RunningTasks {
@@ -16,6 +16,15 @@ export interface RunningTasks {
   stopAll(): Promise<unknown[]>;
   isRunning(connector: string, taskId: number): boolean;
   progress(connector: string, taskId: number): TaskProgress | undefined;
+  /** Hands the command to each running task of the connector; one answer per task (none when none runs). */
+  signal(connector: string, command: SnapshotCommand): SignalAnswer[];
+}
+
+export interface SignalAnswer {
+  taskId: number;
+  /** `unsupported`: the task takes no ad-hoc snapshot commands. */
+  outcome: 'accepted' | 'refused' | 'unsupported';
+  reason?: string;
 }
 
 export function createRunningTasks(): RunningTasks {
@@ -68,6 +77,18 @@ export function createRunningTasks(): RunningTasks {
     },
     isRunning: (connector, taskId) => byConnector.get(connector)?.has(taskId) ?? false,
     progress: (connector, taskId) => byConnector.get(connector)?.get(taskId)?.progress() ?? lastProgress.get(progressKey(connector, taskId)),
+    signal(connector, command) {
+      const answers: SignalAnswer[] = [];
+      for (const [taskId, handle] of [...(byConnector.get(connector) ?? [])].sort(([a], [b]) => a - b)) {
+        if (!handle.signal) {
+          answers.push({ taskId, outcome: 'unsupported' });
+          continue;
+        }
+        const reason = handle.signal(command);
+        answers.push(reason === null ? { taskId, outcome: 'accepted' } : { taskId, outcome: 'refused', reason });
+      }
+      return answers;
+    },
   };
 }
 

@@ -2,7 +2,7 @@
  * The herder's API, in the shapes Kafka Connect's REST entities have (ConnectorInfo, ConnectorStateInfo,
  * TaskInfo, ConnectorOffsets, Message), so the REST layer only serialises them.
  */
-import type { ConfigInfo, ConfigInfos, ConfigValue, ConnectorPlugin, SourceOffset, SourcePartition, TaskProgress } from '../connect/index.js';
+import type { ConfigInfo, ConfigInfos, ConfigValue, ConnectorPlugin, SnapshotCommand, SourceOffset, SourcePartition, TaskProgress } from '../connect/index.js';
 import type { Logger } from '../logging/index.js';
 import type { TargetState } from '../storage/types.js';
 
@@ -114,6 +114,14 @@ export interface Herder {
   alterConnectorOffsets(name: string, offsets: ReadonlyArray<{ partition: unknown; offset: unknown }>): Promise<Message>;
   resetConnectorOffsets(name: string): Promise<Message>;
 
+  /**
+   * Hands an ad-hoc snapshot command to the connector's running task(s). Resolves when a task accepted it (it
+   * then runs in the task; progress shows in the status). NotFoundError: no such connector; ConflictError: not
+   * running (paused, stopped, task not RUNNING) or the plugin takes no commands; BadRequestError: refused, with
+   * the task's reason.
+   */
+  snapshotCommand(name: string, command: SnapshotCommand): Promise<void>;
+
   plugins(connectorsOnly: boolean): PluginDescription[];
   pluginConfig(pluginName: string): ConfigInfo['definition'][];
   validateConnectorConfig(config: Record<string, string | null>): Promise<ConfigInfos>;
@@ -144,6 +152,8 @@ export interface TaskHandle {
   done: Promise<TaskOutcome>;
   stop(): Promise<void>;
   progress(): TaskProgress | undefined;
+  /** Ad-hoc snapshot commands (null = accepted, else the reason); absent when the task takes none. */
+  signal?(command: SnapshotCommand): string | null;
 }
 
 export type TaskLauncher = (launch: TaskLaunch) => TaskHandle;

@@ -4,7 +4,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire, Module } from 'node:module';
-import type { Admin, Consumer, Kafka, LogEntry, Message, PartitionerArgs, Producer, RetryOptions, SASLOptions, TopicMessages } from 'kafkajs';
+import type { Admin, Consumer, Kafka, LogEntry, Message, PartitionAssigner, PartitionerArgs, Producer, RetryOptions, SASLOptions, TopicMessages } from 'kafkajs';
 import type * as KafkaJs from 'kafkajs';
 import type { Logger } from '../logging/index.js';
 import { crc32c } from './crc32c.js';
@@ -12,10 +12,10 @@ import { hasKafkaErrorType, translateKafkaError } from './errors.js';
 import { partitionForKey } from './murmur2.js';
 import { encodeProduceRequest, type ProduceRequestFields } from './produce-request.js';
 import { encodeRecordBatch, type BatchRecord, type RecordBatchFields } from './record-batch.js';
-import type { KafkaClient, OutgoingMessage, ProducerOptions, RecordHandler, RecordProducer, TopicSpec } from './types.js';
+import type { GroupConsumer, GroupConsumerOptions, KafkaClient, OutgoingMessage, ProducerOptions, RecordHandler, RecordProducer, TopicSpec } from './types.js';
 
 const kafkajs = loadKafkaJs();
-const { Kafka: KafkaCtor, logLevel, CompressionTypes, ConfigResourceTypes } = kafkajs;
+const { Kafka: KafkaCtor, logLevel, CompressionTypes, ConfigResourceTypes, AssignerProtocol } = kafkajs;
 
 /**
  * Loads kafkajs with our produce request and record batch encoders (same bytes, one exactly sized buffer per
@@ -139,7 +139,8 @@ function logCreatorFor(logger: Logger) {
     const fields = { kafkajs: namespace, ...extra };
     // Error responses to single requests ("Response CreateTopics", "Response Produce") are also reported by the
     // operation that retries or fails on them, e.g. TOPIC_ALREADY_EXISTS, which we expect; keep them at debug.
-    const perRequest = namespace === 'Connection' && message.startsWith('Response ');
+    // Rebalances of a consumer group (a member joining or leaving) are routine; kafkajs rejoins by itself.
+    const perRequest = (namespace === 'Connection' && message.startsWith('Response ')) || message.startsWith('The group is rebalancing');
     if (level <= logLevel.WARN && !perRequest) logger.warn(fields, `kafkajs: ${message}`);
     else logger.debug(fields, `kafkajs: ${message}`);
   };
@@ -148,7 +149,7 @@ function logCreatorFor(logger: Logger) {
 export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
   const { logger } = options;
   const retry: RetryOptions = { retries: options.retries ?? 5, initialRetryTime: 100, maxRetryTime: 5000 };
-  const kafka: Kafka = new KafkaCtor({
+  const newKafka = (): Kafka => new KafkaCtor({
     clientId: options.clientId,
     brokers: [...options.brokers],
     ssl: options.ssl,
@@ -158,6 +159,7 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
     logCreator: logCreatorFor(logger),
     retry,
   });
+  const kafka = newKafka();
 
   let admin: Admin | undefined;
   let adminReady: Promise<Admin> | undefined;
@@ -234,6 +236,10 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
       for (const entry of res.resources[0]?.configEntries ?? []) out[entry.configName] = entry.configValue;
       return out;
     }),
+
+    // A kafkajs instance of its own: kafkajs keeps one committed-offsets map per group id for all the consumers
+    // of an instance, and a rebalance of one consumer clears the entries of another in the same group.
+    consumeGroup: (consumerOptions) => consumeGroup(newKafka(), consumerOptions, retry, logger, (action, fn) => withAdmin(action, fn)),
 
     readToEnd: async (topic, onRecord) => {
       const ends = await withAdmin(`reading end offsets of ${topic}`, (a) => endOffsets(a, topic));
@@ -384,4 +390,116 @@ async function consumeUntil(kafka: Kafka, topic: string, targets: Map<number, nu
   } finally {
     await consumer.disconnect().catch(() => undefined);
   }
+}
+
+/**
+ * Round robin over the members subscribed to each topic. kafkajs's own assigners share out only the group
+ * leader's topics, to every member whatever each subscribed to, so consumers of different topics sharing a group
+ * id (Debezium's default `signal.kafka.groupId` is the same for every connector) would never get their own
+ * partitions. Partition counts come from the admin connection: the leader's consumer has metadata for its own
+ * topics only, and adding the others to it would make its metadata refreshes fail once one of them is deleted.
+ */
+function subscribedRoundRobin(partitionsOf: (topic: string) => Promise<number[]>): PartitionAssigner {
+  const name = 'TscdcSubscribedRoundRobin';
+  return () => ({
+    name,
+    version: 0,
+    async assign({ members }) {
+      const subscribed = members.map(({ memberId, memberMetadata }) => ({
+        memberId,
+        topics: new Set(AssignerProtocol.MemberMetadata.decode(memberMetadata)?.topics ?? []),
+      })).sort((a, b) => a.memberId.localeCompare(b.memberId));
+      const assignment = new Map<string, Record<string, number[]>>(subscribed.map((m) => [m.memberId, {}]));
+      const topics = [...new Set(subscribed.flatMap((m) => [...m.topics]))].sort();
+      for (const topic of topics) {
+        const takers = subscribed.filter((m) => m.topics.has(topic));
+        const partitions = await partitionsOf(topic);
+        partitions.forEach((partition, i) => {
+          const own = assignment.get(takers[i % takers.length]!.memberId)!;
+          (own[topic] ??= []).push(partition);
+        });
+      }
+      return [...assignment].map(([memberId, own]) => ({
+        memberId,
+        memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: own, userData: Buffer.alloc(0) }),
+      }));
+    },
+    protocol({ topics }) {
+      return { name, metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }) };
+    },
+  });
+}
+
+/** See KafkaClient.consumeGroup. */
+async function consumeGroup(
+  kafka: Kafka, { groupId, topic, onRecord, onFatal }: GroupConsumerOptions, retry: RetryOptions, logger: Logger,
+  withAdmin: <T>(action: string, fn: (a: Admin) => Promise<T>) => Promise<T>,
+): Promise<GroupConsumer> {
+  // Where partitions the group has never read start: their end now. kafkajs would resolve "latest" only at its
+  // first fetch, after joining, and a record written in between would be skipped.
+  const { ends, committed } = await withAdmin(`reading offsets of ${topic} for group ${groupId}`, async (a) => ({
+    ends: await a.fetchTopicOffsets(topic),
+    committed: await a.fetchOffsets({ groupId, topics: [topic] }),
+  }));
+  const hasCommitted = new Set((committed[0]?.partitions ?? []).filter((p) => Number(p.offset) >= 0).map((p) => p.partition));
+  const consumer: Consumer = kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 1000,
+    sessionTimeout: 10000,
+    heartbeatInterval: 3000,
+    partitionAssigners: [subscribedRoundRobin(async (t) => {
+      try {
+        const { topics } = await withAdmin(`describing topic ${t}`, (a) => a.fetchTopicMetadata({ topics: [t] }));
+        return (topics[0]?.partitions ?? []).map((p) => p.partitionId).sort((a, b) => a - b);
+      } catch (err) {
+        // A member's topic that is gone gets nothing; the others are still assigned.
+        logger.debug({ topic: t, groupId, err: err instanceof Error ? err.message : String(err) }, 'no partitions to assign for topic');
+        return [];
+      }
+    })],
+    retry,
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    const fields = { topic, groupId, err: translateKafkaError(payload.error, `reading topic ${topic}`).message };
+    // kafkajs restarts the consumer after retriable errors; after others it stays stopped until stop() and a new start.
+    if (payload.restart) logger.warn(fields, 'Kafka consumer failed; restarting it');
+    else {
+      logger.warn(fields, 'Kafka consumer failed and stopped');
+      onFatal?.(payload.error);
+    }
+  });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: false });
+    await consumer.run({
+      autoCommit: true,
+      partitionsConsumedConcurrently: 1,
+      eachMessage: async ({ partition, message }) => {
+        const offset = Number(message.offset);
+        try {
+          await onRecord(message.key, message.value, partition, offset);
+        } catch (err) {
+          logger.warn({ topic, partition, offset, err: err instanceof Error ? err.message : String(err) }, 'handling a consumed record failed; skipped');
+        }
+        // Committed right away: the next member of the group (e.g. the restarted task) must not handle it again.
+        await consumer.commitOffsets([{ topic, partition, offset: String(offset + 1) }]).catch((err: unknown) => {
+          logger.debug({ topic, partition, offset, err: err instanceof Error ? err.message : String(err) }, 'offset commit failed; left to auto-commit');
+        });
+      },
+    });
+    // With autoCommit on, kafkajs commits a seek position once the partition is assigned.
+    for (const p of ends) {
+      if (!hasCommitted.has(p.partition)) consumer.seek({ topic, partition: p.partition, offset: p.high });
+    }
+  } catch (err) {
+    await consumer.disconnect().catch(() => undefined);
+    throw translateKafkaError(err, `consuming topic ${topic} in group ${groupId}`);
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    stop: () => (stopping ??= consumer.disconnect().catch((err: unknown) => {
+      logger.warn({ topic, groupId, err: err instanceof Error ? err.message : String(err) }, 'Kafka consumer did not disconnect cleanly');
+    })),
+  };
 }

@@ -43,8 +43,33 @@ export interface TopicSpec {
 /** Called for each record, in offset order within a partition. */
 export type RecordHandler = (key: Buffer | null, value: Buffer | null, partition: number, offset: number) => void;
 
+/** Reading a topic as a member of a consumer group (e.g. the Kafka signal channel). */
+export interface GroupConsumerOptions {
+  groupId: string;
+  topic: string;
+  /**
+   * Handles one record; its offset is committed once this resolves, so a record is handled once unless the
+   * process dies in between. Errors are logged and the record counts as handled (it is not retried).
+   */
+  onRecord(key: Buffer | null, value: Buffer | null, partition: number, offset: number): void | Promise<void>;
+  /** The consumer stopped by itself after an error it does not retry; call stop() and start a new one. */
+  onFatal?(err: unknown): void;
+}
+
+export interface GroupConsumer {
+  /** Leaves the group after the record in hand (if any) is handled and committed. */
+  stop(): Promise<void>;
+}
+
 export interface KafkaClient {
   createProducer(options?: ProducerOptions): RecordProducer;
+  /**
+   * Joins `groupId` and reads `topic` (which must exist) from the group's committed offsets. A partition the
+   * group has no committed offset for starts at its end as of this call (that start is committed at once), so
+   * records written before the group first read the topic are not delivered, and none written after are lost.
+   * Resolves once the consumer is running; transient failures later are retried by the consumer itself.
+   */
+  consumeGroup(options: GroupConsumerOptions): Promise<GroupConsumer>;
   /** Creates the topic if it does not exist. Resolves true if this call created it. */
   ensureTopic(name: string, spec: TopicSpec): Promise<boolean>;
   topicExists(name: string): Promise<boolean>;

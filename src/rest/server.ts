@@ -9,6 +9,7 @@ import { registerConnectorsRoutes } from './connectors-routes.js';
 import { errorResponse, METHOD_NOT_ALLOWED, NOT_FOUND, RestError } from './errors.js';
 import { registerPluginsRoutes } from './plugins-routes.js';
 import { registerRootRoutes, type ServerInfo } from './root-routes.js';
+import { registerSnapshotsRoutes } from './snapshots-routes.js';
 
 export interface RestServerOptions {
   herder: Herder;
@@ -100,6 +101,7 @@ export function createRestServer(options: RestServerOptions): RestServer {
     topicTrackingEnabled: options.topicTrackingEnabled ?? true,
     topicTrackingAllowReset: options.topicTrackingAllowReset ?? true,
   });
+  registerSnapshotsRoutes(app, herder);
   registerPluginsRoutes(app, herder);
 
   return {

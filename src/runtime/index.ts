@@ -6,3 +6,5 @@ export { createOffsetCommitter } from './offset-committer.js';
 export type { OffsetCommitter, OffsetCommitterOptions } from './offset-committer.js';
 export { DEFAULT_BACKOFF } from './backoff.js';
 export type { Backoff } from './backoff.js';
+export { openKafkaSignalChannel, parseSignalRecord } from './signal-channel.js';
+export type { KafkaSignalChannel, KafkaSignalChannelOptions, SignalRecord } from './signal-channel.js';

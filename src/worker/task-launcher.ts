@@ -3,10 +3,11 @@
  * connector's converters (or the worker's defaults), topic creation settings, and the runtime's task runner.
  */
 import { createJsonConverter } from '../../schemas/index.js';
-import { redactSecretsInText, type SourceTask } from '../connect/index.js';
-import type { KafkaClient, TopicSpec } from '../kafka/index.js';
-import type { TaskHandle, TaskLauncher } from '../herder/index.js';
-import { startSourceTask } from '../runtime/index.js';
+import { redactSecretsInText, signalSettings, type SourceTask } from '../connect/index.js';
+import { createKafkaClient, type KafkaClient, type TopicSpec } from '../kafka/index.js';
+import type { TaskHandle, TaskLaunch, TaskLauncher } from '../herder/index.js';
+import type { Logger } from '../logging/index.js';
+import { openKafkaSignalChannel, startSourceTask, type KafkaSignalChannel } from '../runtime/index.js';
 import type { OffsetStore, StatusStore } from '../storage/types.js';
 import type { WorkerConfig } from './config.js';
 
@@ -64,6 +65,45 @@ function scrubbingTask(task: SourceTask, secrets: readonly string[]): SourceTask
       }
     },
     committed: task.committed?.bind(task),
+    signal: task.signal?.bind(task),
+  };
+}
+
+/**
+ * The Kafka signal channel of a task, when its connector enables it (`signal.enabled.channels` has `kafka`).
+ * It opens once the task first reports that it is streaming — as Debezium reads signals from the streaming
+ * phase on, and so a signal is never consumed (and committed) while the task could not act on it yet — and
+ * closes with the task.
+ */
+function kafkaSignalChannel(launch: TaskLaunch, task: SourceTask, workerKafka: KafkaClient, logger: Logger) {
+  const prefix = launch.settings['topic.prefix'];
+  const settings = signalSettings(launch.settings, typeof prefix === 'string' ? prefix : '');
+  if (!settings.channels.has('kafka')) return null;
+  if (!task.signal || typeof prefix !== 'string' || prefix === '') {
+    logger.warn({ connectorClass: launch.plugin.className }, 'signal.enabled.channels has kafka, but this connector takes no ad-hoc snapshot commands; the Kafka signal channel stays closed');
+    return null;
+  }
+  let channel: KafkaSignalChannel | undefined;
+  let ownClient: KafkaClient | undefined;
+  let closed = false;
+  return {
+    onProgress(phase: string) {
+      if (channel || closed || phase !== 'streaming') return;
+      let kafka = workerKafka;
+      if (settings.kafkaBootstrapServers) {
+        const brokers = settings.kafkaBootstrapServers.split(',').map((b) => b.trim()).filter((b) => b !== '');
+        kafka = ownClient = createKafkaClient({ brokers, clientId: `tscdc-signal-${launch.connector}`, logger: logger.child({ component: 'kafka' }) });
+      }
+      channel = openKafkaSignalChannel({
+        kafka, topic: settings.kafkaTopic, groupId: settings.kafkaGroupId, topicPrefix: prefix, logger,
+        deliver: (command) => task.signal!(command),
+      });
+    },
+    async close() {
+      closed = true;
+      await channel?.close();
+      await ownClient?.close().catch(() => undefined);
+    },
   };
 }
 
@@ -71,10 +111,12 @@ export function createTaskLauncher({ kafka, offsetStore, statusStore, config }: 
   return (launch): TaskHandle => {
     const c = launch.connectorConfig;
     const producer = kafka.createProducer({ idempotent: true });
+    const task = scrubbingTask(launch.plugin.createTask(), launch.secrets);
+    const signals = kafkaSignalChannel(launch, task, kafka, launch.logger);
     const running = startSourceTask({
       connectorName: launch.connector,
       taskId: launch.taskId,
-      task: scrubbingTask(launch.plugin.createTask(), launch.secrets),
+      task,
       config: launch.taskConfig,
       settings: launch.settings,
       producer,
@@ -87,18 +129,22 @@ export function createTaskLauncher({ kafka, offsetStore, statusStore, config }: 
       logger: launch.logger,
       offsetFlushIntervalMs: config.offsetFlushIntervalMs,
       stopTimeoutMs: config.taskShutdownGracefulTimeoutMs,
+      onProgress: signals ? (progress) => signals.onProgress(progress.phase) : undefined,
     });
-    // The producer goes when the task does, whether it was stopped, finished or failed.
-    const done = running.done.finally(() =>
+    // The producer and the signal channel go when the task does, whether it was stopped, finished or failed.
+    const done = running.done.finally(() => Promise.all([
+      signals?.close(),
       producer.disconnect().catch((err: unknown) => launch.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'producer did not disconnect cleanly')),
-    );
+    ]));
     return {
       done,
       async stop() {
-        await running.stop();
+        // No new signal reaches a task that is stopping; one in hand finishes (and is committed) first.
+        await Promise.all([signals?.close(), running.stop()]);
         await done;
       },
       progress: () => running.progress(),
+      ...(task.signal ? { signal: (command) => task.signal!(command) } : {}),
     };
   };
 }

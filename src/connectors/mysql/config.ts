@@ -2,7 +2,7 @@
  * The MySQL/MariaDB connector's configuration: Debezium's keys and defaults, parsed once into typed settings.
  */
 import type { ConfigDef, ConfigKeyDef, ConfigValue } from '../../connect/index.js';
-import { atLeast, between, nonEmptyString } from '../../connect/index.js';
+import { atLeast, between, nonEmptyString, SIGNAL_CONFIG_KEYS, signalSettings, type SignalSettings } from '../../connect/index.js';
 import type { TypeModes } from '../../../schemas/mysql/index.js';
 import { tableFiltersFromConfig, type TableFilters } from '../../../snapshot/index.js';
 
@@ -131,6 +131,7 @@ export const MYSQL_CONFIG_DEF: ConfigDef = {
       ignoredBecause: NO_SCHEMA_HISTORY, documentation: 'Which DDL Debezium keeps in its schema history.' },
     { name: 'schema.history.internal.skip.unparseable.ddl', type: 'BOOLEAN', default: false, importance: 'LOW', group: ENGINE, orderInGroup: 13,
       ignoredBecause: 'DDL is never parsed to decode rows, so it cannot be unparseable', documentation: 'Skip DDL Debezium cannot parse.' },
+    ...SIGNAL_CONFIG_KEYS,
   ],
 };
 
@@ -156,6 +157,8 @@ export interface MySqlSettings {
   maxQueueBytes: number;
   pollIntervalMs: number;
   maxRetries: number;
+  /** Signal table, channels and chunk size of ad-hoc (incremental) snapshots. */
+  signals: SignalSettings;
 }
 
 /** A stable replica id from the connector name when database.server.id is unset (FNV-1a into 10000..2^31). */
@@ -212,5 +215,6 @@ export function mysqlSettings(s: Readonly<Record<string, ConfigValue>>, connecto
     maxQueueBytes: queueBytes > 0 ? queueBytes : 32 * 1024 * 1024,
     pollIntervalMs: num('poll.interval.ms'),
     maxRetries: num('errors.max.retries'),
+    signals: signalSettings(s, str('topic.prefix')),
   };
 }

@@ -6,6 +6,8 @@
  * `snapshot_progress` (ours) is the snapshot engine's resumable progress while a snapshot runs;
  * `table_positions` (ours) keeps, after a snapshot, the binlog position each table was read at until streaming
  * has passed them all, so events a table's snapshot already contains are skipped even across restarts.
+ * While an ad-hoc (incremental) snapshot runs, its context rides along under Debezium's `incremental_snapshot_*`
+ * keys (JSON strings, see snapshot/incremental.ts); streaming offsets without one carry none of them.
  */
 import type { SourceOffset, SourcePartition } from '../../connect/index.js';
 import { CdcError } from '../../errors/index.js';
@@ -25,7 +27,11 @@ export interface MySqlOffset {
   /** True once the snapshot (if any) completed, and for offsets written while streaming. */
   snapshotCompleted: boolean;
   tablePositions: TablePositions | null;
+  /** The incremental snapshot's offset fields (`incremental_snapshot_*`); absent/empty when none runs. */
+  incremental?: Readonly<Record<string, string>> | null;
 }
+
+const INCREMENTAL_PREFIX = 'incremental_snapshot_';
 
 export function sourcePartition(topicPrefix: string): SourcePartition {
   return { server: topicPrefix };
@@ -44,6 +50,7 @@ export function encodeOffset(o: MySqlOffset): SourceOffset {
   }
   out.snapshot_completed = o.snapshotCompleted;
   if (o.tablePositions && Object.keys(o.tablePositions).length > 0) out.table_positions = o.tablePositions;
+  if (o.incremental) Object.assign(out, o.incremental);
   return out;
 }
 
@@ -83,6 +90,8 @@ export function decodeOffset(raw: SourceOffset): MySqlOffset {
     throw new OffsetFormatError('"table_positions" is malformed');
   }
   // Debezium's own offsets have no snapshot_completed once streaming; an offset without "snapshot": true is a streaming offset.
+  const incremental: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) if (k.startsWith(INCREMENTAL_PREFIX) && typeof v === 'string') incremental[k] = v;
   const completed = raw.snapshot_completed === undefined ? snapshot === null : raw.snapshot_completed === true;
   return {
     position: { file, pos, gtids: typeof gtids === 'string' ? gtids : null, event, row },
@@ -91,5 +100,6 @@ export function decodeOffset(raw: SourceOffset): MySqlOffset {
     snapshot,
     snapshotCompleted: completed,
     tablePositions: (raw.table_positions as TablePositions | undefined) ?? null,
+    ...(Object.keys(incremental).length > 0 ? { incremental } : {}),
   };
 }

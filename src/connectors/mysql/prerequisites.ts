@@ -5,6 +5,7 @@
 import type { ConfigValue, ValidationResult } from '../../connect/index.js';
 import { CdcError, SourcePrerequisiteError } from '../../errors/index.js';
 import { mysqlSettings, type MySqlSettings } from './config.js';
+import { checkSignalTable } from './incremental.js';
 import { grants, serverInfo, withServer, type ServerInfo } from './server.js';
 
 export interface Problem {
@@ -114,6 +115,7 @@ export async function validateMySql(settings: Readonly<Record<string, ConfigValu
   try {
     const { problems } = await inspectServer(s);
     for (const p of problems) add(p.key, `${p.message} Fix: ${p.fix}`);
+    if (s.signals.dataCollection) for (const p of await checkSignalTable(s, s.signals.dataCollection)) add('signal.data.collection', p);
   } catch (err) {
     const e = err instanceof CdcError ? err : new CdcError('MYSQL_ERROR', String(err));
     const fix = e.fix ?? (e.code === 'MYSQL_UNAVAILABLE'

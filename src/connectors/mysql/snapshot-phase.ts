@@ -35,7 +35,7 @@ export interface SnapshotPhaseOptions {
 
 const SPATIAL = new Set(['geometry', 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring', 'multipolygon', 'geometrycollection', 'geomcollection']);
 
-function rawGeometry(field: { type: string; buffer(): Buffer | null }, next: () => unknown): unknown {
+export function rawGeometry(field: { type: string; buffer(): Buffer | null }, next: () => unknown): unknown {
   return field.type === 'GEOMETRY' ? field.buffer() : next();
 }
 

@@ -3,6 +3,11 @@
  * key, tombstone after delete, primary-key changes as delete + create, skipped operations) and sends them with
  * one `sink.send` per batch. It tracks the offset after the last item, which the last record of each batch
  * carries, as do heartbeats.
+ *
+ * With an ad-hoc snapshot configured (`incremental`): inserts into the signal table are handed to the snapshotter
+ * (never emitted), every row change of the table being re-read is reported to its window, and at a chunk's close
+ * watermark the chunk's rows are emitted right there, in stream order, as `op: r` (`source.snapshot` incremental).
+ * Offsets carry the snapshotter's context.
  */
 import type { ChangeRecord, RecordSink } from '../../connect/index.js';
 import { CdcError } from '../../errors/index.js';
@@ -10,6 +15,7 @@ import type { Logger } from '../../logging/index.js';
 import { compareBinlogPositions } from '../../../snapshot/index.js';
 import type { BinlogItem, BinlogPosition, BinlogTransaction, DdlStatement } from '../../../binlog/mysql/index.js';
 import type { MySqlSettings } from './config.js';
+import type { MySqlChunkRow, MySqlIncremental } from './incremental.js';
 import { encodeOffset, type TablePositions } from './offsets.js';
 import { sameKey, type RecordFactory, type TableEvents } from './records.js';
 import { tableChanges } from './schema-changes.js';
@@ -24,6 +30,7 @@ export interface StreamDispatcherOptions {
   start: BinlogPosition;
   /** Per table, the binlog position its snapshot was read at: earlier events are already in the snapshot. */
   tablePositions: TablePositions | null;
+  incremental?: MySqlIncremental | null;
 }
 
 export interface StreamDispatcher {
@@ -45,6 +52,8 @@ export class RowConversionError extends CdcError {
   }
 }
 
+const text = (v: unknown): string | null => (v === null || v === undefined ? null : Buffer.isBuffer(v) ? v.toString('utf8') : String(v));
+
 export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispatcher {
   const { settings, factory, registry, sink, logger } = o;
   const skipped = settings.skipped;
@@ -57,9 +66,12 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
     : null;
   let chain: Promise<void> = Promise.resolve();
   let rows = 0;
+  const inc = o.incremental ?? null;
+  const sourceSignals = settings.signals.channels.has('source');
 
   const offsetNow = () => encodeOffset({
     position, tsSec, serverId, snapshot: null, snapshotCompleted: true, tablePositions,
+    incremental: inc?.snapshotter.offsetFields(),
   });
 
   function serialise(fn: () => Promise<void>): Promise<void> {
@@ -85,6 +97,8 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
   function rowRecords(out: ChangeRecord[], t: TableEvents, item: Extract<BinlogItem, { kind: 'rows' }>, nowMs: number): void {
     const { tx, table } = item;
     const codec = t.codec;
+    const watched = inc?.watched(table.database, table.table) ?? null;
+    const watchedName = `${table.database}.${table.table}`;
     for (let i = item.firstRow; i < item.rows.length; i++) {
       let before: Record<string, unknown> | null = null;
       let after: Record<string, unknown> | null = null;
@@ -99,6 +113,11 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
       } catch (err) {
         failure(codec.topic, tx, err);
         continue;
+      }
+      if (watched) {
+        // Old and new key: either one may be a row of the chunk in flight
+        if (before) inc!.snapshotter.onChange(watchedName, watched.map((k) => before![k]));
+        if (after) inc!.snapshotter.onChange(watchedName, watched.map((k) => after![k]));
       }
       const source = factory.source({
         tsMs: tx.tsSec * 1000, snapshot: 'false', db: table.database, table: table.table, serverId: tx.serverId,
@@ -121,6 +140,29 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
     const record = factory.change(t, 'd', before, null, source, nowMs);
     out.push(record);
     if (settings.tombstonesOnDelete && record.key !== null) out.push(factory.tombstone(t, record.key));
+  }
+
+  /** Inserts into the signal table: watermarks and (channel "source") commands; a closed chunk is emitted here. */
+  function signalRows(out: ChangeRecord[], item: Extract<BinlogItem, { kind: 'rows' }>, nowMs: number): void {
+    if (item.op !== 'c' || !inc) return;
+    for (let i = item.firstRow; i < item.rows.length; i++) {
+      const raw = item.rows[i] as Record<string, unknown>;
+      const type = text(raw.type) ?? '';
+      if (!type.startsWith('snapshot-window-') && !sourceSignals) continue;
+      inc.snapshotter.onSignalRow(text(raw.id) ?? '', type, text(raw.data));
+      const emit = inc.snapshotter.takeEmit();
+      if (emit && emit.rows.length > 0) chunkRecords(out, emit.rows, item.tx, nowMs);
+    }
+  }
+
+  function chunkRecords(out: ChangeRecord[], chunk: MySqlChunkRow[], tx: BinlogTransaction, nowMs: number): void {
+    const info = chunk[0]!.info;
+    const t = factory.tableEvents(registry.forInfo(info));
+    const source = factory.source({
+      tsMs: nowMs, snapshot: 'incremental', db: info.id.schema, table: info.id.table, serverId: tx.serverId,
+      gtid: null, file: tx.file, pos: tx.pos, row: 0, thread: null,
+    });
+    for (const r of chunk) out.push(factory.change(t, 'r', null, r.value, source, nowMs));
   }
 
   async function ddlRecords(out: ChangeRecord[], item: Extract<BinlogItem, { kind: 'ddl' }>, nowMs: number): Promise<void> {
@@ -147,7 +189,8 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
       switch (item.kind) {
         case 'rows': {
           const { database, table } = item.table;
-          if (!inSnapshot(database, table, tx)) {
+          if (inc?.isSignalTable(database, table)) signalRows(out, item, nowMs);
+          else if (!inSnapshot(database, table, tx)) {
             const resolved = registry.forWire(item.table);
             const codec = resolved instanceof Promise ? await resolved : resolved;
             rowRecords(out, factory.tableEvents(codec), item, nowMs);

@@ -3,13 +3,14 @@
  * streams the binlog until stopped. Retriable failures (server restarts, network) restart the reader with
  * backoff from the position after the last record handed to the sink.
  */
-import type { SourceTask, SourceTaskContext } from '../../connect/index.js';
+import type { SnapshotCommand, SourceTask, SourceTaskContext } from '../../connect/index.js';
 import { isRetriable, PositionLostError } from '../../errors/index.js';
 import { startBinlogReader, type BinlogPosition } from '../../../binlog/mysql/index.js';
 import type { BinlogConnectorName } from '../../../schemas/index.js';
 import { mysqlSettings, type MySqlSettings } from './config.js';
 import { decodeOffset, sourcePartition, type MySqlOffset, type TablePositions } from './offsets.js';
 import { inspectServer, prerequisiteError } from './prerequisites.js';
+import { createMySqlIncremental, type MySqlIncremental } from './incremental.js';
 import { createRecordFactory, type RecordFactory } from './records.js';
 import { gtidsAt, masterPosition, withServer, type Flavour, type MasterPosition } from './server.js';
 import { runSnapshotPhase } from './snapshot-phase.js';
@@ -22,6 +23,10 @@ interface Session {
   flavour: Flavour;
   registry: TableRegistry;
   factory: RecordFactory;
+  /** Ad-hoc snapshots; null without signal.data.collection. */
+  incremental: MySqlIncremental | null;
+  /** Reports streaming progress now (set while streaming). */
+  report?: () => void;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -63,12 +68,22 @@ async function stream(s: Session, start: BinlogPosition, tablePositions: TablePo
   const { ctx, settings } = s;
   const dispatcher = createStreamDispatcher({
     settings, factory: s.factory, registry: s.registry, sink: ctx.sink, logger: ctx.logger, start, tablePositions,
+    incremental: s.incremental,
   });
   let lastReport = 0;
+  let lastActive: string | null = null;
   const report = () => {
     const p = dispatcher.position();
-    ctx.reportProgress({ phase: 'streaming', file: p.file, pos: p.pos, gtids: p.gtids, rows: dispatcher.rows });
+    const incremental = s.incremental?.snapshotter.progress() ?? null;
+    lastActive = s.incremental?.snapshotter.current ?? null;
+    ctx.reportProgress({ phase: 'streaming', file: p.file, pos: p.pos, gtids: p.gtids, rows: dispatcher.rows, incrementalSnapshot: incremental });
   };
+  s.report = report;
+  // Chunks are read only while streaming: their watermarks must come back through the stream.
+  if (s.incremental && !incrementalStarted.has(s)) {
+    incrementalStarted.add(s);
+    s.incremental.snapshotter.start(ctx.signal);
+  }
   const heartbeat = settings.heartbeatIntervalMs > 0
     ? setInterval(() => { dispatcher.heartbeat().catch((err) => ctx.logger.warn({ err }, 'heartbeat not sent')); }, settings.heartbeatIntervalMs)
     : null;
@@ -91,11 +106,13 @@ async function stream(s: Session, start: BinlogPosition, tablePositions: TablePo
         serverId: settings.serverId,
         start: from,
         resumeBy: s.flavour === 'mariadb' && from.gtids ? 'gtid' : 'position',
-        includeTable: s.registry.includeTable,
+        includeTable: s.incremental
+          ? (database, table) => s.registry.includeTable(database, table) || s.incremental!.isSignalTable(database, table)
+          : s.registry.includeTable,
         deliver: async (items) => {
           await dispatcher.deliver(items);
           const now = Date.now();
-          if (now - lastReport > 1000) { lastReport = now; report(); }
+          if (now - lastReport > 1000 || (s.incremental?.snapshotter.current ?? null) !== lastActive) { lastReport = now; report(); }
         },
         maxBatchRows: settings.maxBatchSize,
         maxQueueRows: settings.maxQueueSize,
@@ -122,16 +139,31 @@ async function stream(s: Session, start: BinlogPosition, tablePositions: TablePo
     }
   } finally {
     if (heartbeat) clearInterval(heartbeat);
+    s.report = undefined;
     report();
   }
 }
 
+const incrementalStarted = new WeakSet<Session>();
+
 export function createMySqlTask(connector: BinlogConnectorName): SourceTask {
+  let session: Session | null = null;
+  let signalTable: string | null | undefined; // undefined: run() has not read the config yet
   return {
+    signal(command: SnapshotCommand): string | null {
+      if (signalTable === null) {
+        return 'ad-hoc snapshots need signal.data.collection: the signal table (id VARCHAR(42) PRIMARY KEY, type VARCHAR(32) NOT NULL, data VARCHAR(2048)) the connector writes its chunk watermarks into';
+      }
+      if (!session?.incremental) return 'the task is still starting; try again in a moment';
+      const refused = session.incremental.snapshotter.command(command);
+      session.report?.();
+      return refused;
+    },
     async run(ctx) {
       const settings = mysqlSettings(ctx.settings, ctx.connectorName);
+      signalTable = settings.signals.dataCollection;
       const partial: Omit<Session, 'flavour' | 'registry'> = {
-        ctx, settings,
+        ctx, settings, incremental: null,
         factory: createRecordFactory({
           connector, topicPrefix: settings.topicPrefix, heartbeatTopic: settings.heartbeatTopic,
           partition: sourcePartition(settings.topicPrefix),
@@ -150,6 +182,17 @@ export function createMySqlTask(connector: BinlogConnectorName): SourceTask {
           topicPrefix: settings.topicPrefix, modes: settings.modes, logger: ctx.logger,
         }),
       };
+
+      if (settings.signals.dataCollection) {
+        const dataCollection = settings.signals.dataCollection;
+        const inc = await retrying(s, 'preparing ad-hoc snapshots', () => createMySqlIncremental({
+          ctx, settings, flavour, registry: s.registry, signalTable: dataCollection, onActivity: () => s.report?.(),
+        }));
+        if (!inc) return;
+        s.incremental = inc;
+        ctx.signal.addEventListener('abort', () => inc.close(), { once: true });
+      }
+      session = s;
 
       const stored = ctx.offsets.offset(sourcePartition(settings.topicPrefix));
       const offset = stored ? decodeOffset(stored) : null;
@@ -174,6 +217,7 @@ export function createMySqlTask(connector: BinlogConnectorName): SourceTask {
       } else if (offset) {
         start = offset.position;
         tablePositions = offset.tablePositions;
+        s.incremental?.snapshotter.restore(offset.incremental ?? null);
       } else {
         const p: MasterPosition | undefined = await retrying(s, 'reading the binlog position', () =>
           withServer(settings.connection, 'reading the binlog position', (q) => masterPosition(q, flavour)));

@@ -8,8 +8,16 @@ import { connectClient, translatePgError, type PgConnectionConfig } from '../../
 export interface AdminClient {
   get(): Promise<pg.Client>;
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+  /**
+   * Rows as arrays of PostgreSQL's text output, unparsed: the form pgoutput sends and the snapshot engine reads
+   * (same session settings), so values convert exactly like theirs.
+   */
+  queryText(sql: string, params?: unknown[]): Promise<Array<Array<string | null>>>;
   close(): Promise<void>;
 }
+
+const identity = (v: string): string => v;
+const TEXT_TYPES = { getTypeParser: () => identity } as unknown as pg.CustomTypesConfig;
 
 export function createAdminClient(config: PgConnectionConfig): AdminClient {
   let client: Promise<pg.Client> | null = null;
@@ -35,6 +43,15 @@ export function createAdminClient(config: PgConnectionConfig): AdminClient {
       const c = await get();
       try {
         return (await c.query(sql, params)).rows;
+      } catch (err) {
+        if (!(err as { code?: string }).code) broken = true;
+        throw translatePgError(err, { action: 'querying PostgreSQL', user: config.user, database: config.database });
+      }
+    },
+    async queryText(sql, params) {
+      const c = await get();
+      try {
+        return (await c.query({ text: sql, values: params, rowMode: 'array', types: TEXT_TYPES })).rows as Array<Array<string | null>>;
       } catch (err) {
         if (!(err as { code?: string }).code) broken = true;
         throw translatePgError(err, { action: 'querying PostgreSQL', user: config.user, database: config.database });

@@ -2,7 +2,7 @@
  * The PostgreSQL connector's configuration: Debezium's keys and defaults, and the typed view the task uses.
  */
 import type { ConfigDef, ConfigKeyDef, ConfigValue } from '../../connect/index.js';
-import { atLeast, nonEmptyString } from '../../connect/index.js';
+import { atLeast, nonEmptyString, SIGNAL_CONFIG_KEYS, signalSettings, type SignalSettings } from '../../connect/index.js';
 import type { PgConnectionConfig, PublicationAutocreateMode } from '../../../binlog/postgres/index.js';
 import type { PgMappingOptions } from '../../../schemas/postgres/index.js';
 import type { BinaryHandlingMode, DecimalHandlingMode, TimePrecisionMode } from '../../../schemas/index.js';
@@ -121,6 +121,7 @@ export const postgresConfigDef: ConfigDef = {
       documentation: 'Emit a tombstone (null value) after each delete event so compaction can remove the key.' },
     { name: 'skipped.operations', type: 'LIST', default: ['t'], importance: 'LOW', group: EVT, orderInGroup: 9, validate: skippedOpsValid,
       documentation: 'Operations not to emit: c (create), u (update), d (delete), t (truncate, skipped by default), or none.' },
+    ...SIGNAL_CONFIG_KEYS,
   ],
 };
 
@@ -149,6 +150,8 @@ export interface PgConnectorSettings {
   mapping: PgMappingOptions;
   tombstonesOnDelete: boolean;
   skippedOperations: ReadonlySet<string>;
+  /** Signal channels and ad-hoc snapshot settings (`signal.*`, `incremental.snapshot.chunk.size`). */
+  signals: SignalSettings;
 }
 
 const list = (v: ConfigValue | undefined): string[] | null => (Array.isArray(v) && v.length > 0 ? v : null);
@@ -217,5 +220,6 @@ export function pgSettings(s: Readonly<Record<string, ConfigValue>>, connectorNa
     },
     tombstonesOnDelete: s['tombstones.on.delete'] !== false,
     skippedOperations: new Set((list(s['skipped.operations']) ?? []).filter((op) => op !== 'none')),
+    signals: signalSettings(s, topicPrefix),
   };
 }

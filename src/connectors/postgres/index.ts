@@ -12,3 +12,6 @@ export { buildTableSchema, topicName } from './table-schema.js';
 export type { TableSchema, ColumnSpec } from './table-schema.js';
 export { createTableResolver } from './tables.js';
 export type { TableResolver } from './tables.js';
+export { parseSignalTable } from './signal-table.js';
+export type { SignalTable } from './signal-table.js';
+export type { IncrementalStreamHooks, PgIncremental } from './incremental.js';

@@ -1,7 +1,8 @@
 /**
  * The connector's source partition and offset, in Debezium's PostgreSQL shape (`{"server": <topic.prefix>}` →
  * `{lsn, lsn_proc, lsn_commit, txId, ts_usec, snapshot, last_snapshot_record}`, LSNs as numbers), plus the
- * snapshot engine's resumable progress under `snapshot_progress`. Pure encode/decode.
+ * snapshot engine's resumable progress under `snapshot_progress`, and the context of a running ad-hoc
+ * (incremental) snapshot under Debezium's `incremental_snapshot_*` keys. Pure encode/decode.
  *
  * Meaning of the LSNs (the resume rules in `resume.ts` depend on it):
  *  - `lsn`: WAL position of the last event the offset covers (the consistent point during the snapshot);
@@ -24,7 +25,15 @@ export interface PgOffset {
   tsUsec: number;
   /** Present while a snapshot is in progress (Debezium's `snapshot: true`). */
   snapshot: { lastRecord: boolean; progress: SnapshotProgress | null } | null;
+  /**
+   * An ad-hoc snapshot's context (`incremental_snapshot_collections`, `…_primary_key`, `…_maximum_key`, JSON
+   * strings owned by the incremental snapshotter), merged into the streaming offset; absent (null or empty)
+   * when none runs, so offsets without one look exactly as before.
+   */
+  incremental?: Readonly<Record<string, string>> | null;
 }
+
+const INCREMENTAL_PREFIX = 'incremental_snapshot_';
 
 export function sourcePartition(topicPrefix: string): SourcePartition {
   return { server: topicPrefix };
@@ -43,6 +52,9 @@ export function encodeOffset(o: PgOffset): SourceOffset {
     out.last_snapshot_record = o.snapshot.lastRecord;
     if (o.snapshot.progress) out.snapshot_progress = o.snapshot.progress;
   }
+  if (o.incremental) {
+    for (const [k, v] of Object.entries(o.incremental)) if (k.startsWith(INCREMENTAL_PREFIX)) out[k] = v;
+  }
   return out;
 }
 
@@ -54,6 +66,10 @@ export function decodeOffset(raw: SourceOffset | null | undefined): PgOffset | n
   const txId = typeof raw.txId === 'number' ? raw.txId : null;
   const snapshotRunning = raw.snapshot === true || raw.snapshot === 'true';
   const lastRecord = raw.last_snapshot_record === true;
+  let incremental: Record<string, string> | null = null;
+  for (const [k, v] of Object.entries(raw)) {
+    if (k.startsWith(INCREMENTAL_PREFIX) && typeof v === 'string') (incremental ??= {})[k] = v;
+  }
   return {
     lsn,
     lsnProc: lsnFromOffsetValue(raw.lsn_proc) ?? lsn,
@@ -63,6 +79,8 @@ export function decodeOffset(raw: SourceOffset | null | undefined): PgOffset | n
     snapshot: snapshotRunning
       ? { lastRecord, progress: isSnapshotProgress(raw.snapshot_progress) ? raw.snapshot_progress : null }
       : null,
+    // Left out when none, so an offset without an ad-hoc snapshot decodes exactly as before.
+    ...(incremental ? { incremental } : {}),
   };
 }
 

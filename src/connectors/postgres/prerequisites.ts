@@ -9,6 +9,7 @@ import {
 } from '../../../binlog/postgres/index.js';
 import { CdcError, SourcePrerequisiteError } from '../../errors/index.js';
 import type { PgConnectorSettings } from './config.js';
+import { checkSignalTable, parseSignalTable } from './signal-table.js';
 
 export interface PrerequisiteProblem {
   /** The config key the problem is reported under in Connect's validate response. */
@@ -96,6 +97,13 @@ export async function findProblems(s: PgConnectorSettings, opts: { streaming: bo
       steps.push(['database.user', async () => { superuser = (await checkReplicationRole(client, conn.user)).superuser; }]);
       steps.push(['publication.name', () => checkPublication(client, s, superuser)]);
       if (opts.checkSlotInUse) steps.push(['slot.name', () => checkSlot(client, s)]);
+      steps.push(['signal.data.collection', async () => {
+        const table = parseSignalTable(s.signals.dataCollection);
+        if (!table) return;
+        // filtered adds it to the publication at start, and a publication yet to be created FOR ALL TABLES covers it.
+        const checkPublished = s.publicationAutocreateMode !== 'filtered' && (await readPublication(client, s.publicationName)) !== null;
+        await checkSignalTable(client, table, checkPublished ? s.publicationName : null);
+      }]);
       for (const [key, step] of steps) {
         try {
           await step();

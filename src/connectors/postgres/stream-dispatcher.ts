@@ -6,11 +6,12 @@
  */
 import type { ChangeRecord, RecordSink } from '../../connect/index.js';
 import type { Logger } from '../../logging/index.js';
-import type { Lsn, StreamBatch } from '../../../binlog/postgres/index.js';
+import type { Lsn, Relation, StreamBatch, TupleValues } from '../../../binlog/postgres/index.js';
 import {
   deleteEvents, heartbeatRecord, insertEvents, sourceContext, sourceValue, truncateEvent, updateEvents,
   type EventOptions, type SourceContext,
 } from './change-events.js';
+import type { IncrementalStreamHooks } from './incremental.js';
 import { encodeOffset, sourcePartition } from './offsets.js';
 import type { TableResolver } from './tables.js';
 
@@ -37,6 +38,11 @@ export interface StreamDispatcherOptions {
   logger: Logger;
   /** Clock (ms) for heartbeat intervals and event timestamps. */
   now?: () => number;
+  /**
+   * Ad-hoc snapshots (signal.data.collection set): signal-table inserts and changes of captured tables go to
+   * these hooks, and chunk rows are emitted at their close watermark. The signal table's changes are never emitted.
+   */
+  incremental?: IncrementalStreamHooks | null;
 }
 
 export interface StreamDispatcher {
@@ -56,8 +62,48 @@ interface Txn {
   skipUpTo: Lsn | null;
 }
 
+/** Positions of the named columns in a relation's tuples (-1 when missing). */
+function columnIndexes(rel: Relation, names: readonly string[]): number[] {
+  return names.map((n) => rel.columns.findIndex((c) => c.name === n));
+}
+
+/** The values at `idx` as text, or null when one is missing (null, unchanged TOAST): the key is then unknown. */
+function keyAt(values: TupleValues, idx: readonly number[]): string[] | null {
+  const out: string[] = new Array(idx.length);
+  for (let i = 0; i < idx.length; i++) {
+    const v = idx[i]! >= 0 ? values[idx[i]!] : null;
+    if (typeof v !== 'string') return null;
+    out[i] = v;
+  }
+  return out;
+}
+
 export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispatcher {
   const partition = sourcePartition(o.topicPrefix);
+  const inc = o.incremental ?? null;
+  // Per Relation object (a new one comes with every Relation message): chunk-key and signal column positions.
+  const keyIdx = new WeakMap<Relation, { columns: readonly string[]; idx: number[] } | null>();
+  const signalIdx = new WeakMap<Relation, number[]>();
+  const isSignal = (rel: Relation): boolean => inc !== null && rel.schema === inc.signalTable.schema && rel.table === inc.signalTable.table;
+
+  /** Tells the ad-hoc snapshot which keys of a captured table this change touches (old and new). */
+  function changed(rel: Relation, ...images: Array<TupleValues | null>): void {
+    if (!inc) return;
+    const name = `${rel.schema}.${rel.table}`;
+    if (inc.activeTable() !== name) return;
+    const columns = inc.keyColumns(name);
+    let k = keyIdx.get(rel);
+    if (k === undefined || (k !== null && k.columns !== columns)) {
+      k = columns === null ? null : { columns, idx: columnIndexes(rel, columns) };
+      keyIdx.set(rel, k);
+    }
+    if (k === null) return;
+    for (const img of images) {
+      if (img === null) continue;
+      const key = keyAt(img, k.idx);
+      if (key) inc.onChange(name, key);
+    }
+  }
   const chunkRecords = o.chunkRecords ?? 2000;
   let resume: ResumePoint | null = o.resume.commitLsn !== null && o.resume.commitLsn >= o.resume.flushLsn ? o.resume : null;
   let flushLsn = o.resume.flushLsn;
@@ -75,8 +121,10 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
     if (pending.length === 0) return;
     const last = pending[pending.length - 1]!;
     last.partition = partition;
+    // The incremental context is read now, after every record it covers (a whole emitted chunk) is in `pending`.
     last.offset = encodeOffset({
       lsn: lastLsn, lsnProc: flushLsn, lsnCommit: lastCommitLsn, txId: lastTxId, tsUsec: lastTsUsec, snapshot: null,
+      incremental: inc?.offsetFields() ?? null,
     });
     const chunk = pending;
     pending = [];
@@ -103,7 +151,8 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
             txn = null;
             break;
           case 'relation':
-            await o.tables.forRelation(m.relation);
+            if (isSignal(m.relation)) break;
+            if ((await o.tables.forRelation(m.relation)) !== null) await inc?.onRelation(m.relation);
             break;
           case 'insert':
           case 'update':
@@ -114,12 +163,28 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
             if (m.tag === 'truncate') {
               for (const rel of m.relations) {
                 const t = o.tables.byOid(rel.oid) ?? (o.tables.byOid(rel.oid) === null ? null : await o.tables.forRelation(rel));
+                if (t) inc?.onTruncate(`${rel.schema}.${rel.table}`);
                 if (t) truncateEvent(pending, t, sourceValue(txn.ctx, t, lsn), nowMs, o.events);
               }
+            } else if (isSignal(m.relation)) {
+              // Signals and watermarks: only inserts mean something; nothing of this table is emitted.
+              if (m.tag !== 'insert') break;
+              let idx = signalIdx.get(m.relation);
+              if (!idx) signalIdx.set(m.relation, (idx = columnIndexes(m.relation, ['id', 'type', 'data'])));
+              const [id, type, data] = idx.map((i) => (i >= 0 && typeof m.after[i] === 'string' ? m.after[i] as string : null));
+              if (id === null || type === null) break;
+              await inc!.onSignalRow(id, type, data);
+              if (type !== 'snapshot-window-close') break;
+              const ctx = sourceContext(o.topicPrefix, o.database, txn.ctx.tsMicros, txn.xid, txn.finalLsn, 'incremental');
+              const rows = await inc!.takeRecords((t) => sourceValue(ctx, t, lsn), nowMs);
+              for (const r of rows) pending.push(r);
             } else {
               let t = o.tables.byOid(m.relation.oid);
               if (t === undefined) t = await o.tables.forRelation(m.relation);
               if (t === null) break;
+              if (m.tag === 'delete') changed(m.relation, m.before);
+              else if (m.tag === 'update') changed(m.relation, m.before, keySource(m.after, m.before));
+              else changed(m.relation, m.after);
               const src = sourceValue(txn.ctx, t, lsn);
               if (m.tag === 'insert') insertEvents(pending, t, m, src, nowMs, o.events);
               else if (m.tag === 'update') updateEvents(pending, t, m, src, nowMs, o.events);
@@ -159,4 +224,14 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
     inTransaction: () => txn !== null,
     stats: () => ({ events, lastLsn, flushLsn }),
   };
+}
+
+/** The new image with unchanged-TOAST columns taken from the old image (when there is one). */
+function keySource(after: TupleValues, before: TupleValues | null): TupleValues {
+  if (before === null) return after;
+  let merged: TupleValues | null = null;
+  for (let i = 0; i < after.length; i++) {
+    if (typeof after[i] === 'symbol') (merged ??= after.slice())[i] = before[i] ?? null;
+  }
+  return merged ?? after;
 }

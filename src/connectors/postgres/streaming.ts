@@ -11,6 +11,7 @@ import {
 } from '../../../binlog/postgres/index.js';
 import type { AdminClient } from './admin-client.js';
 import type { PgConnectorSettings } from './config.js';
+import type { PgIncremental } from './incremental.js';
 import { createStreamDispatcher, type ResumePoint, type StreamDispatcher } from './stream-dispatcher.js';
 import type { TableResolver } from './tables.js';
 
@@ -27,6 +28,8 @@ export interface StreamingOptions {
   admin: AdminClient;
   tables: TableResolver;
   resume: ResumePoint;
+  /** Ad-hoc snapshots, when signal.data.collection is set. */
+  incremental?: PgIncremental | null;
 }
 
 const PROGRESS_INTERVAL_MS = 5000;
@@ -81,6 +84,7 @@ export function createStreamingSession(o: StreamingOptions): StreamingSession {
             sink: ctx.sink, tables: o.tables, topicPrefix: settings.topicPrefix, database: settings.connection.database,
             events: { tombstonesOnDelete: settings.tombstonesOnDelete, skipped: settings.skippedOperations },
             resume, heartbeatIntervalMs: settings.heartbeatIntervalMs, heartbeatTopic: settings.heartbeatTopic, logger: log,
+            incremental: o.incremental?.hooks ?? null,
           });
           const d = dispatcher;
           timers = startTimers(current, d);
@@ -141,9 +145,12 @@ export function createStreamingSession(o: StreamingOptions): StreamingSession {
           retained = await retainedWalBytes(await o.admin.get(), settings.slotName);
         } catch { /* reported as unknown */ }
         const s = d.stats();
+        const incrementalError = o.incremental?.lastError() ?? null;
         ctx.reportProgress({
           phase: 'streaming', slot: settings.slotName, lastLsn: formatLsn(s.lastLsn), flushedLsn: formatLsn(s.flushLsn),
           confirmedLsn: formatLsn(current.confirmedLsn()), retainedWalBytes: retained, events: s.events,
+          ...(o.incremental ? { incrementalSnapshot: o.incremental.progress() } : {}),
+          ...(incrementalError ? { incrementalSnapshotError: incrementalError } : {}),
         });
       })().finally(() => { reporting = false; });
     }, PROGRESS_INTERVAL_MS));

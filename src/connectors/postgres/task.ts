@@ -2,14 +2,14 @@
  * The PostgreSQL source task: decides between snapshot and streaming from the committed offset, the slot and
  * `snapshot.mode`, runs them in order, and confirms to the slot what Kafka has durably committed.
  */
-import type { CommittedOffsets, SourceTask, SourceTaskContext } from '../../connect/index.js';
+import type { CommittedOffsets, SnapshotCommand, SourceTask, SourceTaskContext } from '../../connect/index.js';
 import { isRetriable, PositionLostError } from '../../errors/index.js';
 import { nextBackoff, sleep } from '../../runtime/backoff.js';
 import {
   createSlot, dropSlot, ensurePublication, formatLsn, loadTypeRegistry, parseLsn, readSlot, translatePgError,
   type CreatedSlot, type Lsn, type TypeRegistry,
 } from '../../../binlog/postgres/index.js';
-import { compileTableFilters, discoverTables, tableFiltersFromConfig, type TableInfo } from '../../../snapshot/index.js';
+import { compileTableFilters, discoverTables, tableFiltersFromConfig, type CompiledTableFilters, type TableInfo } from '../../../snapshot/index.js';
 import { createAdminClient, type AdminClient } from './admin-client.js';
 import { pgSettings, type PgConnectorSettings } from './config.js';
 import { decodeOffset, snapshotCompleted, sourcePartition, type PgOffset } from './offsets.js';
@@ -18,6 +18,9 @@ import { runSnapshotPhase } from './snapshot-phase.js';
 import { createStreamingSession, type StreamingSession } from './streaming.js';
 import type { ResumePoint } from './stream-dispatcher.js';
 import { createTableResolver } from './tables.js';
+import { createPgIncremental, type PgIncremental } from './incremental.js';
+import { createPgChunkSource } from './incremental-source.js';
+import { checkSignalTable, isSignalTable, parseSignalTable, type SignalTable } from './signal-table.js';
 
 interface TaskState {
   session: StreamingSession | null;
@@ -26,13 +29,17 @@ interface TaskState {
   committedFlush: Lsn;
   /** After the slot was lost (when_needed): old offsets are stale until the new snapshot commits one. */
   ignoreOffsets: boolean;
+  settings: PgConnectorSettings | null;
+  /** Ad-hoc snapshots, while streaming with a signal table. */
+  incremental: PgIncremental | null;
 }
 
 export function createPostgresSourceTask(): SourceTask {
-  const state: TaskState = { session: null, topicPrefix: '', committedFlush: 0n, ignoreOffsets: false };
+  const state: TaskState = { session: null, topicPrefix: '', committedFlush: 0n, ignoreOffsets: false, settings: null, incremental: null };
   return {
     async run(ctx) {
       const settings = pgSettings(ctx.settings, ctx.connectorName);
+      state.settings = settings;
       state.topicPrefix = settings.topicPrefix;
       const admin = createAdminClient(settings.connection);
       try {
@@ -55,7 +62,24 @@ export function createPostgresSourceTask(): SourceTask {
         state.session?.confirm(o.lsnProc);
       }
     },
+    signal(command: SnapshotCommand): string | null {
+      const s = state.settings;
+      if (!s) return 'The task is not running yet; retry in a moment.';
+      if (!s.signals.dataCollection) {
+        return 'Ad-hoc snapshots need a signal table, where they write their chunk watermarks: set signal.data.collection (e.g. public.debezium_signal, '
+          + 'a table with columns id VARCHAR(42) PRIMARY KEY, type VARCHAR(32) NOT NULL, data VARCHAR(2048) that the connector user may insert into).';
+      }
+      if (s.snapshotMode === 'initial_only') return 'snapshot.mode=initial_only does not stream changes, so it takes no ad-hoc snapshots.';
+      if (!state.incremental) return 'The connector is not streaming yet (initial snapshot running, or connecting); retry once its task reports phase "streaming".';
+      return state.incremental.command(command);
+    },
   };
+}
+
+/** The configured filters, minus the signal table: its rows are signals, never captured data. */
+function withoutSignalTable(filters: CompiledTableFilters, signal: SignalTable | null): CompiledTableFilters {
+  if (!signal) return filters;
+  return { ...filters, includeTable: (schema, table) => !isSignalTable(signal, schema, table) && filters.includeTable(schema, table) };
 }
 
 async function coordinate(ctx: SourceTaskContext, settings: PgConnectorSettings, admin: AdminClient, state: TaskState): Promise<void> {
@@ -86,11 +110,15 @@ async function coordinate(ctx: SourceTaskContext, settings: PgConnectorSettings,
 async function runOnce(ctx: SourceTaskContext, settings: PgConnectorSettings, admin: AdminClient, state: TaskState, registry: TypeRegistry): Promise<void> {
   const log = ctx.logger;
   const mode = settings.snapshotMode;
-  const offset: PgOffset | null = state.ignoreOffsets ? null : decodeOffset(ctx.offsets.offset(sourcePartition(settings.topicPrefix)));
-  const filters = compileTableFilters(tableFiltersFromConfig(ctx.settings, 'postgres'));
+  const rawOffset = state.ignoreOffsets ? null : ctx.offsets.offset(sourcePartition(settings.topicPrefix));
+  const offset: PgOffset | null = decodeOffset(rawOffset);
+  const signalTable = mode === 'initial_only' ? null : parseSignalTable(settings.signals.dataCollection);
+  const tableFilters = tableFiltersFromConfig(ctx.settings, 'postgres');
+  const filters = withoutSignalTable(compileTableFilters(tableFilters), signalTable);
   const resolver = createTableResolver({ client: admin.get, registry, filters, settings });
-  const discover = (): Promise<TableInfo[]> =>
-    discoverTables({ dialect: 'postgres', connection: settings.connection, filters: tableFiltersFromConfig(ctx.settings, 'postgres'), logger: log });
+  const discover = async (): Promise<TableInfo[]> =>
+    (await discoverTables({ dialect: 'postgres', connection: settings.connection, filters: tableFilters, logger: log }))
+      .filter((t) => !isSignalTable(signalTable, t.id.schema, t.id.table));
 
   if (mode === 'initial_only') {
     if (offset && snapshotCompleted(offset)) {
@@ -112,9 +140,14 @@ async function runOnce(ctx: SourceTaskContext, settings: PgConnectorSettings, ad
   await checkWalLevel(client);
   await checkReplicationRole(client, settings.connection.user);
   const tables = await discover();
+  // The signal table is read from the change stream, so a filtered publication includes it.
+  const published = signalTable ? [...tables.map((t) => t.id), { schema: signalTable.schema, table: signalTable.table }] : tables.map((t) => t.id);
+  // A clear message before `ALTER PUBLICATION ... SET TABLE` would fail on a missing signal table.
+  if (signalTable && settings.publicationAutocreateMode === 'filtered') await checkSignalTable(client, signalTable, null);
   log.info({ publication: settings.publicationName }, await ensurePublication(client, {
-    name: settings.publicationName, mode: settings.publicationAutocreateMode, tables: tables.map((t) => t.id), user: settings.connection.user,
+    name: settings.publicationName, mode: settings.publicationAutocreateMode, tables: published, user: settings.connection.user,
   }));
+  if (signalTable) await checkSignalTable(client, signalTable, settings.publicationName);
 
   let slot = await readSlot(client, settings.slotName);
   if (slot?.walStatus === 'lost') {
@@ -173,9 +206,26 @@ async function runOnce(ctx: SourceTaskContext, settings: PgConnectorSettings, ad
   }
 
   if (ctx.signal.aborted) return;
-  const session = createStreamingSession({ ctx, settings, admin, tables: resolver, resume });
-  state.session = session;
-  if (state.committedFlush > 0n) session.confirm(state.committedFlush);
-  await session.run();
+  let incremental: PgIncremental | null = null;
+  const stopIncremental = new AbortController();
+  const abort = (): void => stopIncremental.abort();
+  ctx.signal.addEventListener('abort', abort, { once: true });
+  try {
+    if (signalTable) {
+      const source = createPgChunkSource({ settings, filters: tableFilters, signalTable, tables, logger: log, signal: stopIncremental.signal });
+      // Restored from the offset streaming resumes from: chunks emitted after it are read (and emitted) again.
+      incremental = createPgIncremental({ settings, source, resolver, filters, signalTable, offset: offset?.snapshot ? null : rawOffset, logger: log });
+      incremental.start(stopIncremental.signal);
+      state.incremental = incremental;
+    }
+    const session = createStreamingSession({ ctx, settings, admin, tables: resolver, resume, incremental });
+    state.session = session;
+    if (state.committedFlush > 0n) session.confirm(state.committedFlush);
+    await session.run();
+  } finally {
+    ctx.signal.removeEventListener('abort', abort);
+    stopIncremental.abort();
+    state.incremental = null;
+    await incremental?.close();
+  }
 }
-

@@ -1,0 +1,208 @@
+/**
+ * Ad-hoc (incremental) snapshots for MySQL/MariaDB: the chunk source of the shared core (snapshot/incremental.ts)
+ * over its own mysql2 connection (keyset chunk queries, watermark INSERTs into the signal table), plus what the
+ * stream dispatcher needs: which table is the signal table, and a changed row's chunk key.
+ *
+ * Chunk rows and streamed rows are compared by their *encoded* chunk key (the codecs' Connect values), since
+ * mysql2 (chunk query) and the binlog decoder give some types (dates, decimals, big integers) in different forms.
+ */
+import mysql from 'mysql2/promise';
+import type { SourceTaskContext } from '../../connect/index.js';
+import { ConfigError, isRetriable } from '../../errors/index.js';
+import {
+  createIncrementalSnapshotter, discoverTables, MYSQL_SESSION_SETTINGS,
+  type IncrementalChunkSource, type IncrementalSnapshotter, type IncrementalTableRef, type TableInfo,
+} from '../../../snapshot/index.js';
+import { translateMysqlError } from '../../../binlog/mysql/index.js';
+import type { MySqlSettings } from './config.js';
+import { rawGeometry } from './snapshot-phase.js';
+import { withServer, type Flavour } from './server.js';
+import type { TableRegistry } from './tables.js';
+
+/** A chunk row: driver values (for the next chunk's bound) and the encoded value (for the record and the window). */
+export interface MySqlChunkRow {
+  info: TableInfo;
+  raw: unknown[];
+  value: Record<string, unknown>;
+}
+
+export interface MySqlIncremental {
+  readonly snapshotter: IncrementalSnapshotter<MySqlChunkRow>;
+  readonly signalTable: { database: string; table: string };
+  isSignalTable(database: string, table: string): boolean;
+  /** The chunk key columns when `database.table` is being re-read (its changes go to the window), else null. */
+  watched(database: string, table: string): readonly string[] | null;
+  close(): void;
+}
+
+const INTEGER_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint']);
+const q = (name: string) => '`' + name.replace(/`/g, '``') + '`';
+/** Stable text for encoded key values (bigints, Buffers, structs). */
+const keyText = (key: unknown[]) => JSON.stringify(key, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+
+/** `key > ?` / `key <= ?` over the chunk key; composite keys in MariaDB's index-friendly expanded form. */
+function keyPredicate(cols: string[], op: '>' | '<=', key: readonly unknown[], params: unknown[]): string {
+  const p = (i: number) => {
+    params.push(key[i]);
+    return '?';
+  };
+  if (cols.length === 1) return `${q(cols[0]!)} ${op} ${p(0)}`;
+  const guard = `${q(cols[0]!)} ${op === '>' ? '>=' : '<='} ${p(0)}`;
+  const terms = cols.map((col, i) => {
+    const parts = cols.slice(0, i).map((c, j) => `${q(c)} = ${p(j)}`);
+    parts.push(`${q(col)} ${i === cols.length - 1 ? op : op === '>' ? '>' : '<'} ${p(i)}`);
+    return `(${parts.join(' AND ')})`;
+  });
+  return `(${guard} AND (${terms.join(' OR ')}))`;
+}
+
+export function parseSignalTable(name: string): { database: string; table: string } {
+  const dot = name.indexOf('.');
+  if (dot <= 0 || dot === name.length - 1) {
+    throw new ConfigError(`signal.data.collection "${name}" must be <database>.<table>.`, 'signal.data.collection');
+  }
+  return { database: name.slice(0, dot), table: name.slice(dot + 1) };
+}
+
+/** Problems with the configured signal table (missing, or without the id/type/data columns); empty = usable. */
+export async function checkSignalTable(settings: MySqlSettings, name: string): Promise<string[]> {
+  let t: { database: string; table: string };
+  try {
+    t = parseSignalTable(name);
+  } catch (err) {
+    return [(err as Error).message];
+  }
+  const rows = await withServer(settings.connection, 'checking the signal table', (query) => query<{ c: string }>(
+    'SELECT COLUMN_NAME AS c FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [t.database, t.table]));
+  const create = `CREATE TABLE ${q(t.database)}.${q(t.table)} (id VARCHAR(42) PRIMARY KEY, type VARCHAR(32) NOT NULL, data VARCHAR(2048))`;
+  if (rows.length === 0) return [`The signal table ${name} does not exist. Fix: ${create}, and GRANT INSERT on it to the connector user.`];
+  const have = new Set(rows.map((r) => r.c.toLowerCase()));
+  const missing = ['id', 'type', 'data'].filter((c) => !have.has(c));
+  return missing.length ? [`The signal table ${name} lacks column(s) ${missing.join(', ')}. Fix: recreate it as ${create}.`] : [];
+}
+
+export async function createMySqlIncremental(o: {
+  ctx: SourceTaskContext; settings: MySqlSettings; flavour: Flavour; registry: TableRegistry; signalTable: string;
+  /** Called when a table failed (its progress shows lastError): report progress now. */
+  onActivity(): void;
+}): Promise<MySqlIncremental> {
+  const { ctx, settings, registry } = o;
+  const signalTable = parseSignalTable(o.signalTable);
+  const isSignalTable = (database: string, table: string) => database === signalTable.database && table === signalTable.table;
+  // Tables captured now; the registry's definitions (kept current by DDL) win when it has them.
+  const discovered = new Map<string, TableInfo>();
+  for (const t of await discoverTables({ dialect: o.flavour, connection: { ...settings.connection }, filters: settings.filters, logger: ctx.logger })) {
+    discovered.set(t.name, t);
+  }
+  const infoOf = (name: string): TableInfo | undefined => {
+    const d = discovered.get(name);
+    return (d && registry.info(d.id.schema, d.id.table)) ?? d;
+  };
+
+  let conn: mysql.Connection | null = null;
+  async function connection(): Promise<mysql.Connection> {
+    if (conn) return conn;
+    const spatial = [...discovered.values()].some((t) => t.columns.some((c) => /geometry|point|polygon|linestring/i.test(c.nativeType)));
+    const c = await mysql.createConnection({
+      host: settings.connection.host, port: settings.connection.port, user: settings.connection.user,
+      password: settings.connection.password, ssl: settings.connection.ssl as never, connectTimeout: settings.connection.connectTimeoutMs,
+      dateStrings: true, supportBigNumbers: true, bigNumberStrings: false, jsonStrings: true,
+      ...(spatial ? { typeCast: rawGeometry as never } : {}),
+    });
+    c.on('error', () => undefined);
+    for (const [name, value] of Object.entries(MYSQL_SESSION_SETTINGS)) await c.query(`SET SESSION ${name} = ${value}`);
+    conn = c;
+    return c;
+  }
+
+  /** Runs a statement; retriable errors (server restart, network) reconnect with backoff (`errors.max.retries`). */
+  async function run<T>(action: string, sql: string, params: unknown[]): Promise<T[]> {
+    let delay = 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const c = await connection();
+        return (await c.query({ sql, values: params, rowsAsArray: true }))[0] as T[];
+      } catch (err) {
+        conn?.destroy();
+        conn = null;
+        const e = translateMysqlError(err, { ...settings.connection, action });
+        if (ctx.signal.aborted || !isRetriable(e) || (settings.maxRetries >= 0 && attempt > settings.maxRetries)) throw e;
+        delay = Math.min(30_000, delay === 0 ? 500 : delay * 2);
+        ctx.logger.warn({ err: e, attempt, retryInMs: delay }, `${action} failed; retrying`);
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  const keyParams = (info: TableInfo, key: readonly unknown[]) => key.map((v, i) => {
+    const type = info.columns.find((c) => c.name === info.chunkKey[i])?.nativeType ?? '';
+    return typeof v === 'string' && INTEGER_TYPES.has(type) && /^-?\d+$/.test(v) ? BigInt(v) : v;
+  });
+  const table = (t: IncrementalTableRef): TableInfo => {
+    const info = infoOf(t.name);
+    if (!info) throw new ConfigError(`Table ${t.name} is no longer captured (dropped, or excluded by the filters).`);
+    return info;
+  };
+  const from = (info: TableInfo) => `FROM ${q(info.id.schema)}.${q(info.id.table)}`;
+
+  const source: IncrementalChunkSource<MySqlChunkRow> = {
+    resolve(name) {
+      const dot = name.indexOf('.');
+      if (dot <= 0) return 'expected <database>.<table>';
+      const [database, tbl] = [name.slice(0, dot), name.slice(dot + 1)];
+      if (isSignalTable(database, tbl)) return 'it is the signal table';
+      if (!registry.includeTable(database, tbl)) return 'the table is not captured (table.include.list/database.include.list)';
+      const info = infoOf(name);
+      if (!info) return 'no such table (or it was created after the task started; restart the connector to pick it up)';
+      if (info.chunkKey.length === 0) return 'the table has no primary key (nor a unique index over NOT NULL columns) to read it in chunks';
+      if (info.extraKeyColumns.length > 0) return `the column filters exclude its key column(s) ${info.extraKeyColumns.map((c) => c.name).join(', ')}`;
+      return { name: info.name, keyColumns: info.chunkKey.slice() };
+    },
+    async maxKey(t, condition) {
+      const info = table(t);
+      const where = condition ? ` WHERE (${condition})` : '';
+      const sql = `SELECT ${info.chunkKey.map(q).join(', ')} ${from(info)}${where} ORDER BY ${info.chunkKey.map((c) => `${q(c)} DESC`).join(', ')} LIMIT 1`;
+      const rows = await run<unknown[]>(`reading the largest key of ${t.name}`, sql, []);
+      return rows[0] ?? null;
+    },
+    async readChunk(t, after, max, limit, condition) {
+      const info = table(t);
+      const params: unknown[] = [];
+      const conds = after ? [keyPredicate(info.chunkKey, '>', keyParams(info, after), params)] : [];
+      conds.push(keyPredicate(info.chunkKey, '<=', keyParams(info, max), params));
+      if (condition) conds.push(`(${condition})`);
+      const sql = `SELECT ${info.columns.map((c) => q(c.name)).join(', ')} ${from(info)} WHERE ${conds.join(' AND ')}` +
+        ` ORDER BY ${info.chunkKey.map(q).join(', ')} LIMIT ${Math.floor(limit)}`;
+      const rows = await run<unknown[]>(`reading a chunk of ${t.name}`, sql, params);
+      const codec = registry.forInfo(info);
+      return rows.map((raw) => ({ info, raw, value: codec.fromArray(raw) }));
+    },
+    keyOf: (_t, row) => row.info.chunkKey.map((k) => row.raw[row.info.columns.findIndex((c) => c.name === k)]),
+    keyString: (_t, key) => keyText(key),
+    rowKeyString: (_t, row) => keyText(row.info.chunkKey.map((k) => row.value[k])),
+    async writeWatermark(id, type) {
+      await run(`writing a watermark into ${o.signalTable}`,
+        `INSERT IGNORE INTO ${q(signalTable.database)}.${q(signalTable.table)} (id, type, data) VALUES (?, ?, ?)`, [id, type, '{}']);
+    },
+  };
+
+  const snapshotter = createIncrementalSnapshotter({
+    source, chunkSize: settings.signals.chunkSize, logger: ctx.logger,
+    onError: () => o.onActivity(), // logged by the core; progress shows lastError
+  });
+
+  return {
+    snapshotter,
+    signalTable,
+    isSignalTable,
+    watched(database, tbl) {
+      const current = snapshotter.current;
+      if (current === null || current.length !== database.length + tbl.length + 1 || current !== `${database}.${tbl}`) return null;
+      return infoOf(current)?.chunkKey ?? null;
+    },
+    close() {
+      conn?.destroy();
+      conn = null;
+    },
+  };
+}

@@ -107,7 +107,11 @@ export function createProgressTracker(tables: readonly TableInfo[], resumeFrom: 
   const partial: SnapshotProgress['partial'] = {};
   const positions: SnapshotProgress['positions'] = {};
   let rowsDone = 0;
+  let floor: BinlogPosition | undefined;
+  const resumed = resumeFrom !== null && resumeFrom !== undefined;
   if (resumeFrom) {
+    // Offsets written before `floor` existed: the earliest committed position is the best bound known.
+    floor = resumeFrom.floor ?? minBinlogPosition(resumeFrom.positions) ?? undefined;
     for (const t of tables) {
       const r = resumeTable(resumeFrom, t);
       if (r.done) done.push(t.name);
@@ -117,7 +121,9 @@ export function createProgressTracker(tables: readonly TableInfo[], resumeFrom: 
     }
     rowsDone = resumeFrom.rowsDone;
   }
-  const snapshot = (): SnapshotProgress => ({ v: 1, done: done.slice(), partial: { ...partial }, positions: { ...positions }, rowsDone });
+  const snapshot = (): SnapshotProgress => ({
+    v: 1, done: done.slice(), partial: { ...partial }, positions: { ...positions }, rowsDone, ...(floor ? { floor } : {}),
+  });
   return {
     chunkDelivered(table, lastKey, rows, lastInTable) {
       if (!names.has(table.name)) throw new Error(`table ${table.name} is not part of this snapshot`);
@@ -137,7 +143,9 @@ export function createProgressTracker(tables: readonly TableInfo[], resumeFrom: 
       return snapshot();
     },
     tableStarted(table, position) {
-      if (position && !positions[table.name]) positions[table.name] = position;
+      if (!position || positions[table.name]) return;
+      floor ??= position;
+      positions[table.name] = resumed && compareBinlogPositions(floor, position) < 0 ? floor : position;
     },
     position: (table) => positions[table.name] ?? null,
     tablesDone: () => done.length,

@@ -135,6 +135,13 @@ export interface SnapshotProgress {
    * Kept across resumes: a table resumed in a newer transaction keeps its first position (replay makes it exact).
    */
   positions: Record<string, BinlogPosition>;
+  /**
+   * Binlog dialects: the position of the first table of the first run. A crash can leave rows of a chunk in
+   * Kafka whose progress was never committed; their keys may be deleted before the resumed run reads that table
+   * again. So a table (re)started by a resumed run gets this position, not its new one: streaming then replays
+   * every change since the first run, deletes of those rows included.
+   */
+  floor?: BinlogPosition;
   /** Rows delivered so far, across runs. */
   rowsDone: number;
 }

@@ -14,7 +14,7 @@ import {
   api, cleanupWorkerTopics, closeTestKafka, isRunning, newWorkerSettings, readTopic, spawnWorker, waitForStatus,
   type SpawnedWorker, type WorkerSettings,
 } from './harness/worker.js';
-import { adminConnection, diffStates, materialise, mysqlConnectorConfig, tableState } from './mysql-helpers.js';
+import { adminConnection, decodedTopic, diffStates, materialise, mysqlConnectorConfig, tableState } from './mysql-helpers.js';
 
 const TABLES = {
   t_int: { ddl: 'id INT PRIMARY KEY, v INT NOT NULL, s VARCHAR(40)', key: ['id'] },
@@ -110,8 +110,25 @@ async function assertTopicsEqualTables(conn: mysql.Connection, db: string, prefi
       return last.length === 0;
     }, { timeoutMs: 180_000, intervalMs: 1000, message: 'topics to converge to the tables' });
   } catch (err) {
-    assert.fail(`${(err as Error).message}\n${last.join('\n')}`);
+    assert.fail(`${(err as Error).message}\n${last.join('\n')}\n${await histories(prefix, db, last.slice(0, 3))}`);
   }
+}
+
+/** The events of a few differing keys, oldest first: what a failure needs to be understood. */
+async function histories(prefix: string, db: string, diffs: string[]): Promise<string> {
+  const out: string[] = [];
+  for (const d of diffs) {
+    const m = /^(\w+): \w+ (\{[^}]*\})/.exec(d);
+    if (!m) continue;
+    const [, table, key] = m;
+    const events = (await decodedTopic(`${prefix}.${db}.${table}`)).filter((e) => JSON.stringify(e.key) === key);
+    out.push(`history of ${table} ${key}:`, ...events.map((e) => {
+      const v = e.value as { op?: string; after?: unknown; source?: { snapshot?: string; file?: string; pos?: number; row?: number } } | null;
+      return v === null ? `  @${e.record.offset} tombstone`
+        : `  @${e.record.offset} op=${v.op} snapshot=${v.source?.snapshot} ${v.source?.file}:${v.source?.pos}#${v.source?.row} after=${JSON.stringify(v.after)}`;
+    }));
+  }
+  return out.join('\n');
 }
 
 describe('MySQL connector: nothing lost (snapshot + streaming + crashes)', () => {

@@ -70,6 +70,29 @@ describe('snapshot progress', () => {
     assert.deepEqual(tracker.current().positions, {}, 'a table read again from the start gets a new position');
   });
 
+  it('gives a table (re)started by a resumed run the first run\'s floor, so streaming replays deletes of rows sent before the crash', () => {
+    const p1 = { file: 'b.000001', pos: 100, gtid: null };
+    const p2 = { file: 'b.000001', pos: 900, gtid: null };
+    const p3 = { file: 'b.000002', pos: 4, gtid: null };
+    const a = table('db.a');
+    const b = table('db.b');
+    const first = createProgressTracker([a, b], null);
+    first.tableStarted(a, p1);
+    const committed = roundTrip(first.chunkDelivered(a, [10], 10, false));
+    assert.deepEqual(committed.floor, p1);
+    // The crash came after b's first chunk reached Kafka (read at p2) but before its progress was committed.
+    const resumed = createProgressTracker([a, b], committed);
+    resumed.tableStarted(b, p3);
+    assert.deepEqual(resumed.position(b), p1, 'not p3: changes between p2 and p3 must be streamed for b');
+    assert.deepEqual(resumed.position(a), p1);
+    // A fresh run keeps each table's own position.
+    const fresh = createProgressTracker([a, b], null);
+    fresh.tableStarted(a, p1);
+    fresh.tableStarted(b, p2);
+    assert.deepEqual(fresh.position(b), p2);
+    assert.deepEqual(roundTrip(fresh.current()).floor, p1);
+  });
+
   it('rejects values that are not progress', () => {
     assert.equal(isSnapshotProgress(null), false);
     assert.equal(isSnapshotProgress({ v: 2, done: [], partial: {}, positions: {}, rowsDone: 0 }), false);

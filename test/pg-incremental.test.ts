@@ -134,7 +134,7 @@ describe('PostgreSQL connector: ad-hoc snapshots from the signal table', () => {
   });
 
   after(async () => {
-    await api(worker.url).delete(`/connectors/${name}`).catch(() => undefined);
+    if (worker) await api(worker.url).delete(`/connectors/${name}`).catch(() => undefined);
     await worker?.stop().catch(() => undefined);
     await db?.drop();
     await cleanupWorkerTopics(settings, [items, big, comp, trunc]).catch(() => undefined);

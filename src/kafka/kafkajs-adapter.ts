@@ -193,7 +193,7 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
   }
 
   async function endOffsets(a: Admin, topic: string): Promise<Array<{ partition: number; low: number; high: number }>> {
-    const offsets = await a.fetchTopicOffsets(topic);
+    const offsets = await fetchTopicOffsets(a, topic);
     return offsets.map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) }));
   }
 
@@ -256,6 +256,22 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
       if (a) await a.disconnect();
     },
   };
+}
+
+/**
+ * kafkajs throws a TypeError ("Cannot destructure property 'partitions' of 'low.pop(...)'") when its metadata
+ * does not yet know the leader of a just-created topic's partition; a later attempt succeeds.
+ */
+async function fetchTopicOffsets(a: Admin, topic: string): ReturnType<Admin['fetchTopicOffsets']> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await a.fetchTopicOffsets(topic);
+    } catch (err) {
+      if (!(err instanceof TypeError) || attempt >= 50) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await a.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined); // refreshes kafkajs's metadata
+    }
+  }
 }
 
 /**
@@ -438,7 +454,7 @@ async function consumeGroup(
   // Where partitions the group has never read start: their end now. kafkajs would resolve "latest" only at its
   // first fetch, after joining, and a record written in between would be skipped.
   const { ends, committed } = await withAdmin(`reading offsets of ${topic} for group ${groupId}`, async (a) => ({
-    ends: await a.fetchTopicOffsets(topic),
+    ends: await fetchTopicOffsets(a, topic),
     committed: await a.fetchOffsets({ groupId, topics: [topic] }),
   }));
   const hasCommitted = new Set((committed[0]?.partitions ?? []).filter((p) => Number(p.offset) >= 0).map((p) => p.partition));

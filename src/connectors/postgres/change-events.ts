@@ -111,7 +111,8 @@ export function updateEvents(out: ChangeRecord[], t: TableSchema, m: UpdateMessa
   out.push(envelope(t, newKey, full ? t.row(full) : null, after, 'u', src, nowMs));
 }
 
-function keySource(after: TupleValues, before: TupleValues | null): TupleValues {
+/** The new image with unchanged-TOAST columns taken from the old image (when there is one). */
+export function keySource(after: TupleValues, before: TupleValues | null): TupleValues {
   if (before === null) return after;
   let merged: TupleValues | null = null;
   for (let i = 0; i < after.length; i++) {

@@ -8,7 +8,7 @@ import type { ChangeRecord, RecordSink } from '../../connect/index.js';
 import type { Logger } from '../../logging/index.js';
 import type { Lsn, Relation, StreamBatch, TupleValues } from '../../../binlog/postgres/index.js';
 import {
-  deleteEvents, heartbeatRecord, insertEvents, sourceContext, sourceValue, truncateEvent, updateEvents,
+  deleteEvents, heartbeatRecord, insertEvents, keySource, sourceContext, sourceValue, truncateEvent, updateEvents,
   type EventOptions, type SourceContext,
 } from './change-events.js';
 import type { IncrementalStreamHooks } from './incremental.js';
@@ -226,12 +226,3 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
   };
 }
 
-/** The new image with unchanged-TOAST columns taken from the old image (when there is one). */
-function keySource(after: TupleValues, before: TupleValues | null): TupleValues {
-  if (before === null) return after;
-  let merged: TupleValues | null = null;
-  for (let i = 0; i < after.length; i++) {
-    if (typeof after[i] === 'symbol') (merged ??= after.slice())[i] = before[i] ?? null;
-  }
-  return merged ?? after;
-}

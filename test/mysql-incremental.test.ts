@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import type mysql from 'mysql2/promise';
 import { uniqueName, waitFor } from './harness/services.js';
 import {
-  api, cleanupWorkerTopics, closeTestKafka, isRunning, newWorkerSettings, spawnWorker, startInProcessWorker, waitForStatus,
+  api, cleanupWorkerTopics, closeTestKafka, isRunning, newWorkerSettings, spawnWorker, startInProcessWorker, testKafka, waitForStatus,
   type InProcessWorker, type SpawnedWorker, type WorkerSettings,
 } from './harness/worker.js';
 import {
@@ -241,6 +241,40 @@ describe('MySQL connector: ad-hoc snapshots', () => {
       .catch(async (e) => assert.fail(`${e.message}: ${JSON.stringify((await api(worker.url).get(`/connectors/${name}/status`)).body)}`));
     await api(worker.url).delete(`/connectors/${name}`);
     await api(worker.url).delete(`/connectors/${bare}`);
+  });
+
+  it('takes execute-snapshot from the Kafka signal topic (signal.enabled.channels=source,kafka)', async () => {
+    const { db, prefix, signals } = await setup('kafka');
+    await seedItems(conn, db, 'items', 300);
+    const name = uniqueName('inc');
+    const signalTopic = `${prefix}-signal`;
+    cleanups.push(async () => { await (await testKafka()).deleteTopics([signalTopic]).catch(() => undefined); });
+    const res = await api(worker.url).post('/connectors', {
+      name, config: await mysqlConnectorConfig(db, prefix, {
+        'table.include.list': `${db}\\.items`, 'signal.data.collection': signals, 'incremental.snapshot.chunk.size': '64',
+        'signal.enabled.channels': 'source,kafka', 'signal.kafka.groupId': uniqueName('inc_group'),
+      }),
+    });
+    assert.equal(res.status, 201, res.text);
+    const topic = `${prefix}.${db}.items`;
+    await waitFor(async () => (await decodedTopic(topic)).length >= 300, { timeoutMs: 60_000, message: 'initial snapshot' });
+    // The channel opens once the task streams and creates the default topic <topic.prefix>-signal.
+    await waitFor(async () => (await (await testKafka()).listTopics()).includes(signalTopic), { timeoutMs: 60_000, message: 'signal topic' });
+    await waitFor(() => worker.logs().includes('Kafka signal channel listening') && worker.logs().includes(signalTopic), { timeoutMs: 30_000, message: 'signal channel listening' });
+    const done = count(worker.logs(), COMPLETED);
+    const producer = (await testKafka()).createProducer({ idempotent: false });
+    try {
+      await producer.send([{
+        topic: signalTopic, key: Buffer.from(prefix),
+        value: Buffer.from(JSON.stringify({ id: 'k-1', type: 'execute-snapshot', data: { 'data-collections': [`${db}.items`], type: 'incremental' } })),
+      }]);
+    } finally {
+      await producer.disconnect();
+    }
+    await waitFor(() => count(worker.logs(), COMPLETED) > done, { timeoutMs: 60_000, message: 'incremental snapshot from the Kafka signal' });
+    const ids = (await decodedTopic(topic)).filter(isIncremental).map((d) => (d.key as { id: number }).id);
+    assert.deepEqual(ids, Array.from({ length: 300 }, (_, k) => k + 1));
+    await api(worker.url).delete(`/connectors/${name}`);
   });
 });
 

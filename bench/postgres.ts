@@ -156,6 +156,7 @@ async function main(): Promise<void> {
             }
           },
           flush: async () => {},
+          commitOffset: async () => {},
         };
         const cp: Lsn = created.consistentPoint;
         const d = createStreamDispatcher({

@@ -116,6 +116,28 @@ describe('source task runner with Kafka', () => {
     }
   });
 
+  it('commitOffset commits an offset no record carries, in order after what was sent, and produces nothing', async () => {
+    const conn = uniqueName('conn');
+    const out = uniqueName('runner_mark');
+    topics.push(out);
+    let committedAtMark: unknown;
+    const task: SourceTask = {
+      async run(ctx) {
+        await ctx.sink.commitOffset(s1, { pos: -10, mark: true });
+        committedAtMark = offsetStore.offset(conn, s1);
+        await ctx.sink.send(rows(out, 0, 100));
+        await ctx.sink.commitOffset(s2, { pos: 1000, mark: true });
+      },
+    };
+    const r = run(conn, task);
+    assert.deepEqual(await r.done, { outcome: 'finished' });
+    assert.deepEqual(committedAtMark, { pos: -10, mark: true }, 'durable when commitOffset resolves');
+    assert.deepEqual(offsetStore.offset(conn, s1), { pos: 98 });
+    assert.deepEqual(offsetStore.offset(conn, s2), { pos: 1000, mark: true });
+    assert.deepEqual((await readAll(out)).map((x) => JSON.parse(x.value!).n), Array.from({ length: 100 }, (_, i) => i), 'only real records in Kafka');
+    assert.deepEqual(statusStore.activeTopics(conn), [out]);
+  });
+
   it('stop() mid-stream commits what was delivered; the restarted task continues without a gap', async () => {
     const conn = uniqueName('conn');
     const out = uniqueName('runner_stream');

@@ -39,6 +39,12 @@ export interface RecordSink {
   send(records: readonly ChangeRecord[]): Promise<void>;
   /** Resolves when every record sent so far is acknowledged by Kafka and its offset committed. */
   flush(): Promise<void>;
+  /**
+   * Commits an offset that no record carries, in order after everything sent so far, and resolves once it is
+   * durable. For positions that must be known before any record goes out (e.g. where a fresh snapshot starts,
+   * so a crash after its first records can still replay from there).
+   */
+  commitOffset(partition: SourcePartition, offset: SourceOffset): Promise<void>;
 }
 
 /** The task's view of committed offsets (those already durable in the offsets topic). */

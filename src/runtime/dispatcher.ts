@@ -52,13 +52,20 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
       }
       const batch = queue.take(options.maxBatchRecords, options.maxBatchBytes);
       let bytes = 0;
-      for (let i = 0; i < batch.length; i++) bytes += batch[i]!.size;
-      const preparing = topics.prepare(batch);
-      if (preparing !== undefined) await preparing;
-      // Resending a whole batch after a partial failure may duplicate some records, but keeps each key's
-      // records in order, so the newest record per key is still the newest change (at-least-once).
-      const sent = await retrying(() => producer.send(batch).then(() => true), retry);
-      if (sent === undefined) return;
+      let offsetOnly = 0;
+      for (let i = 0; i < batch.length; i++) {
+        bytes += batch[i]!.size;
+        if (batch[i]!.offsetOnly) offsetOnly++;
+      }
+      const records = offsetOnly === 0 ? batch : batch.filter((r) => !r.offsetOnly);
+      if (records.length > 0) {
+        const preparing = topics.prepare(records);
+        if (preparing !== undefined) await preparing;
+        // Resending a whole batch after a partial failure may duplicate some records, but keeps each key's
+        // records in order, so the newest record per key is still the newest change (at-least-once).
+        const sent = await retrying(() => producer.send(records).then(() => true), retry);
+        if (sent === undefined) return;
+      }
       acked += batch.length;
       queue.release(bytes);
       committer.acked(batch, acked);

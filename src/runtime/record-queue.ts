@@ -10,6 +10,8 @@ export interface QueuedRecord extends OutgoingMessage {
   sourceOffset: SourceOffset | undefined;
   /** Bytes this record holds in the queue (key + value + headers + a fixed overhead). */
   size: number;
+  /** Carries only an offset (`RecordSink.commitOffset`): acknowledged in order, never produced. */
+  offsetOnly?: true;
 }
 
 /** Per-record bookkeeping bytes (object, topic reference, offsets), so tiny records still count. */

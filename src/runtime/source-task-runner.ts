@@ -7,7 +7,7 @@ import type { OffsetStore, StatusStore } from '../storage/types.js';
 import { DEFAULT_BACKOFF, type Backoff } from './backoff.js';
 import { startDispatcher } from './dispatcher.js';
 import { createOffsetCommitter } from './offset-committer.js';
-import { createRecordQueue, recordSize, type QueuedRecord } from './record-queue.js';
+import { createRecordQueue, RECORD_OVERHEAD_BYTES, recordSize, type QueuedRecord } from './record-queue.js';
 import { createTopicPreparer } from './topic-preparer.js';
 
 export interface SourceTaskRunnerOptions {
@@ -184,6 +184,13 @@ export function startSourceTask(options: SourceTaskRunnerOptions): RunningTask {
     },
     flush() {
       if (failure !== undefined) return Promise.reject(failure);
+      return committer.flushTo(sentCount);
+    },
+    commitOffset(partition, offset) {
+      if (failure !== undefined) return Promise.reject(failure);
+      if (sendClosed || taskSignal.signal.aborted) return Promise.resolve();
+      queue.push([{ topic: '', key: null, value: null, sourcePartition: partition, sourceOffset: offset, size: RECORD_OVERHEAD_BYTES, offsetOnly: true }]);
+      sentCount++;
       return committer.flushTo(sentCount);
     },
   };

@@ -106,7 +106,7 @@ const signal = (id: string, type: string, lsn: bigint): [StreamMessage, bigint] 
 describe('PostgreSQL stream dispatcher with ad-hoc snapshots', () => {
   it('feeds signal rows and key changes to the hooks in stream order, emits chunk rows at the close watermark, never the signal table', async () => {
     const sent: ChangeRecord[][] = [];
-    const sink: RecordSink = { send: async (r) => { sent.push([...r]); }, flush: async () => {} };
+    const sink: RecordSink = { send: async (r) => { sent.push([...r]); }, flush: async () => {}, commitOffset: async () => {} };
     const { hooks, calls } = fakeHooks();
     const d = createStreamDispatcher({
       sink, tables, topicPrefix: 'srv', database: 'db', events: { tombstonesOnDelete: true, skipped: new Set() },
@@ -147,7 +147,7 @@ describe('PostgreSQL stream dispatcher with ad-hoc snapshots', () => {
   it('does not hand replayed signal rows to the hooks (the committed offset already covers them)', async () => {
     const { hooks, calls } = fakeHooks();
     const d = createStreamDispatcher({
-      sink: { send: async () => {}, flush: async () => {} }, tables, topicPrefix: 'srv', database: 'db', events: { tombstonesOnDelete: true, skipped: new Set() },
+      sink: { send: async () => {}, flush: async () => {}, commitOffset: async () => {} }, tables, topicPrefix: 'srv', database: 'db', events: { tombstonesOnDelete: true, skipped: new Set() },
       resume: { flushLsn: 0x210n, commitLsn: 0x400n, lsn: 0x350n }, heartbeatIntervalMs: 0, heartbeatTopic: 'hb', logger: pino({ level: 'silent' }),
       incremental: hooks,
     });

@@ -53,7 +53,7 @@ function fakeTables(): TableResolver {
 
 function sinkOf(): RecordSink & { batches: ChangeRecord[][] } {
   const batches: ChangeRecord[][] = [];
-  return { batches, send: async (r) => { batches.push([...r]); }, flush: async () => {} };
+  return { batches, send: async (r) => { batches.push([...r]); }, flush: async () => {}, commitOffset: async () => {} };
 }
 
 /** A batch from [message, lsn] pairs. */

@@ -6,11 +6,11 @@
 import type { ChangeRecord, SourceTaskContext } from '../../connect/index.js';
 import { ConfigError } from '../../errors/index.js';
 import {
-  discoverTables, minBinlogPosition, runSnapshot, type SnapshotChunk, type SnapshotProgress, type TableInfo,
+  discoverTables, emptyProgress, minBinlogPosition, runSnapshot, type SnapshotChunk, type SnapshotProgress, type TableInfo,
 } from '../../../snapshot/index.js';
 import type { SnapshotMarker } from '../../../schemas/index.js';
 import type { MySqlSettings } from './config.js';
-import { encodeOffset, type TablePositions } from './offsets.js';
+import { encodeOffset, sourcePartition, type TablePositions } from './offsets.js';
 import type { RecordFactory } from './records.js';
 import type { MasterPosition, Flavour } from './server.js';
 import type { TableRegistry } from './tables.js';
@@ -62,6 +62,22 @@ export async function runSnapshotPhase(o: SnapshotPhaseOptions): Promise<Snapsho
     if (t.columns.length === 0) throw new ConfigError(`The column filters leave no column of table ${t.name}.`, 'column.include.list');
   }
 
+  let resumeFrom = o.resumeFrom;
+  if (resumeFrom === null) {
+    // Before the first row goes out, commit where this snapshot starts: if the task dies after rows reached
+    // Kafka but before their progress was committed, the next run resumes from here and streams every change
+    // since, deletes of those rows included (see SnapshotProgress.floor).
+    resumeFrom = { ...emptyProgress(), floor: { file: o.before.file, pos: o.before.pos, gtid: o.before.gtids } };
+    await ctx.sink.commitOffset(sourcePartition(settings.topicPrefix), encodeOffset({
+      position: { file: o.before.file, pos: o.before.pos, gtids: o.before.gtids, event: 0, row: 0 },
+      tsSec: Math.floor(Date.now() / 1000), serverId: 0, snapshot: { progress: resumeFrom }, snapshotCompleted: false,
+      tablePositions: null,
+    }));
+    if (ctx.signal.aborted) return { completed: false, start: o.before, tablePositions: {} };
+    // This run itself is fresh: tables keep their own positions (no replay from the floor without a crash).
+    resumeFrom = null;
+  }
+
   const startOf = (progress: SnapshotProgress): MasterPosition => {
     const min = minBinlogPosition(progress.positions);
     return min ? { file: min.file, pos: min.pos, gtids: min.gtid } : o.before;
@@ -73,7 +89,7 @@ export async function runSnapshotPhase(o: SnapshotPhaseOptions): Promise<Snapsho
     tables,
     fetchSize: settings.snapshotFetchSize,
     maxThreads: settings.snapshotMaxThreads,
-    resumeFrom: o.resumeFrom,
+    resumeFrom,
     signal: ctx.signal,
     logger: ctx.logger,
     onStats: (s) => ctx.reportProgress({ phase: 'snapshot', ...s }),

@@ -5,7 +5,7 @@
 import type { ChangeRecord, SourceTaskContext } from '../../connect/index.js';
 import type { Lsn } from '../../../binlog/postgres/index.js';
 import type { SnapshotMarker } from '../../../schemas/index.js';
-import { runSnapshot, type SnapshotProgress, type SnapshotResult, type TableInfo } from '../../../snapshot/index.js';
+import { emptyProgress, runSnapshot, type SnapshotProgress, type SnapshotResult, type TableInfo } from '../../../snapshot/index.js';
 import { snapshotReadEvent, sourceContext, sourceValue } from './change-events.js';
 import type { PgConnectorSettings } from './config.js';
 import { encodeOffset, sourcePartition } from './offsets.js';
@@ -31,6 +31,16 @@ export async function runSnapshotPhase(o: SnapshotPhaseOptions): Promise<Snapsho
   const startedUsec = Date.now() * 1000;
   const srcCtx = sourceContext(settings.topicPrefix, settings.connection.database, startedUsec, null, null, 'true');
   const schemas = new Map<string, TableSchema>();
+
+  if (o.resumeFrom === null) {
+    // Before the first row goes out, commit that a snapshot consistent with this slot position is under way: if
+    // the task dies after rows reached Kafka but before their progress was committed, the next run keeps the slot
+    // and replays every change since (deletes of those rows included) instead of starting over with a new slot.
+    await ctx.sink.commitOffset(partition, encodeOffset({
+      lsn: o.consistentLsn, lsnProc: o.consistentLsn, lsnCommit: null, txId: null, tsUsec: startedUsec,
+      snapshot: { lastRecord: false, progress: emptyProgress() },
+    }));
+  }
 
   return runSnapshot({
     dialect: 'postgres',

@@ -33,6 +33,8 @@ export interface SnapshotPhaseOptions {
   before: MasterPosition;
 }
 
+const SEND_SLICE = 1000;
+
 const SPATIAL = new Set(['geometry', 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring', 'multipolygon', 'geometrycollection', 'geomcollection']);
 
 export function rawGeometry(field: { type: string; buffer(): Buffer | null }, next: () => unknown): unknown {
@@ -131,7 +133,9 @@ export async function runSnapshotPhase(o: SnapshotPhaseOptions): Promise<Snapsho
           tablePositions: null,
         });
       out[n - 1] = { ...out[n - 1]!, offset };
-      await ctx.sink.send(out);
+      // Sent in slices so the queue's byte bound applies within a chunk too (a 10k-row chunk of wide rows is tens of MB).
+      if (n <= SEND_SLICE) await ctx.sink.send(out);
+      else for (let from = 0; from < n; from += SEND_SLICE) await ctx.sink.send(out.slice(from, from + SEND_SLICE));
     },
   });
   ctx.logger.info({ completed: result.completed, rows: result.progress.rowsDone }, 'snapshot finished');

@@ -142,14 +142,21 @@ export function fullScanQuery(flavor: SqlFlavor, table: TableInfo): string {
   return `SELECT ${columnList(flavor, selectedColumns(table))} FROM ${qualifiedName(flavor, table)}`;
 }
 
-/** Range query for a chunk of a table split ahead of time: `lower < key <= upper`, either bound optional. */
-export function rangeQuery(flavor: SqlFlavor, table: TableInfo, hasLower: boolean, hasUpper: boolean): KeyQuery {
+/**
+ * Range query for a chunk of a table split ahead of time: `lower < key <= upper`, either bound optional. Ad-hoc
+ * snapshot chunks add the user's filter (`condition`, a WHERE fragment) and a row limit.
+ */
+export function rangeQuery(
+  flavor: SqlFlavor, table: TableInfo, hasLower: boolean, hasUpper: boolean, extra: { condition?: string | null; limit?: number } = {},
+): KeyQuery {
   const slots: Array<readonly [0 | 1, number]> = [];
   const conds: string[] = [];
   if (hasLower) conds.push(keyPredicate(flavor, table, '>', 0, slots));
   if (hasUpper) conds.push(keyPredicate(flavor, table, '<=', 1, slots));
+  if (extra.condition) conds.push(`(${extra.condition})`);
   const where = conds.length > 0 ? ` WHERE ${conds.join(' AND ')}` : '';
-  return { sql: `${fullScanQuery(flavor, table)}${where} ORDER BY ${columnList(flavor, table.chunkKey)}`, slots };
+  const limit = extra.limit === undefined ? '' : ` LIMIT ${Math.max(1, Math.floor(extra.limit))}`;
+  return { sql: `${fullScanQuery(flavor, table)}${where} ORDER BY ${columnList(flavor, table.chunkKey)}${limit}`, slots };
 }
 
 /**
@@ -169,10 +176,11 @@ export function boundaryQuery(flavor: SqlFlavor, table: TableInfo, every: number
   };
 }
 
-/** The table's greatest chunk key (one index probe). */
-export function maxKeyQuery(flavor: SqlFlavor, table: TableInfo): string {
+/** The table's greatest chunk key (one index probe), among the rows matching `condition` when given. */
+export function maxKeyQuery(flavor: SqlFlavor, table: TableInfo, condition: string | null = null): string {
   const cols = table.chunkKey.map((c) => flavor.quoteIdent(c));
-  return `SELECT ${cols.join(', ')} FROM ${qualifiedName(flavor, table)} ORDER BY ${cols.map((c) => `${c} DESC`).join(', ')} LIMIT 1`;
+  const where = condition ? ` WHERE (${condition})` : '';
+  return `SELECT ${cols.join(', ')} FROM ${qualifiedName(flavor, table)}${where} ORDER BY ${cols.map((c) => `${c} DESC`).join(', ')} LIMIT 1`;
 }
 
 /** Drops a final boundary equal to the table's greatest key, so the last range is never empty. */

@@ -63,7 +63,10 @@ export type {
   SnapshotResult,
 } from './types.js';
 
-export { DEFAULT_FETCH_SIZE, DEFAULT_MAX_CHUNK_BYTES } from './chunk-planner.js';
+export {
+  DEFAULT_FETCH_SIZE, DEFAULT_MAX_CHUNK_BYTES, bindKeyParams, maxKeyQuery, mysqlFlavor, postgresFlavor, rangeQuery, type KeyQuery,
+} from './chunk-planner.js';
+export { mysqlKeyParam } from './mysql-dialect.js';
 export { discoverTables } from './discover.js';
 export { runSnapshot } from './engine.js';
 export { compileTableFilters, tableFiltersFromConfig, parseMessageKeyColumns } from './filters.js';

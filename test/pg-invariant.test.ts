@@ -21,7 +21,8 @@ import {
   type SpawnedWorker, type WorkerSettings,
 } from './harness/worker.js';
 import {
-  diffStates, lsnValue, materialise, pgClient, pgConnectorConfig, scratchDatabase, slotState, tableState, type ScratchDb,
+  committedFlushLsn, diffStates, lsnValue, materialise, pgClient, pgConnectorConfig, scratchDatabase, slotState, tableState, watchSlot,
+  type ScratchDb,
 } from './pg-helpers.js';
 
 const TABLES = {
@@ -117,37 +118,6 @@ async function assertTopicsEqualTables(c: pg.Client, prefix: string): Promise<vo
   } catch (err) {
     assert.fail(`${(err as Error).message}\n${last.join('\n')}`);
   }
-}
-
-/** The flush position (lsn_proc) of the connector's offset as committed in the offsets topic, or null. */
-async function committedFlushLsn(offsetTopic: string, prefix: string): Promise<bigint | null> {
-  let latest: bigint | null = null;
-  for (const r of await readTopic(offsetTopic)) {
-    if (r.key === null || !r.key.includes(`"server":"${prefix}"`)) continue;
-    latest = r.value === null ? null : BigInt(JSON.parse(r.value).lsn_proc);
-  }
-  return latest;
-}
-
-/**
- * Samples the slot until stopped: its confirmed_flush_lsn must never be beyond the flush LSN of the offsets
- * in Kafka. The slot is read first: offsets only grow, so a later read can only make the check easier.
- */
-function watchSlot(c: pg.Client, slot: string, offsetTopic: string, prefix: string) {
-  let stopping = false;
-  let samples = 0;
-  const violations: string[] = [];
-  const done = (async () => {
-    while (!stopping) {
-      const s = await slotState(c, slot);
-      const committed = await committedFlushLsn(offsetTopic, prefix);
-      if (s?.confirmedFlushLsn != null && committed !== null && s.confirmedFlushLsn > committed) {
-        violations.push(`slot confirmed ${s.confirmedFlushLsn} > committed offset flush ${committed}`);
-      }
-      samples++;
-    }
-  })();
-  return { samples: () => samples, violations, async stop() { stopping = true; await done; } };
 }
 
 describe('PostgreSQL connector: nothing lost (snapshot + streaming + crashes)', () => {

@@ -4,6 +4,7 @@
  * typed values with `signalSettings`.
  */
 import type { ConfigKeyDef, ConfigValue } from './config-def.js';
+import { atLeast } from './config-validation.js';
 
 const GROUP = 'Signals';
 
@@ -23,7 +24,7 @@ export const SIGNAL_CONFIG_KEYS: readonly ConfigKeyDef[] = [
   { name: 'signal.kafka.groupId', type: 'STRING', default: 'kafka-signal', importance: 'LOW', group: GROUP, orderInGroup: 5,
     documentation: 'Consumer group used to read the signal topic.' },
   { name: 'incremental.snapshot.chunk.size', type: 'INT', default: 1024, importance: 'MEDIUM', group: GROUP, orderInGroup: 6,
-    validate: (v) => (typeof v === 'number' && v >= 1 ? undefined : 'must be at least 1'),
+    validate: atLeast(1),
     documentation: 'Rows per chunk of an ad-hoc (incremental) snapshot.' },
 ];
 

@@ -10,7 +10,7 @@ import mysql from 'mysql2/promise';
 import type { SourceTaskContext } from '../../connect/index.js';
 import { ConfigError, isRetriable } from '../../errors/index.js';
 import {
-  createIncrementalSnapshotter, discoverTables, MYSQL_SESSION_SETTINGS,
+  bindKeyParams, createIncrementalSnapshotter, discoverTables, maxKeyQuery, MYSQL_SESSION_SETTINGS, mysqlFlavor, mysqlKeyParam, rangeQuery,
   type IncrementalChunkSource, type IncrementalSnapshotter, type IncrementalTableRef, type TableInfo,
 } from '../../../snapshot/index.js';
 import { translateMysqlError } from '../../../binlog/mysql/index.js';
@@ -35,26 +35,9 @@ export interface MySqlIncremental {
   close(): void;
 }
 
-const INTEGER_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint']);
 const q = (name: string) => '`' + name.replace(/`/g, '``') + '`';
 /** Stable text for encoded key values (bigints, Buffers, structs). */
 const keyText = (key: unknown[]) => JSON.stringify(key, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
-
-/** `key > ?` / `key <= ?` over the chunk key; composite keys in MariaDB's index-friendly expanded form. */
-function keyPredicate(cols: string[], op: '>' | '<=', key: readonly unknown[], params: unknown[]): string {
-  const p = (i: number) => {
-    params.push(key[i]);
-    return '?';
-  };
-  if (cols.length === 1) return `${q(cols[0]!)} ${op} ${p(0)}`;
-  const guard = `${q(cols[0]!)} ${op === '>' ? '>=' : '<='} ${p(0)}`;
-  const terms = cols.map((col, i) => {
-    const parts = cols.slice(0, i).map((c, j) => `${q(c)} = ${p(j)}`);
-    parts.push(`${q(col)} ${i === cols.length - 1 ? op : op === '>' ? '>' : '<'} ${p(i)}`);
-    return `(${parts.join(' AND ')})`;
-  });
-  return `(${guard} AND (${terms.join(' OR ')}))`;
-}
 
 export function parseSignalTable(name: string): { database: string; table: string } {
   const dot = name.indexOf('.');
@@ -134,16 +117,13 @@ export async function createMySqlIncremental(o: {
     }
   }
 
-  const keyParams = (info: TableInfo, key: readonly unknown[]) => key.map((v, i) => {
-    const type = info.columns.find((c) => c.name === info.chunkKey[i])?.nativeType ?? '';
-    return typeof v === 'string' && INTEGER_TYPES.has(type) && /^-?\d+$/.test(v) ? BigInt(v) : v;
-  });
+  const keyParams = (info: TableInfo, key: readonly unknown[]) =>
+    key.map((v, i) => mysqlKeyParam(info.columns.find((c) => c.name === info.chunkKey[i])?.nativeType ?? '', v));
   const table = (t: IncrementalTableRef): TableInfo => {
     const info = infoOf(t.name);
     if (!info) throw new ConfigError(`Table ${t.name} is no longer captured (dropped, or excluded by the filters).`);
     return info;
   };
-  const from = (info: TableInfo) => `FROM ${q(info.id.schema)}.${q(info.id.table)}`;
 
   const source: IncrementalChunkSource<MySqlChunkRow> = {
     resolve(name) {
@@ -159,21 +139,14 @@ export async function createMySqlIncremental(o: {
       return { name: info.name, keyColumns: info.chunkKey.slice() };
     },
     async maxKey(t, condition) {
-      const info = table(t);
-      const where = condition ? ` WHERE (${condition})` : '';
-      const sql = `SELECT ${info.chunkKey.map(q).join(', ')} ${from(info)}${where} ORDER BY ${info.chunkKey.map((c) => `${q(c)} DESC`).join(', ')} LIMIT 1`;
-      const rows = await run<unknown[]>(`reading the largest key of ${t.name}`, sql, []);
+      const rows = await run<unknown[]>(`reading the largest key of ${t.name}`, maxKeyQuery(mysqlFlavor, table(t), condition), []);
       return rows[0] ?? null;
     },
     async readChunk(t, after, max, limit, condition) {
       const info = table(t);
-      const params: unknown[] = [];
-      const conds = after ? [keyPredicate(info.chunkKey, '>', keyParams(info, after), params)] : [];
-      conds.push(keyPredicate(info.chunkKey, '<=', keyParams(info, max), params));
-      if (condition) conds.push(`(${condition})`);
-      const sql = `SELECT ${info.columns.map((c) => q(c.name)).join(', ')} ${from(info)} WHERE ${conds.join(' AND ')}` +
-        ` ORDER BY ${info.chunkKey.map(q).join(', ')} LIMIT ${Math.floor(limit)}`;
-      const rows = await run<unknown[]>(`reading a chunk of ${t.name}`, sql, params);
+      const query = rangeQuery(mysqlFlavor, info, after !== null, true, { condition, limit });
+      const params = bindKeyParams(query, after && keyParams(info, after), keyParams(info, max));
+      const rows = await run<unknown[]>(`reading a chunk of ${t.name}`, query.sql, params);
       const codec = registry.forInfo(info);
       return rows.map((raw) => ({ info, raw, value: codec.fromArray(raw) }));
     },

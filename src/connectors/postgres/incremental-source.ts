@@ -12,7 +12,7 @@ import type { Logger } from '../../logging/index.js';
 import { nextBackoff, sleep } from '../../runtime/backoff.js';
 import { translatePgError } from '../../../binlog/postgres/index.js';
 import {
-  discoverTables, type ColumnInfo, type IncrementalChunkSource, type IncrementalTableRef, type TableFilters, type TableInfo,
+  bindKeyParams, discoverTables, maxKeyQuery, postgresFlavor, rangeQuery, type ColumnInfo, type IncrementalChunkSource, type IncrementalTableRef, type TableFilters, type TableInfo,
 } from '../../../snapshot/index.js';
 import { createAdminClient, type AdminClient } from './admin-client.js';
 import type { PgConnectorSettings } from './config.js';
@@ -146,25 +146,11 @@ export function createPgChunkSource(o: PgChunkSourceOptions): PgChunkSource {
   }
 
   async function readChunk(info: TableInfo, after: unknown[] | null, max: unknown[], limit: number, condition: string | null): Promise<PgChunkRow[]> {
-    const keyCols = info.chunkKey.map(quoteIdent);
-    const selected = [...info.columns.map((c) => c.name), ...info.extraKeyColumns.map((c) => c.name)].map(quoteIdent);
-    const params: unknown[] = [];
-    // Parameters go as text, cast to the column type so the comparison uses the key's index.
-    const tuple = (key: readonly unknown[]): string => {
-      const ps = info.chunkKey.map((k, i) => {
-        params.push(key[i] === null || key[i] === undefined ? null : String(key[i]));
-        const type = column(info, k)?.columnType;
-        return type ? `$${params.length}::${type}` : `$${params.length}`;
-      });
-      return ps.length === 1 ? ps[0]! : `(${ps.join(', ')})`;
-    };
-    const lhs = keyCols.length === 1 ? keyCols[0]! : `(${keyCols.join(', ')})`;
-    const conds: string[] = [];
-    if (after) conds.push(`${lhs} > ${tuple(after)}`);
-    conds.push(`${lhs} <= ${tuple(max)}`);
-    if (condition) conds.push(`(${condition})`);
-    const sql = `SELECT ${selected.join(', ')} FROM ${quoteIdent(info.id.schema)}.${quoteIdent(info.id.table)} WHERE ${conds.join(' AND ')}` +
-      ` ORDER BY ${keyCols.join(', ')} LIMIT ${Math.max(1, Math.floor(limit))}`;
+    // Parameters go as text; the flavor casts them to the column type so the comparison uses the key's index.
+    const text = (key: readonly unknown[]) => key.map((v) => (v === null || v === undefined ? null : String(v)));
+    const q = rangeQuery(postgresFlavor, info, after !== null, true, { condition, limit });
+    const params = bindKeyParams(q, after && text(after), text(max));
+    const sql = q.sql;
     const rows = await query(sql, params, `reading a chunk of ${info.name}`);
     return rows.map((values) => ({ info, values }));
 }
@@ -173,11 +159,7 @@ export function createPgChunkSource(o: PgChunkSourceOptions): PgChunkSource {
     // A table starts: take its current definition (columns may have changed since the task started).
     await rediscover({ schema: infoOf(t).id.schema, table: infoOf(t).id.table });
     const info = infoOf(t);
-    const cols = info.chunkKey.map(quoteIdent);
-    const where = condition ? ` WHERE (${condition})` : '';
-    const rows = await query(
-      `SELECT ${cols.join(', ')} FROM ${quoteIdent(info.id.schema)}.${quoteIdent(info.id.table)}${where} ORDER BY ${cols.map((c) => `${c} DESC`).join(', ')} LIMIT 1`,
-      [], `reading the largest key of ${info.name}`);
+    const rows = await query(maxKeyQuery(postgresFlavor, info, condition), [], `reading the largest key of ${info.name}`);
     return rows.length === 0 ? null : keyValues(info, rows[0]!);
   }
 

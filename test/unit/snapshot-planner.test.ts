@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  bindKeyParams, boundaryQuery, chunkKeyIndexes, chunkRows, keysetQueries, mysqlFlavor, planRanges, postgresFlavor, rangeQuery, trimBoundaries,
+  bindKeyParams, boundaryQuery, chunkKeyIndexes, chunkRows, keysetQueries, maxKeyQuery, mysqlFlavor, planRanges, postgresFlavor, rangeQuery, trimBoundaries,
 } from '../../snapshot/chunk-planner.js';
 import { compileTableFilters } from '../../snapshot/filters.js';
 import { assembleTable, chooseChunkKey, type IndexInfo } from '../../snapshot/table-info.js';
@@ -78,6 +78,10 @@ describe('snapshot chunk planner', () => {
     assert.deepEqual(bindKeyParams(upperOnly, null, [5, 'u']), [5, 'u']);
     assert.throws(() => bindKeyParams(both, null, [5, 'u']), /lower key/);
     assert.doesNotMatch(rangeQuery(postgresFlavor, t, false, false).sql, /WHERE/);
+    // Ad-hoc snapshot chunks: the user's filter joins the key bounds, and the read is limited.
+    const filtered = rangeQuery(postgresFlavor, t, true, true, { condition: 'v > 3 OR v < 0', limit: 200 });
+    assert.match(filtered.sql, /WHERE \("a", "b"\) > \(\$1::int, \$2::int\) AND \("a", "b"\) <= \(\$3::int, \$4::int\) AND \(v > 3 OR v < 0\) ORDER BY "a", "b" LIMIT 200$/);
+    assert.match(maxKeyQuery(mysqlFlavor, t, 'v > 3'), /WHERE \(v > 3\) ORDER BY `a` DESC, `b` DESC LIMIT 1$/);
   });
 
   it('plans contiguous ranges from boundaries and never ends on an empty range', () => {

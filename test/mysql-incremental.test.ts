@@ -23,6 +23,16 @@ import {
 const COMPLETED = 'incremental snapshot completed';
 const count = (text: string, needle: string): number => text.split(needle).length - 1;
 const isIncremental = (d: Decoded): boolean => d.value?.op === 'r' && (d.value.source as { snapshot: string }).snapshot === 'incremental';
+/**
+ * The topic's incremental reads once there are at least `n`: "completed" is logged when the last window is
+ * emitted, before Kafka has acknowledged it.
+ */
+async function incrementalReads(topic: string, n: number): Promise<Decoded[]> {
+  let reads: Decoded[] = [];
+  await waitFor(async () => (reads = (await decodedTopic(topic)).filter(isIncremental)).length >= n,
+    { timeoutMs: 30_000, message: `${n} incremental reads on ${topic}` }).catch(() => undefined);
+  return reads;
+}
 
 async function seedItems(conn: mysql.Connection, db: string, table: string, rows: number): Promise<void> {
   await conn.query(`CREATE TABLE \`${db}\`.\`${table}\` (id INT PRIMARY KEY, v INT NOT NULL, s VARCHAR(40))`);
@@ -206,8 +216,8 @@ describe('MySQL connector: ad-hoc snapshots', () => {
     });
     assert.equal(ok.status, 202, ok.text);
     await waitFor(() => count(worker.logs(), COMPLETED) > done, { timeoutMs: 60_000, message: 'incremental snapshot to complete' });
-    const ids = (await decodedTopic(topic)).filter(isIncremental).map((d) => (d.key as { id: number }).id);
     const expected = Array.from({ length: 500 }, (_, i) => i + 1).filter((id) => id % 7 === 0 || id > 490);
+    const ids = (await incrementalReads(topic, expected.length)).map((d) => (d.key as { id: number }).id);
     assert.deepEqual(ids, expected);
     assert.equal((await decodedTopic(`${prefix}.${db}.items`)).filter(isIncremental).length, 0, 'only the named table');
 
@@ -221,12 +231,12 @@ describe('MySQL connector: ad-hoc snapshots', () => {
     const resumed = count(worker.logs(), COMPLETED);
     await insertSignal(conn, signals, 'resume-snapshot');
     await waitFor(() => count(worker.logs(), COMPLETED) > resumed, { timeoutMs: 60_000, message: 'resumed snapshot to complete' });
-    assert.equal((await decodedTopic(items)).filter(isIncremental).length, 50);
+    assert.equal((await incrementalReads(items, 50)).length, 50);
 
     const before = count(worker.logs(), COMPLETED);
     assert.equal((await api(worker.url).post(`/connectors/${name}/snapshots`, { 'data-collections': [`${db}.comp`] })).status, 202);
     await waitFor(() => count(worker.logs(), COMPLETED) > before, { timeoutMs: 60_000, message: 'composite-key snapshot to complete' });
-    const keys = (await decodedTopic(`${prefix}.${db}.comp`)).filter(isIncremental).map((d) => d.key as { a: number; b: string });
+    const keys = (await incrementalReads(`${prefix}.${db}.comp`, compRows.length)).map((d) => d.key as { a: number; b: string });
     const sorted = compRows.map(([a, b]) => ({ a, b })).sort((x, y) => (x.a as number) - (y.a as number) || String(x.b).localeCompare(String(y.b)));
     assert.deepEqual(keys, sorted, 'every row once, in key order');
 
@@ -272,7 +282,7 @@ describe('MySQL connector: ad-hoc snapshots', () => {
       await producer.disconnect();
     }
     await waitFor(() => count(worker.logs(), COMPLETED) > done, { timeoutMs: 60_000, message: 'incremental snapshot from the Kafka signal' });
-    const ids = (await decodedTopic(topic)).filter(isIncremental).map((d) => (d.key as { id: number }).id);
+    const ids = (await incrementalReads(topic, 300)).map((d) => (d.key as { id: number }).id);
     assert.deepEqual(ids, Array.from({ length: 300 }, (_, k) => k + 1));
     await api(worker.url).delete(`/connectors/${name}`);
   });
@@ -339,8 +349,8 @@ describe('MySQL connector: ad-hoc snapshot across a crash', () => {
 
     await assertTopicEqualsTable(conn, db, 'items', topic);
     assert.ok(await assertDeletedStayDeleted(conn, db, 'items', topic) > 0);
-    const resumedKeys = (await decodedTopic(topic)).filter(isIncremental).map((d) => (d.key as { id: number }).id);
-    assert.ok(resumedKeys.some((id) => id > at), 'rows after the committed chunk were read after the restart');
+    await waitFor(async () => (await decodedTopic(topic)).some((d) => isIncremental(d) && (d.key as { id: number }).id > at),
+      { timeoutMs: 30_000, message: 'rows after the committed chunk to be read after the restart' });
     await worker.stop();
   });
 });

@@ -3,11 +3,15 @@
  *
  *   npx tsc -p . && node dist/bench/mysql.js [rows=1000000]
  *   BENCH_SCHEMAS=false ...   the same with JSON without schemas (smaller records)
+ *   BENCH_CONFIG='{"max.queue.size.in.bytes":"8388608"}' ...   extra connector config
+ *   BENCH_WORKER_NODE_OPTIONS='--max-semi-space-size=4' ...   Node options of the worker process
  *
  * Prints:
  *  - snapshot rows/s into Kafka vs the raw keyset SELECT rate of mysql2 (rowsAsArray, 10 000 rows a query);
  *  - streaming events/s into Kafka (catching up 1 row event per row after a stop) vs the raw binlog decode
  *    rate of zongji over the same events;
+ *  - raw produce rate of the connector's own records (sampled from a 2000-row table of the same shape,
+ *    snapshotted and updated alongside), the Kafka side's ceiling;
  *  - commit → Kafka latency p50/p99 of single-row transactions (commit returned → record readable in Kafka);
  *  - peak RSS of the worker process (VmHWM).
  * Drops what it created. Numbers depend on the machine and on whatever else it is running.
@@ -16,6 +20,8 @@ import { readFileSync } from 'node:fs';
 import mysql from 'mysql2/promise';
 import { pino } from 'pino';
 import { startWireStream } from '../binlog/mysql/zongji-adapter.js';
+import { rawProduceRate, sampleTopic } from './produce-same.js';
+import { benchWorkerEnv } from './worker-env.js';
 import { testServices, uniqueName, waitFor } from '../test/harness/services.js';
 import { api, cleanupWorkerTopics, closeTestKafka, newWorkerSettings, spawnWorker, testKafka, waitForStatus } from '../test/harness/worker.js';
 
@@ -23,6 +29,13 @@ const ROWS = Number(process.argv[2] ?? 1_000_000);
 
 function line(name: string, n: number, ms: number, unit = 'rows'): void {
   console.log(`${name.padEnd(46)} ${String(n).padStart(9)} ${unit} ${String(Math.round(ms)).padStart(7)} ms ${String(Math.round((n / ms) * 1000)).padStart(9)} ${unit}/s`);
+}
+
+/** The envelope's op of a JSON value, with or without schemas. */
+function opOf(value: Buffer | null): string | undefined {
+  if (value === null) return undefined;
+  const v = JSON.parse(value.toString('utf8')) as { op?: string; payload?: { op?: string } };
+  return v.payload?.op ?? v.op;
 }
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
@@ -46,10 +59,14 @@ async function main(): Promise<void> {
   const db = uniqueName('bench');
   const prefix = uniqueName('bench');
   const topic = `${prefix}.${db}.orders`;
+  const sampleTopicName = `${prefix}.${db}.sample`;
+  const ceilings: Record<string, number> = {};
+  const results: Record<string, number> = {};
   const settings = newWorkerSettings('benchmysql', { 'log.level': 'info', 'offset.flush.interval.ms': '1000' });
   await conn.query(`CREATE DATABASE \`${db}\``);
   await conn.query(`CREATE TABLE \`${db}\`.orders (id INT PRIMARY KEY, customer_id BIGINT NOT NULL, status VARCHAR(20),
     note VARCHAR(100), price DECIMAL(10,2), created DATETIME(6), paid TINYINT(1) NOT NULL)`);
+  await conn.query(`CREATE TABLE \`${db}\`.sample LIKE \`${db}\`.orders`);
   try {
     const t0 = now();
     for (let from = 0; from < ROWS; from += 10_000) {
@@ -59,6 +76,7 @@ async function main(): Promise<void> {
       });
       await conn.query(`INSERT INTO \`${db}\`.orders VALUES ?`, [rows]);
     }
+    await conn.query(`INSERT INTO \`${db}\`.sample SELECT * FROM \`${db}\`.orders ORDER BY id LIMIT 2000`);
     console.log(`setup: ${ROWS} rows in ${Math.round(now() - t0)} ms`);
 
     // Raw keyset SELECT ceiling
@@ -74,10 +92,11 @@ async function main(): Promise<void> {
         after = list[list.length - 1]![0] as number;
       }
       line('raw keyset SELECT (mysql2)', n, now() - start);
+      ceilings.select = (n / (now() - start)) * 1000;
     }
 
     // Snapshot into Kafka through a worker process
-    const worker = await spawnWorker(settings, process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {});
+    const worker = await spawnWorker(settings, benchWorkerEnv());
     const name = uniqueName('bench');
     try {
       const snapStart = now();
@@ -88,11 +107,20 @@ async function main(): Promise<void> {
           'database.user': s.mysql.user, ...(s.mysql.password ? { 'database.password': s.mysql.password } : {}),
           'topic.prefix': prefix, 'database.include.list': db, 'snapshot.fetch.size': '10000',
           ...(process.env.BENCH_SCHEMAS === 'false' ? { 'value.converter.schemas.enable': 'false', 'key.converter.schemas.enable': 'false' } : {}),
+          ...(process.env.BENCH_CONFIG ? (JSON.parse(process.env.BENCH_CONFIG) as Record<string, string>) : {}),
         },
       });
       if (res.status !== 201) throw new Error(res.text);
       await waitFor(async () => (await recordsIn(topic)) >= ROWS, { timeoutMs: 3_600_000, intervalMs: 200, message: 'snapshot in Kafka' });
       line('snapshot → Kafka (connector)', ROWS, now() - snapStart);
+      results.snapshot = (ROWS / (now() - snapStart)) * 1000;
+      await waitFor(async () => (await recordsIn(sampleTopicName)) >= 2000, { timeoutMs: 600_000, message: 'sample snapshot in Kafka' });
+      {
+        const kafka = await testKafka();
+        const { rate, avgBytes } = await rawProduceRate(kafka, await sampleTopic(kafka, sampleTopicName, 2000, (v) => opOf(v) === 'r'), Math.min(ROWS, 200_000));
+        console.log(`${`raw produce of its snapshot records (${Math.round(avgBytes)} B)`.padEnd(46)} ${String(Math.round(rate)).padStart(34)} records/s`);
+        ceilings.produceSnapshot = rate;
+      }
 
       // Streaming catch-up: stop, write one row event per row, resume
       await waitFor(async () => (await api(worker.url).get(`/connectors/${name}/status`)).body?.tasks?.[0]?.progress?.phase === 'streaming',
@@ -103,6 +131,7 @@ async function main(): Promise<void> {
       for (let from = 0; from < ROWS; from += 50_000) {
         await conn.query(`UPDATE \`${db}\`.orders SET paid = 1 - paid WHERE id > ? AND id <= ?`, [from, from + 50_000]);
       }
+      await conn.query(`UPDATE \`${db}\`.sample SET paid = 1 - paid`);
 
       // Raw zongji decode of the same binlog range
       {
@@ -123,12 +152,21 @@ async function main(): Promise<void> {
         });
         await stream!.stop();
         line('raw binlog decode (zongji)', n, now() - start, 'events');
+        ceilings.decode = (n / (now() - start)) * 1000;
       }
 
       const streamStart = now();
       await api(worker.url).put(`/connectors/${name}/resume`);
       await waitFor(async () => (await recordsIn(topic)) >= 2 * ROWS, { timeoutMs: 3_600_000, intervalMs: 200, message: 'updates in Kafka' });
       line('streaming → Kafka (connector)', ROWS, now() - streamStart, 'events');
+      results.streaming = (ROWS / (now() - streamStart)) * 1000;
+      await waitFor(async () => (await recordsIn(sampleTopicName)) >= 4000, { timeoutMs: 600_000, message: 'sample updates in Kafka' });
+      {
+        const kafka = await testKafka();
+        const { rate, avgBytes } = await rawProduceRate(kafka, await sampleTopic(kafka, sampleTopicName, 2000, (v) => opOf(v) === 'u'), Math.min(ROWS, 200_000));
+        console.log(`${`raw produce of its update records (${Math.round(avgBytes)} B)`.padEnd(46)} ${String(Math.round(rate)).padStart(34)} records/s`);
+        ceilings.produceUpdate = rate;
+      }
 
       // Commit → Kafka latency of single-row transactions
       const latencies: number[] = [];
@@ -145,6 +183,11 @@ async function main(): Promise<void> {
       const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
       console.log(`${'commit → Kafka latency (200 single-row tx)'.padEnd(46)} p50 ${pct(50)} ms  p99 ${pct(99)} ms  (includes polling Kafka's end offsets)`);
       console.log(`${'peak RSS of the worker process'.padEnd(46)} ${(peakRss(worker.pid) / 1024 / 1024).toFixed(0)} MiB`);
+      const share = (a: number, b: number) => `${Math.round((a / b) * 100)} %`;
+      console.log('\nsnapshot  : %s of the raw keyset SELECT, %s of the raw produce of the same records',
+        share(results.snapshot!, ceilings.select!), share(results.snapshot!, ceilings.produceSnapshot!));
+      console.log('streaming : %s of the raw zongji decode, %s of the raw produce of the same records',
+        share(results.streaming!, ceilings.decode!), share(results.streaming!, ceilings.produceUpdate!));
       await api(worker.url).delete(`/connectors/${name}`);
     } finally {
       await worker.stop();
@@ -152,7 +195,7 @@ async function main(): Promise<void> {
   } finally {
     await conn.query(`DROP DATABASE IF EXISTS \`${db}\``);
     await conn.end();
-    await cleanupWorkerTopics(settings, [topic, prefix]);
+    await cleanupWorkerTopics(settings, [topic, sampleTopicName, prefix]);
     await closeTestKafka();
   }
 }

@@ -3,6 +3,8 @@
  *
  *   npx tsc -p . && node dist/bench/postgres.js [rows=1000000]
  *   BENCH_SCHEMAS=false ...   the same with JSON without schemas (smaller records)
+ *   BENCH_CONFIG='{"max.queue.size.in.bytes":"8388608"}' ...   extra connector config
+ *   BENCH_WORKER_NODE_OPTIONS='--max-semi-space-size=4' ...   Node options of the worker process
  *
  * Prints:
  *  - snapshot rows/s into Kafka vs the raw keyset SELECT rate of `pg` (text values, 10 240 rows a query) and
@@ -22,6 +24,7 @@ import { createJsonConverter } from '../schemas/index.js';
 import { compileTableFilters } from '../snapshot/index.js';
 import { parseConfig, type RecordSink } from '../src/connect/index.js';
 import { createStreamDispatcher, createTableResolver, pgSettings, postgresConfigDef } from '../src/connectors/postgres/index.js';
+import { benchWorkerEnv } from './worker-env.js';
 import { testServices, uniqueName, waitFor } from '../test/harness/services.js';
 import { api, cleanupWorkerTopics, closeTestKafka, newWorkerSettings, spawnWorker, testKafka, waitForStatus } from '../test/harness/worker.js';
 
@@ -91,7 +94,7 @@ async function main(): Promise<void> {
     }
 
     // Snapshot into Kafka through a worker process
-    const worker = await spawnWorker(settings, process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {});
+    const worker = await spawnWorker(settings, benchWorkerEnv());
     const name = uniqueName('bench');
     try {
       const snapStart = now();
@@ -103,6 +106,7 @@ async function main(): Promise<void> {
           'database.dbname': db, 'topic.prefix': prefix, 'slot.name': slot, 'publication.name': `${slot}_pub`,
           'snapshot.fetch.size': '10240', 'slot.drop.on.stop': 'true',
           ...(process.env.BENCH_SCHEMAS === 'false' ? { 'value.converter.schemas.enable': 'false', 'key.converter.schemas.enable': 'false' } : {}),
+          ...(process.env.BENCH_CONFIG ? (JSON.parse(process.env.BENCH_CONFIG) as Record<string, string>) : {}),
         },
       });
       if (res.status !== 201) throw new Error(res.text);

@@ -43,7 +43,7 @@ const events = Array.from({ length: N }, (_, i) => event(i));
 // The same payloads as plain JSON-able data (bigint → number, Buffer → base64) for the JSON.stringify ceiling.
 const plainEvents = events.map((e) => JSON.parse(JSON.stringify(e, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))));
 
-function measure(label: string, fn: (i: number) => Buffer | null): void {
+function measure(label: string, fn: (i: number) => { length: number } | null): void {
   for (let i = 0; i < Math.min(N, 20_000); i++) fn(i); // warm up
   let bytes = 0;
   const start = process.hrtime.bigint();

@@ -1,6 +1,7 @@
 /** Debezium's event model: Connect schemas, logical types and their value encoders, envelopes, converters. */
 export type { ConnectField, ConnectSchema, ConnectType } from './connect-schema.js';
-export type { Converter } from './converter.js';
+export type { Converter, ConvertedBytes } from './converter.js';
+export { asBuffer, SplicedBytes } from './converter.js';
 export * from './builders.js';
 export * from './errors.js';
 export * from './temporal.js';

@@ -1,5 +1,5 @@
 import type { ConnectSchema } from './connect-schema.js';
-import type { Converter } from './converter.js';
+import { SplicedBytes, type Converter } from './converter.js';
 import { decodeDecimal, DecimalName, encodeDecimal } from './decimal.js';
 import { invalidValue, requiredNull } from './errors.js';
 import { formatDouble, formatFloat, quote, schemaJson } from './json-format.js';
@@ -153,20 +153,27 @@ export function createJsonConverter(options: JsonConverterOptions): Converter {
     fromConnectData(_topic, schema, value) {
       if (value === null || value === undefined) return null;
       const payload = schema ? writerFor(schema)(value) : writeSchemaless(value);
-      if (!options.schemasEnable) return Buffer.from(payload, 'utf8');
-      // The envelope head is encoded once per schema; per record only the payload is encoded.
-      const head = schema ? envelopeHead(schema) : NULL_SCHEMA_HEAD;
       const payloadBytes = Buffer.byteLength(payload, 'utf8');
-      const out = Buffer.allocUnsafe(head.length + payloadBytes + 1);
-      head.copy(out, 0);
-      out.write(payload, head.length, payloadBytes, 'utf8');
-      out[out.length - 1] = 125; // }
-      return out;
+      // Keys stay plain Buffers: the partitioner hashes them, and they are small.
+      if (options.isKey) {
+        if (!options.schemasEnable) return Buffer.from(payload, 'utf8');
+        const head = schema ? envelopeHead(schema) : NULL_SCHEMA_HEAD;
+        const out = Buffer.allocUnsafe(head.length + payloadBytes + 1);
+        head.copy(out, 0);
+        out.write(payload, head.length, payloadBytes, 'utf8');
+        out[out.length - 1] = 125; // }
+        return out;
+      }
+      // The envelope head is encoded once per schema and shared; per record only the payload text is kept.
+      if (!options.schemasEnable) return new SplicedBytes(EMPTY, payload, payloadBytes, EMPTY);
+      return new SplicedBytes(schema ? envelopeHead(schema) : NULL_SCHEMA_HEAD, payload, payloadBytes, CLOSE_BRACE);
     },
   };
 }
 
 const NULL_SCHEMA_HEAD = Buffer.from('{"schema":null,"payload":', 'utf8');
+const CLOSE_BRACE = Buffer.from('}', 'utf8');
+const EMPTY = Buffer.alloc(0);
 
 /** Connect's Date/Time/Timestamp accept `java.util.Date`; we accept a JS Date the same way. */
 function dateAsNumber(d: Date, s: ConnectSchema): number {

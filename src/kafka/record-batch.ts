@@ -5,6 +5,7 @@
  * that allocation and copying was about a third of the CPU of producing.
  * Format: https://kafka.apache.org/documentation/#recordbatch
  */
+import { SplicedBytes } from '../../schemas/index.js';
 import { crc32c } from './crc32c.js';
 
 /** A 64-bit integer as kafkajs passes one: number, bigint, decimal string or its Long ({ value: bigint }). */
@@ -14,7 +15,7 @@ export type HeaderValue = string | Buffer | null;
 
 export interface BatchRecord {
   key?: Buffer | string | null;
-  value?: Buffer | string | null;
+  value?: Buffer | SplicedBytes | string | null;
   headers?: Readonly<Record<string, HeaderValue | readonly HeaderValue[]>>;
   offsetDelta?: number;
   timestampDelta?: number;
@@ -146,13 +147,13 @@ function writeRecords(out: Buffer, start: number, records: readonly BatchRecord[
   return o;
 }
 
-function sizeOfBytes(v: Buffer | string | null | undefined): number {
+function sizeOfBytes(v: Buffer | SplicedBytes | string | null | undefined): number {
   if (v === null || v === undefined) return 1;
-  const len = Buffer.isBuffer(v) ? v.length : Buffer.byteLength(String(v), 'utf8');
+  const len = Buffer.isBuffer(v) || v instanceof SplicedBytes ? v.length : Buffer.byteLength(String(v), 'utf8');
   return sizeOfVarInt(len) + len;
 }
 
-function writeBytes(out: Buffer, o: number, v: Buffer | string | null | undefined): number {
+function writeBytes(out: Buffer, o: number, v: Buffer | SplicedBytes | string | null | undefined): number {
   if (v === null || v === undefined) {
     out[o] = 1; // zigzag(-1)
     return o + 1;
@@ -162,6 +163,7 @@ function writeBytes(out: Buffer, o: number, v: Buffer | string | null | undefine
     v.copy(out, o);
     return o + v.length;
   }
+  if (v instanceof SplicedBytes) return v.writeTo(out, writeUVarInt(out, o, zigZag32(v.length)));
   const s = String(v);
   const len = Buffer.byteLength(s, 'utf8');
   o = writeUVarInt(out, o, zigZag32(len));

@@ -1,3 +1,4 @@
+import type { ConvertedBytes } from '../../schemas/index.js';
 /**
  * Our own small Kafka API. Everything outside src/kafka/ talks to Kafka through these interfaces only,
  * so the client library behind them (kafkajs today) can be swapped without touching callers.
@@ -8,7 +9,8 @@ export interface OutgoingMessage {
   topic: string;
   partition?: number;
   key: Buffer | null;
-  value: Buffer | null;
+  /** Spliced bytes (a converter's shared envelope + payload text) are written out when the request is encoded. */
+  value: ConvertedBytes | null;
   headers?: Readonly<Record<string, string | Buffer>>;
   /** Record timestamp in ms; defaults to the time of sending. */
   timestamp?: number;

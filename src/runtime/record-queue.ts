@@ -1,3 +1,4 @@
+import type { ConvertedBytes } from '../../schemas/index.js';
 import type { SourceOffset, SourcePartition } from '../connect/index.js';
 import type { OutgoingMessage } from '../kafka/index.js';
 
@@ -17,7 +18,7 @@ export interface QueuedRecord extends OutgoingMessage {
 /** Per-record bookkeeping bytes (object, topic reference, offsets), so tiny records still count. */
 export const RECORD_OVERHEAD_BYTES = 64;
 
-export function recordSize(topic: string, key: Buffer | null, value: Buffer | null, headers: QueuedRecord['headers']): number {
+export function recordSize(topic: string, key: Buffer | null, value: ConvertedBytes | null, headers: QueuedRecord['headers']): number {
   let size = RECORD_OVERHEAD_BYTES + topic.length + (key === null ? 0 : key.length) + (value === null ? 0 : value.length);
   if (headers !== undefined) {
     for (const name in headers) size += name.length + headers[name]!.length;

@@ -1,4 +1,4 @@
-import type { Converter } from '../../schemas/converter.js';
+import { asBuffer, type Converter, type ConvertedBytes } from '../../schemas/converter.js';
 import type { ChangeRecord, ConfigValue, RecordSink, SourceTask, SourceTaskContext, TaskProgress } from '../connect/index.js';
 import { CdcError } from '../errors/index.js';
 import type { KafkaClient, RecordProducer, TopicSpec } from '../kafka/index.js';
@@ -144,9 +144,9 @@ export function startSourceTask(options: SourceTaskRunnerOptions): RunningTask {
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
       let key: Buffer | null;
-      let value: Buffer | null;
+      let value: ConvertedBytes | null;
       try {
-        key = keyConverter.fromConnectData(r.topic, r.keySchema, r.key);
+        key = asBuffer(keyConverter.fromConnectData(r.topic, r.keySchema, r.key));
         value = valueConverter.fromConnectData(r.topic, r.valueSchema, r.value);
       } catch (err) {
         throw err instanceof CdcError ? err : new RecordConversionError(r.topic, err);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { crc32c } from '../../src/kafka/crc32c.js';
 import { encodeRecordBatch } from '../../src/kafka/record-batch.js';
+import { SplicedBytes } from '../../schemas/index.js';
 
 test('a record batch has the v2 layout Kafka validates: header fields, CRC-32C of attributes..end, varint records', async () => {
   const batch = await encodeRecordBatch({
@@ -42,4 +43,19 @@ test('a compressed batch carries the codec in its attributes and the compressed 
   assert.equal(batch.readInt32BE(57), 1);
   assert.deepEqual(batch.subarray(61), Buffer.from('ZZ'));
   assert.equal(batch.readUInt32BE(17), crc32c(batch.subarray(21)));
+});
+
+test('spliced values (shared head + text + shared tail) encode to the same bytes as the equivalent Buffers', async () => {
+  const head = Buffer.from('{"schema":{"type":"struct"},"payload":');
+  const tail = Buffer.from('}');
+  const texts = ['{"id":1}', '{"name":"Zoë ☃ 𝄞"}', '', 'x'.repeat(300)];
+  const spliced = texts.map((t, i) => ({ key: Buffer.from([i]), value: new SplicedBytes(head, t, Buffer.byteLength(t), tail), offsetDelta: i, timestampDelta: i }));
+  const plain = texts.map((t, i) => ({ key: Buffer.from([i]), value: Buffer.concat([head, Buffer.from(t), tail]), offsetDelta: i, timestampDelta: i }));
+  for (const [s, p] of spliced.map((r, i) => [r.value, plain[i]!.value] as const)) {
+    assert.equal(s.length, p.length);
+    assert.deepEqual(s.toBuffer(), p);
+    assert.equal(s.toString(), p.toString());
+  }
+  const fields = { firstTimestamp: 1, maxTimestamp: 4, lastOffsetDelta: 3 };
+  assert.deepEqual(await encodeRecordBatch({ ...fields, records: spliced }), await encodeRecordBatch({ ...fields, records: plain }));
 });

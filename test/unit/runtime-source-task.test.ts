@@ -14,7 +14,7 @@ function options(task: SourceTask, extra: Partial<SourceTaskRunnerOptions> & Pic
   };
 }
 
-const values = (messages: Array<{ value: Buffer | null }>) => messages.map((m) => JSON.parse(m.value!.toString()).n as number);
+const values = (messages: Array<{ value: { toString(): string } | null }>) => messages.map((m) => JSON.parse(m.value!.toString()).n as number);
 const retriable = () => new CdcError('KAFKA_UNAVAILABLE', 'broker down', { retriable: true });
 
 test('delivers in send order, in bounded batches, and commits an offset only once its record is acknowledged', async () => {

@@ -78,7 +78,8 @@ describe('Avro converter (Confluent wire format)', () => {
     await conv.prepare(topic, envelope);
     assert.equal(conv.prepare(topic, envelope), null, 'registered once, then cached');
     assert.deepEqual(registry.calls, [`${topic}-value`]);
-    const bytes = conv.fromConnectData(topic, envelope, value)!;
+    const bytes = conv.fromConnectData(topic, envelope, value) as Buffer;
+    assert.ok(Buffer.isBuffer(bytes), 'Avro bytes are one Buffer');
     assert.equal(bytes[0], 0);
     assert.equal(bytes.readUInt32BE(1), 43);
     const type = avro.Type.forSchema(toAvroSchema(envelope) as avro.Schema, { registry: { long: bigLong } as never, wrapUnions: 'auto' });

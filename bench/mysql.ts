@@ -16,42 +16,15 @@
  *  - peak RSS of the worker process (VmHWM).
  * Drops what it created. Numbers depend on the machine and on whatever else it is running.
  */
-import { readFileSync } from 'node:fs';
 import mysql from 'mysql2/promise';
 import { pino } from 'pino';
 import { startWireStream } from '../binlog/mysql/zongji-adapter.js';
-import { rawProduceRate, sampleTopic } from './produce-same.js';
+import { line, now, peakRss, produceCeiling, recordsIn, share } from './common.js';
 import { benchWorkerEnv } from './worker-env.js';
 import { testServices, uniqueName, waitFor } from '../test/harness/services.js';
-import { api, cleanupWorkerTopics, closeTestKafka, newWorkerSettings, spawnWorker, testKafka, waitForStatus } from '../test/harness/worker.js';
+import { api, cleanupWorkerTopics, closeTestKafka, newWorkerSettings, spawnWorker, waitForStatus } from '../test/harness/worker.js';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
-
-function line(name: string, n: number, ms: number, unit = 'rows'): void {
-  console.log(`${name.padEnd(46)} ${String(n).padStart(9)} ${unit} ${String(Math.round(ms)).padStart(7)} ms ${String(Math.round((n / ms) * 1000)).padStart(9)} ${unit}/s`);
-}
-
-/** The envelope's op of a JSON value, with or without schemas. */
-function opOf(value: Buffer | null): string | undefined {
-  if (value === null) return undefined;
-  const v = JSON.parse(value.toString('utf8')) as { op?: string; payload?: { op?: string } };
-  return v.payload?.op ?? v.op;
-}
-
-const now = () => Number(process.hrtime.bigint()) / 1e6;
-
-async function recordsIn(topic: string): Promise<number> {
-  const kafka = await testKafka();
-  if (!(await kafka.topicExists(topic))) return 0;
-  let n = 0;
-  for (const v of (await kafka.highWatermarks(topic)).values()) n += v;
-  return n;
-}
-
-function peakRss(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
-}
 
 async function main(): Promise<void> {
   const s = await testServices();
@@ -115,12 +88,7 @@ async function main(): Promise<void> {
       line('snapshot → Kafka (connector)', ROWS, now() - snapStart);
       results.snapshot = (ROWS / (now() - snapStart)) * 1000;
       await waitFor(async () => (await recordsIn(sampleTopicName)) >= 2000, { timeoutMs: 600_000, message: 'sample snapshot in Kafka' });
-      {
-        const kafka = await testKafka();
-        const { rate, avgBytes } = await rawProduceRate(kafka, await sampleTopic(kafka, sampleTopicName, 2000, (v) => opOf(v) === 'r'), Math.min(ROWS, 200_000));
-        console.log(`${`raw produce of its snapshot records (${Math.round(avgBytes)} B)`.padEnd(46)} ${String(Math.round(rate)).padStart(34)} records/s`);
-        ceilings.produceSnapshot = rate;
-      }
+      ceilings.produceSnapshot = await produceCeiling(sampleTopicName, 'r', Math.min(ROWS, 200_000));
 
       // Streaming catch-up: stop, write one row event per row, resume
       await waitFor(async () => (await api(worker.url).get(`/connectors/${name}/status`)).body?.tasks?.[0]?.progress?.phase === 'streaming',
@@ -161,12 +129,7 @@ async function main(): Promise<void> {
       line('streaming → Kafka (connector)', ROWS, now() - streamStart, 'events');
       results.streaming = (ROWS / (now() - streamStart)) * 1000;
       await waitFor(async () => (await recordsIn(sampleTopicName)) >= 4000, { timeoutMs: 600_000, message: 'sample updates in Kafka' });
-      {
-        const kafka = await testKafka();
-        const { rate, avgBytes } = await rawProduceRate(kafka, await sampleTopic(kafka, sampleTopicName, 2000, (v) => opOf(v) === 'u'), Math.min(ROWS, 200_000));
-        console.log(`${`raw produce of its update records (${Math.round(avgBytes)} B)`.padEnd(46)} ${String(Math.round(rate)).padStart(34)} records/s`);
-        ceilings.produceUpdate = rate;
-      }
+      ceilings.produceUpdate = await produceCeiling(sampleTopicName, 'u', Math.min(ROWS, 200_000));
 
       // Commit → Kafka latency of single-row transactions
       const latencies: number[] = [];
@@ -183,7 +146,6 @@ async function main(): Promise<void> {
       const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
       console.log(`${'commit → Kafka latency (200 single-row tx)'.padEnd(46)} p50 ${pct(50)} ms  p99 ${pct(99)} ms  (includes polling Kafka's end offsets)`);
       console.log(`${'peak RSS of the worker process'.padEnd(46)} ${(peakRss(worker.pid) / 1024 / 1024).toFixed(0)} MiB`);
-      const share = (a: number, b: number) => `${Math.round((a / b) * 100)} %`;
       console.log('\nsnapshot  : %s of the raw keyset SELECT, %s of the raw produce of the same records',
         share(results.snapshot!, ceilings.select!), share(results.snapshot!, ceilings.produceSnapshot!));
       console.log('streaming : %s of the raw zongji decode, %s of the raw produce of the same records',

@@ -12,11 +12,12 @@
  *  - streaming events/s into Kafka (catching up one update event per row after a stop) vs the raw pgoutput
  *    decode rate of our replication stream over the same changes (decode only), and vs decode + mapping +
  *    JSON conversion in-process without Kafka (the connector's own CPU ceiling);
+ *  - raw produce rate of the connector's own records (sampled from a 2000-row table of the same shape,
+ *    snapshotted and updated alongside), the Kafka side's ceiling;
  *  - commit → Kafka latency p50/p99 of single-row transactions (commit returned → record readable in Kafka);
  *  - peak RSS of the worker process (VmHWM).
  * Drops what it created. Numbers depend on the machine and on whatever else it is running.
  */
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { pino } from 'pino';
 import { createSlot, loadTypeRegistry, startReplicationStream, type Lsn } from '../binlog/postgres/index.js';
@@ -24,30 +25,12 @@ import { createJsonConverter } from '../schemas/index.js';
 import { compileTableFilters } from '../snapshot/index.js';
 import { parseConfig, type RecordSink } from '../src/connect/index.js';
 import { createStreamDispatcher, createTableResolver, pgSettings, postgresConfigDef } from '../src/connectors/postgres/index.js';
+import { line, now, peakRss, produceCeiling, recordsIn, share } from './common.js';
 import { benchWorkerEnv } from './worker-env.js';
 import { testServices, uniqueName, waitFor } from '../test/harness/services.js';
-import { api, cleanupWorkerTopics, closeTestKafka, newWorkerSettings, spawnWorker, testKafka, waitForStatus } from '../test/harness/worker.js';
+import { api, cleanupWorkerTopics, closeTestKafka, newWorkerSettings, spawnWorker, waitForStatus } from '../test/harness/worker.js';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
-
-function line(name: string, n: number, ms: number, unit = 'rows'): void {
-  console.log(`${name.padEnd(46)} ${String(n).padStart(9)} ${unit} ${String(Math.round(ms)).padStart(7)} ms ${String(Math.round((n / ms) * 1000)).padStart(9)} ${unit}/s`);
-}
-
-const now = () => Number(process.hrtime.bigint()) / 1e6;
-
-async function recordsIn(topic: string): Promise<number> {
-  const kafka = await testKafka();
-  if (!(await kafka.topicExists(topic))) return 0;
-  let n = 0;
-  for (const v of (await kafka.highWatermarks(topic)).values()) n += v;
-  return n;
-}
-
-function peakRss(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
-}
 
 async function main(): Promise<void> {
   const s = await testServices();
@@ -59,6 +42,9 @@ async function main(): Promise<void> {
   const slot = uniqueName('pgbench');
   const rawSlot = uniqueName('pgbench_raw');
   const topic = `${prefix}.public.orders`;
+  const sampleTopicName = `${prefix}.public.sample`;
+  const ceilings: Record<string, number> = {};
+  const results: Record<string, number> = {};
   const settings = newWorkerSettings('benchpg', { 'log.level': 'info', 'offset.flush.interval.ms': '1000' });
   await admin.query(`CREATE DATABASE "${db}"`);
   const conn = new pg.Client({ ...base, database: db });
@@ -70,6 +56,8 @@ async function main(): Promise<void> {
       price numeric(10,2), created timestamp(6), paid bool NOT NULL)`);
     await conn.query(`INSERT INTO orders SELECT g, 1000 + g % 997, 'shipped', 'order note number ' || g, (g % 10000) + 0.99,
       '2025-02-12 10:10:04.123456', g % 2 = 1 FROM generate_series(1, $1) g`, [ROWS]);
+    await conn.query('CREATE TABLE sample (LIKE orders INCLUDING ALL)');
+    await conn.query('INSERT INTO sample SELECT * FROM orders ORDER BY id LIMIT 2000');
     await conn.query('VACUUM ANALYZE orders');
     console.log(`setup: ${ROWS} rows in ${Math.round(now() - t0)} ms`);
 
@@ -87,6 +75,7 @@ async function main(): Promise<void> {
         after = res.rows[res.rows.length - 1][0];
       }
       line('raw keyset SELECT (pg, text)', n, now() - start);
+      ceilings.select = (n / (now() - start)) * 1000;
       const copyStart = now();
       await raw.query('COPY orders TO STDOUT');
       line('raw COPY TO STDOUT (pg, unparsed)', ROWS, now() - copyStart);
@@ -112,6 +101,9 @@ async function main(): Promise<void> {
       if (res.status !== 201) throw new Error(res.text);
       await waitFor(async () => (await recordsIn(topic)) >= ROWS, { timeoutMs: 3_600_000, intervalMs: 200, message: 'snapshot in Kafka' });
       line('snapshot → Kafka (connector)', ROWS, now() - snapStart);
+      results.snapshot = (ROWS / (now() - snapStart)) * 1000;
+      await waitFor(async () => (await recordsIn(sampleTopicName)) >= 2000, { timeoutMs: 600_000, message: 'sample snapshot in Kafka' });
+      ceilings.produceSnapshot = await produceCeiling(sampleTopicName, 'r', Math.min(ROWS, 200_000));
 
       // Streaming catch-up: stop, write one update event per row, measure raw decode, resume
       await waitFor(async () => (await api(worker.url).get(`/connectors/${name}/status`)).body?.tasks?.[0]?.progress?.phase === 'streaming',
@@ -122,6 +114,7 @@ async function main(): Promise<void> {
       for (let from = 0; from < ROWS; from += 50_000) {
         await conn.query('UPDATE orders SET paid = NOT paid WHERE id > $1 AND id <= $2', [from, from + 50_000]);
       }
+      await conn.query('UPDATE sample SET paid = NOT paid');
 
       // Raw pgoutput decode of the same changes (our stream adapter + decoder, no mapping, no Kafka)
       const decodeOnly = async (): Promise<void> => {
@@ -136,6 +129,7 @@ async function main(): Promise<void> {
           for (const m of b.messages) if (m.tag === 'update') n++;
         }
         line('raw pgoutput decode (stream adapter)', n, now() - start, 'events');
+        ceilings.decode = (n / (now() - start)) * 1000;
         await stream.close();
       };
       await decodeOnly();
@@ -184,6 +178,9 @@ async function main(): Promise<void> {
       await api(worker.url).put(`/connectors/${name}/resume`);
       await waitFor(async () => (await recordsIn(topic)) >= 2 * ROWS, { timeoutMs: 3_600_000, intervalMs: 200, message: 'updates in Kafka' });
       line('streaming → Kafka (connector)', ROWS, now() - streamStart, 'events');
+      results.streaming = (ROWS / (now() - streamStart)) * 1000;
+      await waitFor(async () => (await recordsIn(sampleTopicName)) >= 4000, { timeoutMs: 600_000, message: 'sample updates in Kafka' });
+      ceilings.produceUpdate = await produceCeiling(sampleTopicName, 'u', Math.min(ROWS, 200_000));
 
       // Commit → Kafka latency of single-row transactions
       const latencies: number[] = [];
@@ -200,6 +197,10 @@ async function main(): Promise<void> {
       const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
       console.log(`${'commit → Kafka latency (200 single-row tx)'.padEnd(46)} p50 ${pct(50)} ms  p99 ${pct(99)} ms  (includes polling Kafka's end offsets)`);
       console.log(`${'peak RSS of the worker process'.padEnd(46)} ${(peakRss(worker.pid) / 1024 / 1024).toFixed(0)} MiB`);
+      console.log('\nsnapshot  : %s of the raw keyset SELECT, %s of the raw produce of the same records',
+        share(results.snapshot!, ceilings.select!), share(results.snapshot!, ceilings.produceSnapshot!));
+      console.log('streaming : %s of the raw pgoutput decode, %s of the raw produce of the same records',
+        share(results.streaming!, ceilings.decode!), share(results.streaming!, ceilings.produceUpdate!));
       await api(worker.url).delete(`/connectors/${name}`);
       await waitFor(async () => (await admin.query('SELECT 1 FROM pg_replication_slots WHERE slot_name = $1', [slot])).rowCount === 0,
         { timeoutMs: 30_000, message: 'slot dropped' }).catch(() => undefined);
@@ -211,7 +212,7 @@ async function main(): Promise<void> {
     await admin.query(`SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name IN ($1, $2) AND NOT active`, [slot, rawSlot]).catch(() => undefined);
     await admin.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
     await admin.end();
-    await cleanupWorkerTopics(settings, [topic]);
+    await cleanupWorkerTopics(settings, [topic, sampleTopicName]);
     await closeTestKafka();
   }
 }

@@ -7,7 +7,7 @@ export function benchWorkerEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   if (process.env.BENCH_WORKER_NODE_OPTIONS) env.NODE_OPTIONS = process.env.BENCH_WORKER_NODE_OPTIONS;
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && (k.startsWith('MALLOC_') || k.startsWith('PROBE_') || k === 'LD_PRELOAD')) env[k] = v;
+    if (v !== undefined && (k.startsWith('MALLOC_') || k === 'LD_PRELOAD')) env[k] = v;
   }
   return env;
 }

@@ -11,6 +11,7 @@ import { crc32c } from './crc32c.js';
 import { hasKafkaErrorType, translateKafkaError } from './errors.js';
 import { partitionForKey } from './murmur2.js';
 import { encodeProduceRequest, type ProduceRequestFields } from './produce-request.js';
+import { encodeRequestFrame } from './request-frame.js';
 import { encodeRecordBatch, type BatchRecord, type RecordBatchFields } from './record-batch.js';
 import type { GroupConsumer, GroupConsumerOptions, KafkaClient, OutgoingMessage, ProducerOptions, RecordHandler, RecordProducer, TopicSpec } from './types.js';
 
@@ -18,7 +19,7 @@ const kafkajs = loadKafkaJs();
 const { Kafka: KafkaCtor, logLevel, CompressionTypes, ConfigResourceTypes, AssignerProtocol } = kafkajs;
 
 /**
- * Loads kafkajs with our produce request and record batch encoders (same bytes, one exactly sized buffer per
+ * Loads kafkajs with our request framing, produce request and record batch encoders (same bytes, one exactly sized buffer per
  * batch and per request), CRC-32C and per-partition grouping in place of its own, by seeding the module cache
  * before kafkajs first requires those modules; its Record function then passes each record's fields through.
  * kafkajs is in maintenance mode, so these internal paths are stable; if they ever move, kafkajs simply keeps
@@ -43,12 +44,16 @@ function loadKafkaJs(): typeof KafkaJs {
       .map((p) => require.resolve(`${internal}${p}`)) as [string, string, string];
     const groupingPath = require.resolve('kafkajs/src/producer/groupMessagesPerPartition.js');
     const produceV3Path = require.resolve(`${internal}requests/produce/v3/request.js`);
+    const requestPath = require.resolve(`${internal}request.js`);
     const { Produce: produceApiKey } = require(`${internal}requests/apiKeys.js`) as { Produce: number };
     const compressor = (compression: number | undefined) => async (records: Buffer) => {
       const codec = lookupCodec(compression ?? 0);
       if (codec === null) throw new Error(`Unsupported compression codec ${compression}`);
       return codec.compress({ buffer: records });
     };
+    seedModule(require, requestPath, async ({ correlationId, clientId, request }: {
+      correlationId: number; clientId: string | null; request: { apiKey: number; apiVersion: number; encode(): Promise<{ buffer: Buffer }> };
+    }) => asEncoder(encodeRequestFrame(request.apiKey, request.apiVersion, correlationId, clientId ?? null, (await request.encode()).buffer)));
     seedModule(require, crcPath, crc32c);
     seedModule(require, recordPath, (record: BatchRecord) => record);
     seedModule(require, groupingPath, groupMessagesPerPartition);

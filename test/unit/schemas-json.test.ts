@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { quote } from '../../schemas/json-format.js';
 import {
   arrayOf, boolean, bytes, connectDateSchema, createJsonConverter, decimalSchema, field, float32, float64,
   formatDouble, formatFloat, int16, int32, int64, int8, mapOf, SchemaDataError, string, struct, type ConnectSchema,
@@ -121,4 +122,13 @@ describe('JsonConverter schema JSON', () => {
     assert.equal(wrapped(a, { x: 1 }), wrapped(a, { x: 1 }));
     assert.equal(wrapped(b, { x: '1' }), '{"schema":{"type":"struct","fields":[{"type":"string","optional":false,"field":"x"}],"optional":false,"name":"a"},"payload":{"x":"1"}}');
   });
+});
+
+it('string literals: the no-escape fast path and the escaping path agree with JSON.stringify (Jackson upper-case hex)', () => {
+  const cases = ['', 'plain', 'order note number 12345', 'quote " inside', 'back\\slash', 'tab\tnew\nline', '\u0000\u001f\u007f',
+    'Zoë ☃', 'pair 𝄞', 'lone \ud800 high', 'lone \udc00 low', '</script>'];
+  for (const s of cases) {
+    const expected = JSON.stringify(s).replace(/\\u00([0-9a-f]{2})/g, (_, h: string) => '\\u00' + h.toUpperCase());
+    assert.equal(quote(s), expected, JSON.stringify(s));
+  }
 });

@@ -1,6 +1,7 @@
 /** What the connector benches share: output lines, Kafka record counts, peak RSS, the summary of shares. */
 import { readFileSync } from 'node:fs';
-import { testKafka } from '../test/harness/worker.js';
+import { waitFor } from '../test/harness/services.js';
+import { api, testKafka, waitForStatus } from '../test/harness/worker.js';
 import { rawProduceRate, sampleTopic } from './produce-same.js';
 
 export const now = (): number => Number(process.hrtime.bigint()) / 1e6;
@@ -43,4 +44,53 @@ export async function produceCeiling(topic: string, op: 'r' | 'u', n: number): P
   return rate;
 }
 
-export const share = (a: number, b: number): string => `${Math.round((a / b) * 100)} %`;
+const share = (a: number, b: number): string => `${Math.round((a / b) * 100)} %`;
+
+/** Connector config the bench's environment adds: BENCH_SCHEMAS=false, BENCH_CONFIG (a JSON object). */
+export function connectorOverrides(): Record<string, string> {
+  return {
+    ...(process.env.BENCH_SCHEMAS === 'false' ? { 'value.converter.schemas.enable': 'false', 'key.converter.schemas.enable': 'false' } : {}),
+    ...(process.env.BENCH_CONFIG ? (JSON.parse(process.env.BENCH_CONFIG) as Record<string, string>) : {}),
+  };
+}
+
+/** Waits until the snapshot of `rows` rows is in `topic`; prints and returns rows/s since `start`. */
+export async function timeSnapshot(topic: string, rows: number, start: number): Promise<number> {
+  await waitFor(async () => (await recordsIn(topic)) >= rows, { timeoutMs: 3_600_000, intervalMs: 200, message: 'snapshot in Kafka' });
+  line('snapshot → Kafka (connector)', rows, now() - start);
+  return (rows / (now() - start)) * 1000;
+}
+
+/** Once the connector streams, stops it (so changes pile up for a catch-up run). */
+export async function stopOnceStreaming(url: string, name: string): Promise<void> {
+  await waitFor(async () => (await api(url).get(`/connectors/${name}/status`)).body?.tasks?.[0]?.progress?.phase === 'streaming',
+    { timeoutMs: 600_000, message: 'streaming' });
+  await api(url).put(`/connectors/${name}/stop`);
+  await waitForStatus(url, name, (st) => st.connector.state === 'STOPPED');
+}
+
+/** Commit → Kafka latency of 200 single-row transactions (`update(i)` commits one change to `topic`). */
+export async function printLatency(topic: string, update: (i: number) => Promise<unknown>): Promise<void> {
+  const latencies: number[] = [];
+  let count = await recordsIn(topic);
+  for (let i = 0; i < 200; i++) {
+    await update(i);
+    const committed = now();
+    const target = count + 1;
+    await waitFor(async () => (await recordsIn(topic)) >= target, { timeoutMs: 60_000, intervalMs: 1 });
+    latencies.push(now() - committed);
+    count = target;
+  }
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
+  console.log(`${'commit → Kafka latency (200 single-row tx)'.padEnd(46)} p50 ${pct(50)} ms  p99 ${pct(99)} ms  (includes polling Kafka's end offsets)`);
+}
+
+/** Peak RSS of the worker, then each rate as a share of its ceilings. */
+export function printSummary(workerPid: number, decoder: string, results: Record<string, number>, ceilings: Record<string, number>): void {
+  console.log(`${'peak RSS of the worker process'.padEnd(46)} ${(peakRss(workerPid) / 1024 / 1024).toFixed(0)} MiB`);
+  console.log('\nsnapshot  : %s of the raw keyset SELECT, %s of the raw produce of the same records',
+    share(results.snapshot!, ceilings.select!), share(results.snapshot!, ceilings.produceSnapshot!));
+  console.log('streaming : %s of the raw %s decode, %s of the raw produce of the same records',
+    share(results.streaming!, ceilings.decode!), decoder, share(results.streaming!, ceilings.produceUpdate!));
+}

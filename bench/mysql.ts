@@ -19,10 +19,10 @@
 import mysql from 'mysql2/promise';
 import { pino } from 'pino';
 import { startWireStream } from '../binlog/mysql/zongji-adapter.js';
-import { line, now, peakRss, produceCeiling, recordsIn, share } from './common.js';
+import { connectorOverrides, line, now, printLatency, printSummary, produceCeiling, recordsIn, stopOnceStreaming, timeSnapshot } from './common.js';
 import { benchWorkerEnv } from './worker-env.js';
 import { testServices, uniqueName, waitFor } from '../test/harness/services.js';
-import { api, cleanupWorkerTopics, closeTestKafka, newWorkerSettings, spawnWorker, waitForStatus } from '../test/harness/worker.js';
+import { api, cleanupWorkerTopics, closeTestKafka, newWorkerSettings, spawnWorker } from '../test/harness/worker.js';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 
@@ -79,22 +79,16 @@ async function main(): Promise<void> {
           'connector.class': 'mysql', 'database.hostname': s.mysql.host, 'database.port': String(s.mysql.port),
           'database.user': s.mysql.user, ...(s.mysql.password ? { 'database.password': s.mysql.password } : {}),
           'topic.prefix': prefix, 'database.include.list': db, 'snapshot.fetch.size': '10000',
-          ...(process.env.BENCH_SCHEMAS === 'false' ? { 'value.converter.schemas.enable': 'false', 'key.converter.schemas.enable': 'false' } : {}),
-          ...(process.env.BENCH_CONFIG ? (JSON.parse(process.env.BENCH_CONFIG) as Record<string, string>) : {}),
+          ...connectorOverrides(),
         },
       });
       if (res.status !== 201) throw new Error(res.text);
-      await waitFor(async () => (await recordsIn(topic)) >= ROWS, { timeoutMs: 3_600_000, intervalMs: 200, message: 'snapshot in Kafka' });
-      line('snapshot → Kafka (connector)', ROWS, now() - snapStart);
-      results.snapshot = (ROWS / (now() - snapStart)) * 1000;
+      results.snapshot = await timeSnapshot(topic, ROWS, snapStart);
       await waitFor(async () => (await recordsIn(sampleTopicName)) >= 2000, { timeoutMs: 600_000, message: 'sample snapshot in Kafka' });
       ceilings.produceSnapshot = await produceCeiling(sampleTopicName, 'r', Math.min(ROWS, 200_000));
 
       // Streaming catch-up: stop, write one row event per row, resume
-      await waitFor(async () => (await api(worker.url).get(`/connectors/${name}/status`)).body?.tasks?.[0]?.progress?.phase === 'streaming',
-        { timeoutMs: 600_000, message: 'streaming' });
-      await api(worker.url).put(`/connectors/${name}/stop`);
-      await waitForStatus(worker.url, name, (st) => st.connector.state === 'STOPPED');
+      await stopOnceStreaming(worker.url, name);
       const [[before]] = await conn.query('SHOW MASTER STATUS') as any;
       for (let from = 0; from < ROWS; from += 50_000) {
         await conn.query(`UPDATE \`${db}\`.orders SET paid = 1 - paid WHERE id > ? AND id <= ?`, [from, from + 50_000]);
@@ -131,25 +125,8 @@ async function main(): Promise<void> {
       await waitFor(async () => (await recordsIn(sampleTopicName)) >= 4000, { timeoutMs: 600_000, message: 'sample updates in Kafka' });
       ceilings.produceUpdate = await produceCeiling(sampleTopicName, 'u', Math.min(ROWS, 200_000));
 
-      // Commit → Kafka latency of single-row transactions
-      const latencies: number[] = [];
-      let count = await recordsIn(topic);
-      for (let i = 0; i < 200; i++) {
-        await conn.query(`UPDATE \`${db}\`.orders SET note = ? WHERE id = ?`, [`latency ${i}`, i + 1]);
-        const committed = now();
-        const target = count + 1;
-        await waitFor(async () => (await recordsIn(topic)) >= target, { timeoutMs: 60_000, intervalMs: 1 });
-        latencies.push(now() - committed);
-        count = target;
-      }
-      latencies.sort((a, b) => a - b);
-      const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
-      console.log(`${'commit → Kafka latency (200 single-row tx)'.padEnd(46)} p50 ${pct(50)} ms  p99 ${pct(99)} ms  (includes polling Kafka's end offsets)`);
-      console.log(`${'peak RSS of the worker process'.padEnd(46)} ${(peakRss(worker.pid) / 1024 / 1024).toFixed(0)} MiB`);
-      console.log('\nsnapshot  : %s of the raw keyset SELECT, %s of the raw produce of the same records',
-        share(results.snapshot!, ceilings.select!), share(results.snapshot!, ceilings.produceSnapshot!));
-      console.log('streaming : %s of the raw zongji decode, %s of the raw produce of the same records',
-        share(results.streaming!, ceilings.decode!), share(results.streaming!, ceilings.produceUpdate!));
+      await printLatency(topic, (i) => conn.query(`UPDATE \`${db}\`.orders SET note = ? WHERE id = ?`, [`latency ${i}`, i + 1]));
+      printSummary(worker.pid, 'zongji', results, ceilings);
       await api(worker.url).delete(`/connectors/${name}`);
     } finally {
       await worker.stop();

@@ -4,8 +4,10 @@
  *  - Transaction-aware positions: every item knows the start of its transaction, and how many row events of
  *    it came before, so the consumer can store offsets from which a restart resumes mid-transaction without
  *    loss and skips what was already delivered (Debezium's `event`/`row`).
- *  - Backpressure: `deliver` is called with one batch at a time; while it runs, new events queue up to
- *    `maxQueueRows`/`maxQueueBytes`, then the socket is paused until the consumer catches up.
+ *  - Backpressure: `deliver` is called with one batch of about `maxBatchRows` rows at a time; while it runs,
+ *    new events queue up to `maxQueueRows`/`maxQueueBytes`, then the socket is paused until the consumer catches
+ *    up. A batch never holds the whole queue: the consumer converts and queues each batch for Kafka before the
+ *    next, so memory stays bounded by one queue of rows plus the producer's queue, not two.
  *  - No await per row: items are row EVENTS (many rows each), batched per delivery.
  */
 import type { Logger } from '../../src/logging/index.js';
@@ -69,6 +71,8 @@ export function startBinlogReader(o: BinlogReaderOptions): BinlogReader {
   let skip: { event: number; row: number } | null = o.start.event > 0 || o.start.row > 0 ? { event: o.start.event, row: o.start.row } : null;
 
   let pending: BinlogItem[] = [];
+  /** Rows and binlog bytes of each pending item, in step with `pending`. */
+  let pendingSizes: number[] = [];
   let pendingRows = 0;
   let pendingBytes = 0;
   let delivering = false;
@@ -107,6 +111,7 @@ export function startBinlogReader(o: BinlogReaderOptions): BinlogReader {
 
   function push(item: BinlogItem, rows: number, bytes: number) {
     pending.push(item);
+    pendingSizes.push(rows, bytes);
     pendingRows += rows;
     pendingBytes += bytes;
   }
@@ -182,10 +187,20 @@ export function startBinlogReader(o: BinlogReaderOptions): BinlogReader {
   function pump() {
     if (pollTimer !== null) { clearTimeout(pollTimer); pollTimer = null; }
     if (delivering || pending.length === 0 || failure || stopped) return;
-    const batch = pending;
-    pending = [];
-    pendingRows = 0;
-    pendingBytes = 0;
+    // Whole items (a row event holds a few dozen rows at most) until the batch has maxBatchRows rows
+    let take = 0;
+    let rows = 0;
+    let bytes = 0;
+    while (take < pending.length && rows < maxBatchRows) {
+      rows += pendingSizes[2 * take]!;
+      bytes += pendingSizes[2 * take + 1]!;
+      take++;
+    }
+    const batch = take === pending.length ? pending : pending.slice(0, take);
+    pending = take === pending.length ? [] : pending.slice(take);
+    pendingSizes = take === pendingSizes.length / 2 ? [] : pendingSizes.slice(2 * take);
+    pendingRows -= rows;
+    pendingBytes -= bytes;
     delivering = true;
     o.deliver(batch).then(
       () => {

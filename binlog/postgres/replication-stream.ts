@@ -42,6 +42,11 @@ export interface ReplicationStreamOptions {
   initialFlushLsn: Lsn;
   /** Pause reading from the socket while this many payload bytes are queued (decoded, they take a few times more). Default 4 MiB. */
   maxQueuedBytes?: number;
+  /**
+   * Most messages one `next()` returns (default 2048). The consumer converts and queues each batch for Kafka
+   * before asking for the next, so handing it the whole read-ahead queue at once would hold both in memory.
+   */
+  maxBatchMessages?: number;
   logger?: Logger;
 }
 
@@ -63,6 +68,7 @@ export interface ReplicationStream {
 
 export async function startReplicationStream(options: ReplicationStreamOptions): Promise<ReplicationStream> {
   const maxQueuedBytes = options.maxQueuedBytes ?? 4 * 1024 * 1024;
+  const maxBatchMessages = options.maxBatchMessages ?? 2048;
   const decoder = createPgOutputDecoder();
   const errorContext = {
     action: `streaming from replication slot "${options.slotName}"`,
@@ -73,6 +79,8 @@ export async function startReplicationStream(options: ReplicationStreamOptions):
   };
 
   let queue: StreamBatch = { messages: [], lsns: [], bytes: 0 };
+  /** Payload bytes of each queued message, in step with `queue.messages`. */
+  let queueSizes: number[] = [];
   let pendingBytes = 0;
   let paused = false;
   let ended = false;
@@ -129,6 +137,7 @@ export async function startReplicationStream(options: ReplicationStreamOptions):
   const enqueue = (message: StreamMessage, lsn: Lsn, bytes: number): void => {
     queue.messages.push(message);
     queue.lsns.push(lsn);
+    queueSizes.push(bytes);
     queue.bytes += bytes;
     if (!paused && queue.bytes >= maxQueuedBytes) {
       paused = true;
@@ -192,9 +201,18 @@ export async function startReplicationStream(options: ReplicationStreamOptions):
       for (;;) {
         if (failure) throw failure;
         if (queue.messages.length > 0) {
-          const batch = queue;
-          queue = { messages: [], lsns: [], bytes: 0 };
-          if (paused) {
+          let batch = queue;
+          if (queue.messages.length <= maxBatchMessages) {
+            queue = { messages: [], lsns: [], bytes: 0 };
+            queueSizes = [];
+          } else {
+            let bytes = 0;
+            for (let i = 0; i < maxBatchMessages; i++) bytes += queueSizes[i]!;
+            batch = { messages: queue.messages.slice(0, maxBatchMessages), lsns: queue.lsns.slice(0, maxBatchMessages), bytes };
+            queue = { messages: queue.messages.slice(maxBatchMessages), lsns: queue.lsns.slice(maxBatchMessages), bytes: queue.bytes - bytes };
+            queueSizes = queueSizes.slice(maxBatchMessages);
+          }
+          if (paused && queue.bytes < maxQueuedBytes) {
             paused = false;
             socket()?.resume();
           }

@@ -67,6 +67,7 @@ export {
   DEFAULT_FETCH_SIZE, DEFAULT_MAX_CHUNK_BYTES, bindKeyParams, maxKeyQuery, mysqlFlavor, postgresFlavor, rangeQuery, type KeyQuery,
 } from './chunk-planner.js';
 export { mysqlKeyParam } from './mysql-dialect.js';
+export { mysqlConnectionOptions } from './mysql-connection.js';
 export { discoverTables } from './discover.js';
 export { runSnapshot } from './engine.js';
 export { compileTableFilters, tableFiltersFromConfig, parseMessageKeyColumns } from './filters.js';

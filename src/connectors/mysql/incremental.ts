@@ -8,13 +8,15 @@
  */
 import mysql from 'mysql2/promise';
 import type { SourceTaskContext } from '../../connect/index.js';
-import { ConfigError, isRetriable } from '../../errors/index.js';
+import { ConfigError } from '../../errors/index.js';
 import {
-  bindKeyParams, createIncrementalSnapshotter, discoverTables, maxKeyQuery, MYSQL_SESSION_SETTINGS, mysqlFlavor, mysqlKeyParam, rangeQuery,
+  bindKeyParams, createIncrementalSnapshotter, discoverTables, maxKeyQuery, MYSQL_SESSION_SETTINGS, mysqlConnectionOptions, mysqlFlavor,
+  mysqlKeyParam, rangeQuery,
   type IncrementalChunkSource, type IncrementalSnapshotter, type IncrementalTableRef, type TableInfo,
 } from '../../../snapshot/index.js';
 import { translateMysqlError } from '../../../binlog/mysql/index.js';
 import type { MySqlSettings } from './config.js';
+import { retrying } from './retry.js';
 import { rawGeometry } from './snapshot-phase.js';
 import { withServer, type Flavour } from './server.js';
 import type { TableRegistry } from './tables.js';
@@ -86,35 +88,31 @@ export async function createMySqlIncremental(o: {
   async function connection(): Promise<mysql.Connection> {
     if (conn) return conn;
     const spatial = [...discovered.values()].some((t) => t.columns.some((c) => /geometry|point|polygon|linestring/i.test(c.nativeType)));
-    const c = await mysql.createConnection({
-      host: settings.connection.host, port: settings.connection.port, user: settings.connection.user,
-      password: settings.connection.password, ssl: settings.connection.ssl as never, connectTimeout: settings.connection.connectTimeoutMs,
-      dateStrings: true, supportBigNumbers: true, bigNumberStrings: false, jsonStrings: true,
-      ...(spatial ? { typeCast: rawGeometry as never } : {}),
-    });
+    // The snapshot's connection options, so chunk rows come in the same forms as the initial snapshot's
+    const c = await mysql.createConnection(mysqlConnectionOptions({
+      ...settings.connection, ...(spatial ? { driverOptions: { typeCast: rawGeometry } } : {}),
+    }));
     c.on('error', () => undefined);
     for (const [name, value] of Object.entries(MYSQL_SESSION_SETTINGS)) await c.query(`SET SESSION ${name} = ${value}`);
     conn = c;
     return c;
   }
 
+  const retry = { signal: ctx.signal, logger: ctx.logger, maxRetries: settings.maxRetries };
   /** Runs a statement; retriable errors (server restart, network) reconnect with backoff (`errors.max.retries`). */
   async function run<T>(action: string, sql: string, params: unknown[]): Promise<T[]> {
-    let delay = 0;
-    for (let attempt = 1; ; attempt++) {
+    const rows = await retrying(retry, action, async () => {
       try {
         const c = await connection();
         return (await c.query({ sql, values: params, rowsAsArray: true }))[0] as T[];
       } catch (err) {
         conn?.destroy();
         conn = null;
-        const e = translateMysqlError(err, { ...settings.connection, action });
-        if (ctx.signal.aborted || !isRetriable(e) || (settings.maxRetries >= 0 && attempt > settings.maxRetries)) throw e;
-        delay = Math.min(30_000, delay === 0 ? 500 : delay * 2);
-        ctx.logger.warn({ err: e, attempt, retryInMs: delay }, `${action} failed; retrying`);
-        await new Promise((r) => setTimeout(r, delay));
+        throw translateMysqlError(err, { ...settings.connection, action });
       }
-    }
+    });
+    if (rows === undefined) throw new Error(`${action}: the task is stopping`);
+    return rows;
   }
 
   const keyParams = (info: TableInfo, key: readonly unknown[]) =>

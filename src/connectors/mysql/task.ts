@@ -11,6 +11,7 @@ import { mysqlSettings, type MySqlSettings } from './config.js';
 import { decodeOffset, sourcePartition, type MySqlOffset, type TablePositions } from './offsets.js';
 import { inspectServer, prerequisiteError } from './prerequisites.js';
 import { createMySqlIncremental, type MySqlIncremental } from './incremental.js';
+import { nextDelay, retrying as retryWith, sleep } from './retry.js';
 import { createRecordFactory, type RecordFactory } from './records.js';
 import { gtidsAt, masterPosition, withServer, type Flavour, type MasterPosition } from './server.js';
 import { runSnapshotPhase } from './snapshot-phase.js';
@@ -29,29 +30,9 @@ interface Session {
   report?: () => void;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() { clearTimeout(t); signal.removeEventListener('abort', done); resolve(); }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
-/** Runs `fn` until it succeeds, retrying retriable errors with backoff (`errors.max.retries`). */
-async function retrying<T>(s: Session, what: string, fn: () => Promise<T>): Promise<T | undefined> {
-  let delay = 0;
-  for (let attempt = 1; ; attempt++) {
-    if (s.ctx.signal.aborted) return undefined;
-    try {
-      return await fn();
-    } catch (err) {
-      if (!isRetriable(err) || (s.settings.maxRetries >= 0 && attempt > s.settings.maxRetries)) throw err;
-      delay = Math.min(30_000, delay === 0 ? 500 : delay * 2);
-      s.ctx.logger.warn({ err, attempt, retryInMs: delay }, `${what} failed; retrying`);
-      await sleep(delay, s.ctx.signal);
-    }
-  }
+/** Retries for the task's own steps, as the task's settings say. */
+function retrying<T>(s: Pick<Session, 'ctx' | 'settings'>, what: string, fn: () => Promise<T>): Promise<T | undefined> {
+  return retryWith({ signal: s.ctx.signal, logger: s.ctx.logger, maxRetries: s.settings.maxRetries }, what, fn);
 }
 
 async function snapshotThenStart(s: Session, resumeFrom: MySqlOffset['snapshot']): Promise<{ start: BinlogPosition; tablePositions: TablePositions } | null> {
@@ -130,7 +111,7 @@ async function stream(s: Session, start: BinlogPosition, tablePositions: TablePo
         if (dispatcher.rows > rowsBefore) { attempt = 0; delay = 0; }
         attempt++;
         if (!isRetriable(err) || (settings.maxRetries >= 0 && attempt > settings.maxRetries)) throw err;
-        delay = Math.min(30_000, delay === 0 ? 500 : delay * 2);
+        delay = nextDelay(delay);
         ctx.logger.warn({ err, attempt, retryInMs: delay }, 'binlog reader failed; reconnecting');
         await sleep(delay, ctx.signal);
       } finally {
@@ -169,7 +150,7 @@ export function createMySqlTask(connector: BinlogConnectorName): SourceTask {
           partition: sourcePartition(settings.topicPrefix),
         }),
       };
-      const inspected = await retrying({ ...partial, flavour: 'mariadb', registry: null as never }, 'connecting to the server',
+      const inspected = await retrying(partial, 'connecting to the server',
         () => inspectServer(settings));
       if (!inspected) return;
       const problem = prerequisiteError(inspected.problems);

@@ -11,7 +11,7 @@ import { crc32c } from './crc32c.js';
 import { hasKafkaErrorType, translateKafkaError } from './errors.js';
 import { partitionForKey } from './murmur2.js';
 import { encodeProduceRequest, type ProduceRequestFields } from './produce-request.js';
-import { encodeRequestFrame } from './request-frame.js';
+import { encodeRequestFrame, type RequestHeader } from './request-frame.js';
 import { encodeRecordBatch, type BatchRecord, type RecordBatchFields } from './record-batch.js';
 import type { GroupConsumer, GroupConsumerOptions, KafkaClient, OutgoingMessage, ProducerOptions, RecordHandler, RecordProducer, TopicSpec } from './types.js';
 
@@ -51,9 +51,15 @@ function loadKafkaJs(): typeof KafkaJs {
       if (codec === null) throw new Error(`Unsupported compression codec ${compression}`);
       return codec.compress({ buffer: records });
     };
+    // Our produce requests encode their body behind the header themselves (`encodeFramed`); others are framed here.
     seedModule(require, requestPath, async ({ correlationId, clientId, request }: {
-      correlationId: number; clientId: string | null; request: { apiKey: number; apiVersion: number; encode(): Promise<{ buffer: Buffer }> };
-    }) => asEncoder(encodeRequestFrame(request.apiKey, request.apiVersion, correlationId, clientId ?? null, (await request.encode()).buffer)));
+      correlationId: number; clientId: string | null;
+      request: { apiKey: number; apiVersion: number; encode(): Promise<{ buffer: Buffer }>; encodeFramed?: (h: RequestHeader) => Promise<Buffer> };
+    }) => {
+      const header = { apiKey: request.apiKey, apiVersion: request.apiVersion, correlationId, clientId: clientId ?? null };
+      if (request.encodeFramed) return asEncoder(await request.encodeFramed(header));
+      return asEncoder(encodeRequestFrame(header.apiKey, header.apiVersion, correlationId, header.clientId, (await request.encode()).buffer));
+    });
     seedModule(require, crcPath, crc32c);
     seedModule(require, recordPath, (record: BatchRecord) => record);
     seedModule(require, groupingPath, groupMessagesPerPartition);
@@ -68,6 +74,7 @@ function loadKafkaJs(): typeof KafkaJs {
       apiName: 'Produce',
       expectResponse: () => fields.acks !== 0,
       encode: async () => asEncoder(await encodeProduceRequest(fields, compressor(fields.compression))),
+      encodeFramed: (header: RequestHeader) => encodeProduceRequest(fields, compressor(fields.compression), header),
     }));
   } catch {
     // kafkajs's layout changed: keep its own encoders.

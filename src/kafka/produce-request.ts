@@ -3,7 +3,8 @@
  * kafkajs's encoder, which spreads a copy of every message, sorts the batch's timestamps (as strings, as
  * `Array.prototype.sort` does by default) and copies every batch twice more into growing buffers.
  */
-import { encodeRecordBatch, type BatchRecord, type Int64Like } from './record-batch.js';
+import { prepareRecordBatch, type BatchRecord, type Int64Like, type PreparedBatch } from './record-batch.js';
+import { frameOverhead, writeFrameHead, type RequestHeader } from './request-frame.js';
 
 export interface ProduceMessage extends Omit<BatchRecord, 'offsetDelta' | 'timestampDelta'> {
   timestamp?: number | string | null;
@@ -22,9 +23,13 @@ export interface ProduceRequestFields {
   }>;
 }
 
-export async function encodeProduceRequest(f: ProduceRequestFields, compress: (records: Buffer) => Promise<Buffer>): Promise<Buffer> {
+/**
+ * The request body; with `frame`, the whole request as sent (size and header first), so the batches are written
+ * once, straight into the buffer that goes to the socket.
+ */
+export async function encodeProduceRequest(f: ProduceRequestFields, compress: (records: Buffer) => Promise<Buffer>, frame?: RequestHeader): Promise<Buffer> {
   const transactionalId = f.transactionalId ?? null;
-  const parts: Buffer[] = [];
+  const parts: PreparedBatch[] = [];
   let size = 2 + (transactionalId === null ? 0 : Buffer.byteLength(transactionalId, 'utf8')) + 2 + 4 + 4;
   const topicNames: Buffer[] = [];
   for (const t of f.topicData) {
@@ -37,8 +42,8 @@ export async function encodeProduceRequest(f: ProduceRequestFields, compress: (r
       size += 8 + batch.length;
     }
   }
-  const out = Buffer.allocUnsafe(size);
-  let o = 0;
+  const out = Buffer.allocUnsafe((frame ? frameOverhead(frame) : 0) + size);
+  let o = frame ? writeFrameHead(out, frame, size) : 0;
   if (transactionalId === null) o = out.writeInt16BE(-1, o);
   else {
     o = out.writeInt16BE(Buffer.byteLength(transactionalId, 'utf8'), o);
@@ -57,14 +62,15 @@ export async function encodeProduceRequest(f: ProduceRequestFields, compress: (r
       const batch = parts[part++]!;
       o = out.writeInt32BE(p.partition, o);
       o = out.writeInt32BE(batch.length, o);
-      o += batch.copy(out, o);
+      batch.writeTo(out, o);
+      o += batch.length;
     }
   });
   return out;
 }
 
 function encodeBatch(f: ProduceRequestFields, messages: readonly ProduceMessage[], firstSequence: number | undefined,
-  transactional: boolean, compress: (records: Buffer) => Promise<Buffer>): Promise<Buffer> {
+  transactional: boolean, compress: (records: Buffer) => Promise<Buffer>): Promise<PreparedBatch> {
   const now = Date.now();
   const [first, max] = timestampRange(messages, now);
   const records: BatchRecord[] = new Array(messages.length);
@@ -72,7 +78,7 @@ function encodeBatch(f: ProduceRequestFields, messages: readonly ProduceMessage[
     const m = messages[i]!;
     records[i] = { key: m.key, value: m.value, headers: m.headers, offsetDelta: i, timestampDelta: ((m.timestamp || now) as number) - (first as number) };
   }
-  return encodeRecordBatch({
+  return prepareRecordBatch({
     compression: f.compression, records, firstTimestamp: first, maxTimestamp: max, producerId: f.producerId ?? -1,
     producerEpoch: f.producerEpoch ?? 0, firstSequence, transactional, lastOffsetDelta: messages.length - 1,
   }, compress);

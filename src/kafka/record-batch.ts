@@ -43,41 +43,58 @@ const PREFIX_BYTES = 21;
 /** attributes(2) lastOffsetDelta(4) firstTimestamp(8) maxTimestamp(8) producerId(8) producerEpoch(2) firstSequence(4) count(4) */
 const BODY_HEADER_BYTES = 40;
 
+/** A batch whose size is known and whose bytes are written straight into a larger buffer (a produce request). */
+export interface PreparedBatch {
+  readonly length: number;
+  /** Writes the batch at `offset` of `out` (which has room for it). */
+  writeTo(out: Buffer, offset: number): void;
+}
+
 /**
- * The batch as Kafka stores it (first offset and length included), as kafkajs's `RecordBatch` returns it.
- * `compress` (needed only when `compression` is not 0) compresses the concatenated records.
+ * Plans (and, when `compression` is set, compresses) a batch as Kafka stores it (first offset and length
+ * included). `compress` (needed only when `compression` is not 0) compresses the concatenated records.
  */
-export async function encodeRecordBatch(fields: RecordBatchFields, compress?: (records: Buffer) => Promise<Buffer>): Promise<Buffer> {
+export async function prepareRecordBatch(fields: RecordBatchFields, compress?: (records: Buffer) => Promise<Buffer>): Promise<PreparedBatch> {
   const records = fields.records ?? [];
   const codec = (fields.compression ?? 0) & CODEC_MASK;
   const plan = planRecords(records);
-  let recordBytes = plan.total;
   let compressed: Buffer | undefined;
   if (codec !== 0) {
     if (compress === undefined) throw new Error(`No codec for compression type ${codec}`);
     const raw = Buffer.allocUnsafe(plan.total);
     writeRecords(raw, 0, records, plan.bodySizes);
     compressed = await compress(raw);
-    recordBytes = compressed.length;
   }
-  const out = Buffer.allocUnsafe(PREFIX_BYTES + BODY_HEADER_BYTES + recordBytes);
-  writeInt64(out, 0, fields.firstOffset ?? 0);
-  out.writeInt32BE(out.length - 12, 8);
-  out.writeInt32BE(fields.partitionLeaderEpoch ?? 0, 12);
-  out.writeInt8(2, 16);
-  const body = PREFIX_BYTES;
-  const now = Date.now();
-  out.writeInt16BE(codec | (fields.transactional ? TRANSACTIONAL_FLAG : 0), body);
-  out.writeInt32BE(fields.lastOffsetDelta ?? 0, body + 2);
-  writeInt64(out, body + 6, fields.firstTimestamp ?? now);
-  writeInt64(out, body + 14, fields.maxTimestamp ?? now);
-  writeInt64(out, body + 22, fields.producerId ?? -1);
-  out.writeInt16BE(fields.producerEpoch ?? 0, body + 30);
-  out.writeInt32BE(fields.firstSequence ?? 0, body + 32);
-  out.writeInt32BE(records.length, body + 36);
-  if (compressed !== undefined) compressed.copy(out, body + BODY_HEADER_BYTES);
-  else writeRecords(out, body + BODY_HEADER_BYTES, records, plan.bodySizes);
-  out.writeUInt32BE(crc32c(out.subarray(body)), 17);
+  const length = PREFIX_BYTES + BODY_HEADER_BYTES + (compressed === undefined ? plan.total : compressed.length);
+  return {
+    length,
+    writeTo(out, start) {
+      writeInt64(out, start, fields.firstOffset ?? 0);
+      out.writeInt32BE(length - 12, start + 8);
+      out.writeInt32BE(fields.partitionLeaderEpoch ?? 0, start + 12);
+      out.writeInt8(2, start + 16);
+      const body = start + PREFIX_BYTES;
+      const now = Date.now();
+      out.writeInt16BE(codec | (fields.transactional ? TRANSACTIONAL_FLAG : 0), body);
+      out.writeInt32BE(fields.lastOffsetDelta ?? 0, body + 2);
+      writeInt64(out, body + 6, fields.firstTimestamp ?? now);
+      writeInt64(out, body + 14, fields.maxTimestamp ?? now);
+      writeInt64(out, body + 22, fields.producerId ?? -1);
+      out.writeInt16BE(fields.producerEpoch ?? 0, body + 30);
+      out.writeInt32BE(fields.firstSequence ?? 0, body + 32);
+      out.writeInt32BE(records.length, body + 36);
+      if (compressed !== undefined) compressed.copy(out, body + BODY_HEADER_BYTES);
+      else writeRecords(out, body + BODY_HEADER_BYTES, records, plan.bodySizes);
+      out.writeUInt32BE(crc32c(out.subarray(body, start + length)), start + 17);
+    },
+  };
+}
+
+/** The batch in a buffer of its own, as kafkajs's `RecordBatch` returns it. */
+export async function encodeRecordBatch(fields: RecordBatchFields, compress?: (records: Buffer) => Promise<Buffer>): Promise<Buffer> {
+  const batch = await prepareRecordBatch(fields, compress);
+  const out = Buffer.allocUnsafe(batch.length);
+  batch.writeTo(out, 0);
   return out;
 }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { encodeProduceRequest } from '../../src/kafka/produce-request.js';
 import { encodeRecordBatch } from '../../src/kafka/record-batch.js';
+import { encodeRequestFrame } from '../../src/kafka/request-frame.js';
 
 const noCompression = async (): Promise<Buffer> => { throw new Error('not compressed'); };
 
@@ -43,4 +44,21 @@ test('records without timestamps get the time of sending', async () => {
   const first = Number(body.readBigInt64BE(batchStart + 27));
   assert.ok(first >= before && first <= Date.now());
   assert.equal(body.readBigInt64BE(batchStart + 35), BigInt(first));
+});
+
+test('a framed produce request is the size, the header and the same body, encoded in one buffer', async () => {
+  const t0 = 1_795_400_000_000;
+  const fields = {
+    acks: -1, timeout: 30_000, producerId: 7, producerEpoch: 0, transactionalId: null,
+    topicData: [
+      { topic: 'a.b.c', partitions: [{ partition: 0, firstSequence: 5, messages: [{ key: Buffer.from('k'), value: Buffer.from('v'.repeat(5000)), timestamp: t0 }] }] },
+      { topic: 'ü', partitions: [{ partition: 2, messages: [{ key: null, value: null, timestamp: t0 + 1 }, { key: Buffer.from('x'), value: Buffer.from('y'), timestamp: t0 + 2 }] }] },
+    ],
+  };
+  for (const clientId of ['tscdc-worker', null]) {
+    const header = { apiKey: 0, apiVersion: 7, correlationId: 99, clientId };
+    const framed = await encodeProduceRequest(fields, noCompression, header);
+    const expected = encodeRequestFrame(0, 7, 99, clientId, await encodeProduceRequest(fields, noCompression));
+    assert.deepEqual(framed, expected);
+  }
 });

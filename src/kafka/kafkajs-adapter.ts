@@ -19,8 +19,8 @@ const kafkajs = loadKafkaJs();
 const { Kafka: KafkaCtor, logLevel, CompressionTypes, ConfigResourceTypes, AssignerProtocol } = kafkajs;
 
 /**
- * Loads kafkajs with our request framing, produce request and record batch encoders (same bytes, one exactly sized buffer per
- * batch and per request), CRC-32C and per-partition grouping in place of its own, by seeding the module cache
+ * Loads kafkajs with our request framing, produce request and record batch encoders (same bytes, one exactly
+ * sized buffer per request), CRC-32C and per-partition grouping in place of its own, by seeding the module cache
  * before kafkajs first requires those modules; its Record function then passes each record's fields through.
  * kafkajs is in maintenance mode, so these internal paths are stable; if they ever move, kafkajs simply keeps
  * its own implementations.
@@ -58,7 +58,7 @@ function loadKafkaJs(): typeof KafkaJs {
     }) => {
       const header = { apiKey: request.apiKey, apiVersion: request.apiVersion, correlationId, clientId: clientId ?? null };
       if (request.encodeFramed) return asEncoder(await request.encodeFramed(header));
-      return asEncoder(encodeRequestFrame(header.apiKey, header.apiVersion, correlationId, header.clientId, (await request.encode()).buffer));
+      return asEncoder(encodeRequestFrame(header, (await request.encode()).buffer));
     });
     seedModule(require, crcPath, crc32c);
     seedModule(require, recordPath, (record: BatchRecord) => record);

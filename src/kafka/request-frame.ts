@@ -28,8 +28,7 @@ export function writeFrameHead(out: Buffer, h: RequestHeader, bodyLength: number
   return o + out.write(h.clientId, o, 'utf8');
 }
 
-export function encodeRequestFrame(apiKey: number, apiVersion: number, correlationId: number, clientId: string | null, body: Buffer): Buffer {
-  const h = { apiKey, apiVersion, correlationId, clientId };
+export function encodeRequestFrame(h: RequestHeader, body: Buffer): Buffer {
   const out = Buffer.allocUnsafe(frameOverhead(h) + body.length);
   body.copy(out, writeFrameHead(out, h, body.length));
   return out;

@@ -58,7 +58,7 @@ test('a framed produce request is the size, the header and the same body, encode
   for (const clientId of ['tscdc-worker', null]) {
     const header = { apiKey: 0, apiVersion: 7, correlationId: 99, clientId };
     const framed = await encodeProduceRequest(fields, noCompression, header);
-    const expected = encodeRequestFrame(0, 7, 99, clientId, await encodeProduceRequest(fields, noCompression));
+    const expected = encodeRequestFrame(header, await encodeProduceRequest(fields, noCompression));
     assert.deepEqual(framed, expected);
   }
 });

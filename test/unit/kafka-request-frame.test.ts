@@ -21,7 +21,7 @@ test('a request frame has the same bytes as kafkajs builds (size, header v1, bod
         return e;
       };
       const theirs = (await kafkajsRequest({ correlationId: 123456, clientId, request: { apiKey: 0, apiVersion: 7, encode } })).buffer;
-      const ours = encodeRequestFrame(0, 7, 123456, clientId, body);
+      const ours = encodeRequestFrame({ apiKey: 0, apiVersion: 7, correlationId: 123456, clientId }, body);
       assert.deepEqual(ours, theirs, `clientId ${clientId}, body ${body.length} bytes`);
     }
   }

@@ -23,7 +23,7 @@ test('crc32c gives the CRC-32C check value and the same result aligned or not, w
   const data = Buffer.alloc(1000);
   for (let i = 0; i < data.length; i++) data[i] = (i * 31 + 7) & 0xff;
   for (let start = 0; start < 8; start++) {
-    for (const len of [0, 1, 7, 8, 9, 63, 500]) {
+    for (const len of [0, 1, 7, 8, 9, 63, 64, 65, 79, 80, 95, 500]) {
       const slice = data.subarray(start, start + len);
       const copy = Buffer.alloc(len);
       slice.copy(copy);

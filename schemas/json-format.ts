@@ -12,14 +12,15 @@ function upperEscape(match: string, hex: string | undefined): string {
 
 /** Characters JSON escapes: quote, backslash, controls, and (lone) surrogates, which JSON.stringify escapes. */
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+const CONTROL = /[\u0000-\u001f]/;
 
 /** A JSON string literal. Jackson writes `\u001F` where JSON.stringify writes `\u001f`; everything else agrees. */
 export function quote(s: string): string {
   // Most column values need no escaping; testing for it is about twice as fast as JSON.stringify.
   if (!NEEDS_ESCAPE.test(s)) return '"' + s + '"';
   const json = JSON.stringify(s);
-  // Only escapes make the literal longer than the string plus its quotes.
-  return json.length === s.length + 2 ? json : json.replace(JACKSON_ESCAPE, upperEscape);
+  // Only control characters come out as \u00xx (quotes and backslashes, e.g. in PostgreSQL's source.sequence, do not).
+  return CONTROL.test(s) ? json.replace(JACKSON_ESCAPE, upperEscape) : json;
 }
 
 function nonFinite(d: number): string {

@@ -126,9 +126,10 @@ describe('JsonConverter schema JSON', () => {
 
 it('string literals: the no-escape fast path and the escaping path agree with JSON.stringify (Jackson upper-case hex)', () => {
   const cases = ['', 'plain', 'order note number 12345', 'quote " inside', 'back\\slash', 'tab\tnew\nline', '\u0000\u001f\u007f',
-    'Zoë ☃', 'pair 𝄞', 'lone \ud800 high', 'lone \udc00 low', '</script>'];
+    'Zoë ☃', 'pair 𝄞', 'lone \ud800 high', 'lone \udc00 low', '</script>', '["1/2","3/4"]', 'literal \\u001f text', 'mixed \\ \u0001'];
   for (const s of cases) {
-    const expected = JSON.stringify(s).replace(/\\u00([0-9a-f]{2})/g, (_, h: string) => '\\u00' + h.toUpperCase());
+    // An escaped backslash is skipped whole, so a literal "\u00xx" in the text keeps its case.
+    const expected = JSON.stringify(s).replace(/\\(?:\\|u00([0-9a-f]{2}))/g, (m: string, h?: string) => (h === undefined ? m : '\\u00' + h.toUpperCase()));
     assert.equal(quote(s), expected, JSON.stringify(s));
   }
 });

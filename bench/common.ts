@@ -46,9 +46,17 @@ export async function produceCeiling(topic: string, op: 'r' | 'u', n: number): P
 
 const share = (a: number, b: number): string => `${Math.round((a / b) * 100)} %`;
 
-/** Connector config the bench's environment adds: BENCH_SCHEMAS=false, BENCH_CONFIG (a JSON object). */
-export function connectorOverrides(): Record<string, string> {
+/**
+ * Connector config the bench's environment adds: BENCH_SCHEMAS=false, BENCH_CONFIG (a JSON object). Past 2 M rows
+ * the connector's topics keep at most 2 GiB each (10 M schema'd records are ~38 GB per pass; the bench counts
+ * records by end offsets, so it does not need them kept).
+ */
+export function connectorOverrides(rows: number): Record<string, string> {
   return {
+    ...(rows > 2_000_000 ? {
+      'topic.creation.default.replication.factor': '-1', 'topic.creation.default.partitions': '1',
+      'topic.creation.default.retention.bytes': String(2 * 1024 ** 3), 'topic.creation.default.segment.bytes': String(256 * 1024 ** 2),
+    } : {}),
     ...(process.env.BENCH_SCHEMAS === 'false' ? { 'value.converter.schemas.enable': 'false', 'key.converter.schemas.enable': 'false' } : {}),
     ...(process.env.BENCH_CONFIG ? (JSON.parse(process.env.BENCH_CONFIG) as Record<string, string>) : {}),
   };

@@ -79,7 +79,7 @@ async function main(): Promise<void> {
           'connector.class': 'mysql', 'database.hostname': s.mysql.host, 'database.port': String(s.mysql.port),
           'database.user': s.mysql.user, ...(s.mysql.password ? { 'database.password': s.mysql.password } : {}),
           'topic.prefix': prefix, 'database.include.list': db, 'snapshot.fetch.size': '10000',
-          ...connectorOverrides(),
+          ...connectorOverrides(ROWS),
         },
       });
       if (res.status !== 201) throw new Error(res.text);

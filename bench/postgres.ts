@@ -94,7 +94,7 @@ async function main(): Promise<void> {
           'database.user': s.pg.user, ...(s.pg.password ? { 'database.password': s.pg.password } : {}),
           'database.dbname': db, 'topic.prefix': prefix, 'slot.name': slot, 'publication.name': `${slot}_pub`,
           'snapshot.fetch.size': '10240', 'slot.drop.on.stop': 'true',
-          ...connectorOverrides(),
+          ...connectorOverrides(ROWS),
         },
       });
       if (res.status !== 201) throw new Error(res.text);

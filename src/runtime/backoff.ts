@@ -6,6 +6,9 @@ export interface Backoff {
 
 export const DEFAULT_BACKOFF: Backoff = { initialMs: 100, maxMs: 10_000 };
 
+/** Connectors' retries of database work (reconnects, catalog look-ups, snapshot steps): 0.5 s doubling to 30 s. */
+export const DATABASE_BACKOFF: Backoff = { initialMs: 500, maxMs: 30_000 };
+
 export function nextBackoff(backoff: Backoff, previousMs: number): number {
   return previousMs <= 0 ? backoff.initialMs : Math.min(backoff.maxMs, previousMs * 2);
 }
@@ -30,8 +33,8 @@ export interface RetryOptions {
   backoff: Backoff;
   /** Stops retrying: `retrying` then resolves `undefined`. */
   signal: AbortSignal;
-  /** Whether a failure may succeed on retry; others are thrown at once. */
-  retriable: (err: unknown) => boolean;
+  /** Whether a failure may succeed on retry (`attempt` counts from 1); others are thrown at once. */
+  retriable: (err: unknown, attempt: number) => boolean;
   /** Called before each backoff wait, e.g. to log. */
   onRetry: (err: unknown, delayMs: number, attempt: number) => void;
 }
@@ -44,7 +47,7 @@ export async function retrying<T>(fn: () => Promise<T>, options: RetryOptions): 
     try {
       return await fn();
     } catch (err) {
-      if (!options.retriable(err)) throw err;
+      if (!options.retriable(err, attempt)) throw err;
       delay = nextBackoff(options.backoff, delay);
       options.onRetry(err, delay, attempt);
       await sleep(delay, options.signal);

@@ -11,7 +11,8 @@ import { mysqlSettings, type MySqlSettings } from './config.js';
 import { decodeOffset, sourcePartition, type MySqlOffset, type TablePositions } from './offsets.js';
 import { inspectServer, prerequisiteError } from './prerequisites.js';
 import { createMySqlIncremental, type MySqlIncremental } from './incremental.js';
-import { nextDelay, retrying as retryWith, sleep } from './retry.js';
+import { DATABASE_BACKOFF, nextBackoff, sleep } from '../../runtime/backoff.js';
+import { retrying as retryWith } from './retry.js';
 import { createRecordFactory, type RecordFactory } from './records.js';
 import { gtidsAt, masterPosition, withServer, type Flavour, type MasterPosition } from './server.js';
 import { runSnapshotPhase } from './snapshot-phase.js';
@@ -111,7 +112,7 @@ async function stream(s: Session, start: BinlogPosition, tablePositions: TablePo
         if (dispatcher.rows > rowsBefore) { attempt = 0; delay = 0; }
         attempt++;
         if (!isRetriable(err) || (settings.maxRetries >= 0 && attempt > settings.maxRetries)) throw err;
-        delay = nextDelay(delay);
+        delay = nextBackoff(DATABASE_BACKOFF, delay);
         ctx.logger.warn({ err, attempt, retryInMs: delay }, 'binlog reader failed; reconnecting');
         await sleep(delay, ctx.signal);
       } finally {

@@ -9,7 +9,7 @@
  */
 import { CdcError, isRetriable, SourcePrerequisiteError } from '../../errors/index.js';
 import type { Logger } from '../../logging/index.js';
-import { nextBackoff, sleep } from '../../runtime/backoff.js';
+import { DATABASE_BACKOFF, nextBackoff, sleep } from '../../runtime/backoff.js';
 import { translatePgError } from '../../../binlog/postgres/index.js';
 import {
   bindKeyParams, discoverTables, maxKeyQuery, postgresFlavor, rangeQuery, type ColumnInfo, type IncrementalChunkSource, type IncrementalTableRef, type TableFilters, type TableInfo,
@@ -123,7 +123,7 @@ export function createPgChunkSource(o: PgChunkSourceOptions): PgChunkSource {
         if (duplicateIsDone && attempt > 1 && pgCode(raw) === '23505') return undefined as T;
         const err = translatePgError(raw, { action: doing, user: o.settings.connection.user, database: o.settings.connection.database });
         if (!isRetriable(err) || attempt >= (o.maxAttempts ?? 8) || o.signal.aborted) throw err;
-        delay = nextBackoff({ initialMs: 500, maxMs: 30_000 }, delay);
+        delay = nextBackoff(DATABASE_BACKOFF, delay);
         o.logger.warn({ err, attempt, retryInMs: delay }, `Ad-hoc snapshot: transient error while ${doing}; retrying`);
         await sleep(delay, o.signal);
       }

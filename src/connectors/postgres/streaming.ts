@@ -5,7 +5,7 @@
  */
 import type { SourceTaskContext } from '../../connect/index.js';
 import { CdcError, isRetriable, PositionLostError } from '../../errors/index.js';
-import { nextBackoff, sleep } from '../../runtime/backoff.js';
+import { DATABASE_BACKOFF, nextBackoff, sleep } from '../../runtime/backoff.js';
 import {
   formatLsn, maxLsn, readSlot, retainedWalBytes, startReplicationStream, translatePgError, type Lsn, type ReplicationStream,
 } from '../../../binlog/postgres/index.js';
@@ -100,7 +100,7 @@ export function createStreamingSession(o: StreamingOptions): StreamingSession {
           const err = translatePgError(raw, { action: `streaming from replication slot "${settings.slotName}"`, user: settings.connection.user, database: settings.connection.database, slot: settings.slotName });
           if (ctx.signal.aborted) break;
           if (!isRetriable(err)) throw err;
-          delay = nextBackoff({ initialMs: 500, maxMs: 30_000 }, delay);
+          delay = nextBackoff(DATABASE_BACKOFF, delay);
           log.warn({ err, retryInMs: delay, resumeLsn: formatLsn(resume.flushLsn) }, 'PostgreSQL replication stream failed; reconnecting');
           await sleep(delay, ctx.signal);
         } finally {

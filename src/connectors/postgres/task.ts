@@ -4,7 +4,7 @@
  */
 import type { CommittedOffsets, SnapshotCommand, SourceTask, SourceTaskContext } from '../../connect/index.js';
 import { isRetriable, PositionLostError } from '../../errors/index.js';
-import { nextBackoff, sleep } from '../../runtime/backoff.js';
+import { DATABASE_BACKOFF, nextBackoff, sleep } from '../../runtime/backoff.js';
 import {
   createSlot, dropSlot, ensurePublication, formatLsn, loadTypeRegistry, parseLsn, readSlot, translatePgError,
   type CreatedSlot, type Lsn, type TypeRegistry,
@@ -100,7 +100,7 @@ async function coordinate(ctx: SourceTaskContext, settings: PgConnectorSettings,
         continue;
       }
       if (!isRetriable(err)) throw err;
-      delay = nextBackoff({ initialMs: 500, maxMs: 30_000 }, delay);
+      delay = nextBackoff(DATABASE_BACKOFF, delay);
       ctx.logger.warn({ err, retryInMs: delay }, 'PostgreSQL connector failed with a transient error; retrying');
       await sleep(delay, ctx.signal);
     }

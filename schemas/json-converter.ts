@@ -153,20 +153,13 @@ export function createJsonConverter(options: JsonConverterOptions): Converter {
     fromConnectData(_topic, schema, value) {
       if (value === null || value === undefined) return null;
       const payload = schema ? writerFor(schema)(value) : writeSchemaless(value);
-      const payloadBytes = Buffer.byteLength(payload, 'utf8');
-      // Keys stay plain Buffers: the partitioner hashes them, and they are small.
-      if (options.isKey) {
-        if (!options.schemasEnable) return Buffer.from(payload, 'utf8');
-        const head = schema ? envelopeHead(schema) : NULL_SCHEMA_HEAD;
-        const out = Buffer.allocUnsafe(head.length + payloadBytes + 1);
-        head.copy(out, 0);
-        out.write(payload, head.length, payloadBytes, 'utf8');
-        out[out.length - 1] = 125; // }
-        return out;
-      }
       // The envelope head is encoded once per schema and shared; per record only the payload text is kept.
-      if (!options.schemasEnable) return new SplicedBytes(EMPTY, payload, payloadBytes, EMPTY);
-      return new SplicedBytes(schema ? envelopeHead(schema) : NULL_SCHEMA_HEAD, payload, payloadBytes, CLOSE_BRACE);
+      const textBytes = Buffer.byteLength(payload, 'utf8');
+      const bytes = options.schemasEnable
+        ? new SplicedBytes(schema ? envelopeHead(schema) : NULL_SCHEMA_HEAD, payload, textBytes, CLOSE_BRACE)
+        : new SplicedBytes(EMPTY, payload, textBytes, EMPTY);
+      // Keys are plain Buffers: the partitioner hashes them, and they are small.
+      return options.isKey ? bytes.toBuffer() : bytes;
     },
   };
 }

@@ -149,9 +149,7 @@ export function createPgChunkSource(o: PgChunkSourceOptions): PgChunkSource {
     // Parameters go as text; the flavor casts them to the column type so the comparison uses the key's index.
     const text = (key: readonly unknown[]) => key.map((v) => (v === null || v === undefined ? null : String(v)));
     const q = rangeQuery(postgresFlavor, info, after !== null, true, { condition, limit });
-    const params = bindKeyParams(q, after && text(after), text(max));
-    const sql = q.sql;
-    const rows = await query(sql, params, `reading a chunk of ${info.name}`);
+    const rows = await query(q.sql, bindKeyParams(q, after && text(after), text(max)), `reading a chunk of ${info.name}`);
     return rows.map((values) => ({ info, values }));
 }
 

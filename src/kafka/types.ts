@@ -16,13 +16,72 @@ export interface OutgoingMessage {
   timestamp?: number;
 }
 
+/** Kafka's `compression.type` values for producers. */
+export type CompressionType = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+
+/** Kafka's `security.protocol`. */
+export type SecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
+
+/** TLS to the brokers (`security.protocol` SSL or SASL_SSL), from the `ssl.*` settings. */
+export interface KafkaTls {
+  /** Trusted CA certificates, PEM (`ssl.truststore.*`). Absent: Node's built-in root CAs. */
+  ca?: string;
+  /** Client certificate chain and private key, PEM (`ssl.keystore.*`), for brokers that require client auth. */
+  cert?: string;
+  key?: string;
+  /** Passphrase of an encrypted PEM key (`ssl.key.password`). */
+  keyPassword?: string;
+  /** Client keystore as PKCS#12 (`ssl.keystore.type=PKCS12`) and its password, in place of cert/key. */
+  pfx?: Buffer;
+  pfxPassword?: string;
+  /** `ssl.endpoint.identification.algorithm=https` (the default): the certificate must name the broker's host. */
+  verifyHostname: boolean;
+  /** From `ssl.enabled.protocols`/`ssl.protocol`. Absent: Node's defaults (TLS 1.2 and 1.3). */
+  minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  maxVersion?: 'TLSv1.2' | 'TLSv1.3';
+}
+
+/** OAUTHBEARER with a token from an OAuth 2 token endpoint (client-credentials grant), as Kafka's OIDC login. */
+export interface KafkaOAuth {
+  tokenEndpointUrl: string;
+  clientId: string;
+  clientSecret: string;
+  scope?: string;
+  /** SASL extensions sent with the token (JAAS `extension_<name>=value`). */
+  extensions?: Readonly<Record<string, string>>;
+  /** Timeouts of the token request, ms (`sasl.login.connect.timeout.ms`, `sasl.login.read.timeout.ms`). */
+  timeoutMs?: number;
+}
+
+/** SASL authentication (`security.protocol` SASL_PLAINTEXT or SASL_SSL), from `sasl.mechanism` and `sasl.jaas.config`. */
+export interface KafkaSasl {
+  mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512' | 'OAUTHBEARER';
+  /** PLAIN and SCRAM. */
+  username?: string;
+  password?: string;
+  /** OAUTHBEARER. */
+  oauth?: KafkaOAuth;
+}
+
+/** How one kind of client (producer, consumer, admin) reaches the cluster. */
+export interface KafkaConnection {
+  brokers: readonly string[];
+  protocol: SecurityProtocol;
+  /** Present exactly when `protocol` is SSL or SASL_SSL. */
+  tls?: KafkaTls;
+  /** Present exactly when `protocol` is SASL_PLAINTEXT or SASL_SSL. */
+  sasl?: KafkaSasl;
+}
+
 export interface ProducerOptions {
-  /** Idempotent producer (acks=all, one request in flight per broker). Default true. */
+  /** Idempotent producer (acks=all). Default true. */
   idempotent?: boolean;
-  /** Default 'none'. */
-  compression?: 'none' | 'gzip';
+  /** `compression.type`. Default 'none'. */
+  compression?: CompressionType;
   /** Broker-side wait for acknowledgement of one request, ms. Default 30000. */
   requestTimeoutMs?: number;
+  /** Overrides the client's producer connection (a connector's `producer.override.*` security settings). */
+  connection?: KafkaConnection;
 }
 
 export interface RecordProducer {

@@ -12,7 +12,7 @@
 import { pino } from 'pino';
 import { createJsonConverter } from '../schemas/json-converter.js';
 import type { ChangeRecord, SourceTask } from '../src/connect/index.js';
-import { createKafkaClient, type OutgoingMessage } from '../src/kafka/index.js';
+import { createKafkaClient, plaintextConnection, type OutgoingMessage } from '../src/kafka/index.js';
 import { startSourceTask } from '../src/runtime/index.js';
 import { createKafkaOffsetStore } from '../src/storage/index.js';
 import { testServices, uniqueName } from '../test/harness/services.js';
@@ -27,7 +27,7 @@ function report(name: string, records: number, ms: number): void {
 
 async function main(): Promise<void> {
   const services = await testServices();
-  const kafka = createKafkaClient({ brokers: services.kafkaBrokers, clientId: 'bench', logger });
+  const kafka = createKafkaClient({ connection: plaintextConnection(services.kafkaBrokers), clientId: 'bench', logger });
   const topics: string[] = [];
   const newTopic = async (prefix: string) => {
     const t = uniqueName(prefix);

@@ -6,7 +6,7 @@
  * Options: see USAGE in scripts/demo/options.ts (`npm run demo -- --help`).
  */
 import { CdcError } from '../src/errors/index.js';
-import { createKafkaClient, type KafkaClient } from '../src/kafka/index.js';
+import { createKafkaClient, plaintextConnection, type KafkaClient } from '../src/kafka/index.js';
 import { createLogger } from '../src/logging/index.js';
 import {
   DemoError, LIVE_CHANGES, TABLE_ROWS, USAGE, applyMariaDbChange, applyPgChange, choosePort, connectorStatus, createMariaDbSample,
@@ -200,7 +200,7 @@ async function runDemo(opts: DemoOptions, run: Run): Promise<void> {
   run.services = await resolveServices(process.env, say);
   const { env, source } = run.services;
   say(`Kafka ${env.KAFKA_BROKERS}, MariaDB ${hostOf(env.MYSQL_URL)}, PostgreSQL ${hostOf(env.PG_URL)} (from ${source})`);
-  run.kafka = createKafkaClient({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'tscdc-demo', logger: createLogger({ level: 'silent' }) });
+  run.kafka = createKafkaClient({ connection: plaintextConnection(env.KAFKA_BROKERS.split(',')), clientId: 'tscdc-demo', logger: createLogger({ level: 'silent' }) });
 
   heading('sample data');
   await stopStaleWorker(run.names, say);

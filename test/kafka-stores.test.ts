@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { createKafkaClient, KafkaError, translateKafkaError, type KafkaClient } from '../src/kafka/index.js';
+import { createKafkaClient, plaintextConnection, KafkaError, translateKafkaError, type KafkaClient } from '../src/kafka/index.js';
 import { CdcError } from '../src/errors/index.js';
 import {
   createKafkaConfigStore, createKafkaOffsetStore, createKafkaStatusStore, StorageTopicError,
@@ -31,7 +31,7 @@ describe('kafka adapter and stores', () => {
 
   before(async () => {
     const s = await testServices();
-    kafka = createKafkaClient({ brokers: s.kafkaBrokers, clientId: 'kafka-stores-test', logger });
+    kafka = createKafkaClient({ connection: plaintextConnection(s.kafkaBrokers), clientId: 'kafka-stores-test', logger });
   });
 
   after(async () => {
@@ -89,7 +89,7 @@ describe('kafka adapter and stores', () => {
     });
 
     it('translates an unreachable broker into a retriable KafkaError with a fix', async () => {
-      const down = createKafkaClient({ brokers: ['127.0.0.1:1'], clientId: 'down', logger, retries: 1, connectionTimeoutMs: 500 });
+      const down = createKafkaClient({ connection: plaintextConnection(['127.0.0.1:1']), clientId: 'down', logger, retries: 1, connectTimeoutMs: 500 });
       await assert.rejects(down.listTopics(), (err: unknown) => {
         assert.ok(err instanceof KafkaError);
         assert.equal(err.code, 'KAFKA_UNAVAILABLE');
@@ -246,29 +246,34 @@ describe('kafka adapter and stores', () => {
 });
 
 describe('kafka error translation (no broker needed)', () => {
-  // Shaped like kafkajs's errors: name, retriable, protocol `type`, `cause` chains and aggregate `errors`.
-  const kjs = (name: string, props: Record<string, unknown> = {}) => Object.assign(new Error(String(props.message ?? name)), { name, retriable: true, ...props });
+  // Shaped like the client's errors: a `code` (PLT_KFK_*), `canRetry`, the broker's protocol error name in
+  // `apiId`, `cause` chains and aggregate `errors`.
+  const err = (code: string, props: Record<string, unknown> = {}) => Object.assign(new Error(String(props.message ?? code)), { code, canRetry: true, ...props });
+  const protocol = (apiId: string, canRetry: boolean) => err('PLT_KFK_PROTOCOL', { apiId, canRetry, message: `broker said ${apiId}` });
 
-  it('connection errors wrapped in "retries exceeded" are retriable KAFKA_UNAVAILABLE', () => {
-    const err = kjs('KafkaJSNumberOfRetriesExceeded', { retriable: false, cause: kjs('KafkaJSConnectionError', { message: 'Connection error: connect ECONNREFUSED' }) });
-    const t = translateKafkaError(err, 'producing to Kafka');
+  it('connection errors wrapped in "failed N times" are retriable KAFKA_UNAVAILABLE', () => {
+    const e = err('PLT_KFK_MULTIPLE', { message: 'metadata failed 6 times.', errors: [err('PLT_KFK_NETWORK', { message: 'Connection to 127.0.0.1:1 failed.', cause: err('ECONNREFUSED', { message: 'connect ECONNREFUSED 127.0.0.1:1' }) })] });
+    const t = translateKafkaError(e, 'producing to Kafka');
     assert.equal(t.code, 'KAFKA_UNAVAILABLE');
     assert.equal(t.retriable, true);
     assert.match(t.message, /ECONNREFUSED/);
   });
 
-  it('leader changes are retriable; oversized records and missing ACLs are not, and say what to do', () => {
-    assert.deepEqual(pick(translateKafkaError(kjs('KafkaJSProtocolError', { type: 'NOT_LEADER_OR_FOLLOWER' }), 'x')), ['KAFKA_TRANSIENT', true]);
-    const tooLarge = translateKafkaError(kjs('KafkaJSAggregateError', { errors: [kjs('KafkaJSProtocolError', { type: 'MESSAGE_TOO_LARGE', retriable: false })] }), 'producing to Kafka');
+  it('leader changes are retriable; oversized records, missing ACLs, bad passwords and untrusted certificates are not, and say what to do', () => {
+    assert.deepEqual(pick(translateKafkaError(err('PLT_KFK_RESPONSE', { errors: [protocol('NOT_LEADER_OR_FOLLOWER', true)] }), 'x')), ['KAFKA_TRANSIENT', true]);
+    const tooLarge = translateKafkaError(err('PLT_KFK_MULTIPLE', { errors: [err('PLT_KFK_RESPONSE', { errors: [protocol('MESSAGE_TOO_LARGE', false)] })] }), 'producing to Kafka');
     assert.deepEqual(pick(tooLarge), ['KAFKA_RECORD_TOO_LARGE', false]);
     assert.match(tooLarge.fix ?? '', /max\.message\.bytes/);
-    assert.deepEqual(pick(translateKafkaError(kjs('KafkaJSProtocolError', { type: 'TOPIC_AUTHORIZATION_FAILED', retriable: false }), 'x')), ['KAFKA_NOT_AUTHORIZED', false]);
-    assert.deepEqual(pick(translateKafkaError(kjs('KafkaJSSASLAuthenticationError', { retriable: false }), 'x')), ['KAFKA_AUTH_FAILED', false]);
+    assert.deepEqual(pick(translateKafkaError(protocol('TOPIC_AUTHORIZATION_FAILED', false), 'x')), ['KAFKA_NOT_AUTHORIZED', false]);
+    assert.deepEqual(pick(translateKafkaError(err('PLT_KFK_AUTHENTICATION', { canRetry: false, cause: protocol('SASL_AUTHENTICATION_FAILED', false) }), 'x')), ['KAFKA_AUTH_FAILED', false]);
+    const untrusted = translateKafkaError(err('PLT_KFK_NETWORK', { cause: err('SELF_SIGNED_CERT_IN_CHAIN', { message: 'self-signed certificate in certificate chain' }) }), 'x');
+    assert.deepEqual(pick(untrusted), ['KAFKA_TLS_FAILED', false]);
+    assert.match(untrusted.fix ?? '', /ssl\.truststore/);
   });
 
-  it('unknown errors keep kafkajs\'s verdict of the innermost cause; our own errors pass through', () => {
-    assert.deepEqual(pick(translateKafkaError(kjs('KafkaJSNonRetriableError', { retriable: false }), 'x')), ['KAFKA_ERROR', false]);
-    assert.deepEqual(pick(translateKafkaError(kjs('KafkaJSNumberOfRetriesExceeded', { retriable: false, cause: kjs('KafkaJSError') }), 'x')), ['KAFKA_ERROR', true]);
+  it("unknown errors keep the client's verdict; our own errors pass through", () => {
+    assert.deepEqual(pick(translateKafkaError(err('PLT_KFK_USER', { canRetry: false }), 'x')), ['KAFKA_ERROR', false]);
+    assert.deepEqual(pick(translateKafkaError(err('PLT_KFK_MULTIPLE', { errors: [err('PLT_KFK_UNSUPPORTED')] }), 'x')), ['KAFKA_ERROR', true]);
     const ours = new CdcError('SOMETHING', 'mine');
     assert.equal(translateKafkaError(ours, 'x'), ours);
   });

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import type pg from 'pg';
 import { parseConfig, type SnapshotCommand } from '../src/connect/index.js';
 import { postgresConnectorPlugin } from '../src/connectors/postgres/index.js';
-import { createKafkaClient } from '../src/kafka/index.js';
+import { createKafkaClient, plaintextConnection } from '../src/kafka/index.js';
 import { startSourceTask, type RunningTask } from '../src/runtime/source-task-runner.js';
 import { createKafkaOffsetStore } from '../src/storage/index.js';
 import { createJsonConverter } from '../schemas/index.js';
@@ -441,7 +441,7 @@ describe('PostgreSQL task: signal() for the REST and Kafka channels', () => {
     const prefix = uniqueName('pgincsig');
     const slot = uniqueName('pgincsig');
     const offsetTopic = uniqueName('pgincsig_offsets');
-    const kafka = createKafkaClient({ brokers: services.kafkaBrokers, clientId: 'pgincsig', logger: memoryLogger('silent').logger });
+    const kafka = createKafkaClient({ connection: plaintextConnection(services.kafkaBrokers), clientId: 'pgincsig', logger: memoryLogger('silent').logger });
     const producer = kafka.createProducer();
     const offsetStore = createKafkaOffsetStore(kafka, { topic: offsetTopic, partitions: 1, replicationFactor: -1 });
     await offsetStore.start();

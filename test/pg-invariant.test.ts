@@ -11,7 +11,7 @@ import type pg from 'pg';
 import { pino } from 'pino';
 import { postgresConnectorPlugin } from '../src/connectors/postgres/index.js';
 import { parseConfig } from '../src/connect/index.js';
-import { createKafkaClient, type RecordProducer } from '../src/kafka/index.js';
+import { createKafkaClient, plaintextConnection, type RecordProducer } from '../src/kafka/index.js';
 import { startSourceTask } from '../src/runtime/source-task-runner.js';
 import { createKafkaOffsetStore } from '../src/storage/index.js';
 import { createJsonConverter } from '../schemas/index.js';
@@ -239,7 +239,7 @@ describe('PostgreSQL connector: the slot never passes what Kafka holds', () => {
     await db.client.query('CREATE TABLE t (id int PRIMARY KEY, v int NOT NULL)');
     await db.client.query('INSERT INTO t SELECT g, g FROM generate_series(1, 100) g');
 
-    const kafka = createKafkaClient({ brokers: services.kafkaBrokers, clientId: 'pgblock', logger: pino({ level: 'silent' }) });
+    const kafka = createKafkaClient({ connection: plaintextConnection(services.kafkaBrokers), clientId: 'pgblock', logger: pino({ level: 'silent' }) });
     const real = kafka.createProducer();
     let release: (() => void) | null = null;
     let gate: Promise<void> = Promise.resolve();

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { createJsonConverter } from '../schemas/json-converter.js';
 import type { ChangeRecord, SourcePartition, SourceTask, SourceTaskContext } from '../src/connect/index.js';
-import { createKafkaClient, type KafkaClient, type RecordProducer } from '../src/kafka/index.js';
+import { createKafkaClient, plaintextConnection, type KafkaClient, type RecordProducer } from '../src/kafka/index.js';
 import { startSourceTask, type RunningTask } from '../src/runtime/index.js';
 import {
   createKafkaOffsetStore, createKafkaStatusStore, type KafkaOffsetStore, type KafkaStatusStore,
@@ -34,7 +34,7 @@ describe('source task runner with Kafka', () => {
 
   before(async () => {
     const s = await testServices();
-    kafka = createKafkaClient({ brokers: s.kafkaBrokers, clientId: 'task-runner-test', logger });
+    kafka = createKafkaClient({ connection: plaintextConnection(s.kafkaBrokers), clientId: 'task-runner-test', logger });
     offsetStore = createKafkaOffsetStore(kafka, { topic: offsetsTopic, replicationFactor: -1 });
     statusStore = createKafkaStatusStore(kafka, { topic: statusTopic, replicationFactor: -1 });
     await Promise.all([offsetStore.start(), statusStore.start()]);

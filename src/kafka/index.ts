@@ -1,4 +1,4 @@
-export { createKafkaClient } from './kafkajs-adapter.js';
-export type { KafkaClientOptions } from './kafkajs-adapter.js';
+export { createKafkaClient, plaintextConnection } from './platformatic-adapter.js';
+export type { KafkaClientOptions } from './platformatic-adapter.js';
 export { KafkaError, translateKafkaError, hasKafkaErrorType } from './errors.js';
 export type * from './types.js';

@@ -4,7 +4,7 @@
  */
 import { createJsonConverter } from '../../schemas/index.js';
 import { redactSecretsInText, signalSettings, type SourceTask } from '../connect/index.js';
-import { createKafkaClient, type KafkaClient, type TopicSpec } from '../kafka/index.js';
+import { createKafkaClient, plaintextConnection, type KafkaClient, type TopicSpec } from '../kafka/index.js';
 import type { TaskHandle, TaskLaunch, TaskLauncher } from '../herder/index.js';
 import type { Logger } from '../logging/index.js';
 import { openKafkaSignalChannel, startSourceTask, type KafkaSignalChannel } from '../runtime/index.js';
@@ -92,7 +92,7 @@ function kafkaSignalChannel(launch: TaskLaunch, task: SourceTask, workerKafka: K
       let kafka = workerKafka;
       if (settings.kafkaBootstrapServers) {
         const brokers = settings.kafkaBootstrapServers.split(',').map((b) => b.trim()).filter((b) => b !== '');
-        kafka = ownClient = createKafkaClient({ brokers, clientId: `tscdc-signal-${launch.connector}`, logger: logger.child({ component: 'kafka' }) });
+        kafka = ownClient = createKafkaClient({ connection: plaintextConnection(brokers), clientId: `tscdc-signal-${launch.connector}`, logger: logger.child({ component: 'kafka' }) });
       }
       channel = openKafkaSignalChannel({
         kafka, topic: settings.kafkaTopic, groupId: settings.kafkaGroupId, topicPrefix: prefix, logger,

@@ -12,7 +12,7 @@ import { createConfigProviders, resolveConfigProviders } from '../config-provide
 import { loadPluginRegistry, type PluginRegistry } from '../connectors/registry.js';
 import { isRetriable } from '../errors/index.js';
 import { createHerder, type Herder } from '../herder/index.js';
-import { createKafkaClient } from '../kafka/index.js';
+import { createKafkaClient, plaintextConnection } from '../kafka/index.js';
 import type { Logger } from '../logging/index.js';
 import { createRestServer } from '../rest/index.js';
 import { createKafkaConfigStore, createKafkaOffsetStore, createKafkaStatusStore } from '../storage/index.js';
@@ -68,7 +68,7 @@ async function startWithRetry(what: string, start: () => Promise<void>, logger: 
 export async function startWorker(config: WorkerConfig, options: StartWorkerOptions): Promise<Worker> {
   const logger = options.logger;
   const version = packageVersion();
-  const kafka = createKafkaClient({ brokers: config.bootstrapServers, clientId: `tscdc-${config.groupId}`, logger: logger.child({ component: 'kafka' }) });
+  const kafka = createKafkaClient({ connection: plaintextConnection(config.bootstrapServers), clientId: `tscdc-${config.groupId}`, logger: logger.child({ component: 'kafka' }) });
   const configStore = createKafkaConfigStore(kafka, { topic: config.configStorageTopic, replicationFactor: config.configStorageReplicationFactor });
   const statusStore = createKafkaStatusStore(kafka, {
     topic: config.statusStorageTopic,

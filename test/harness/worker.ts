@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { createKafkaClient, type KafkaClient } from '../../src/kafka/index.js';
+import { createKafkaClient, plaintextConnection, type KafkaClient } from '../../src/kafka/index.js';
 import type { Logger } from '../../src/logging/index.js';
 import { loadWorkerConfig, startWorker, type Worker } from '../../src/worker/index.js';
 import { testServices, uniqueName, waitFor } from './services.js';
@@ -168,7 +168,7 @@ let admin: KafkaClient | undefined;
 export async function testKafka(): Promise<KafkaClient> {
   if (!admin) {
     const services = await testServices();
-    admin = createKafkaClient({ brokers: services.kafkaBrokers, clientId: 'test-harness', logger: pino({ level: 'silent' }) });
+    admin = createKafkaClient({ connection: plaintextConnection(services.kafkaBrokers), clientId: 'test-harness', logger: pino({ level: 'silent' }) });
   }
   return admin;
 }

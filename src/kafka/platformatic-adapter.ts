@@ -1,0 +1,450 @@
+/**
+ * The only file that imports the Kafka client library (@platformatic/kafka, maintained, pure JavaScript), and
+ * only through its public API. Everything else uses the small API in ./types.ts, so this stays the single place
+ * to change when swapping clients.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import {
+  Admin,
+  ConfigResourceTypes,
+  Consumer,
+  FetchIsolationLevels,
+  ListOffsetTimestamps,
+  MessagesStreamFallbackModes,
+  MessagesStreamModes,
+  Producer,
+  type BaseOptions,
+  type ClusterMetadata,
+  type ExtendedGroupProtocolSubscription,
+  type GroupPartitionsAssignments,
+  type Message,
+  type MessagesStream,
+  type MessageToProduce,
+  type SASLOptions,
+} from '@platformatic/kafka';
+import { SplicedBytes } from '../../schemas/index.js';
+import type { Logger } from '../logging/index.js';
+import { hasKafkaErrorType, translateKafkaError } from './errors.js';
+import { murmur2 } from './murmur2.js';
+import { createOAuthTokenProvider } from './oauth-token.js';
+import type { GroupConsumer, GroupConsumerOptions, KafkaClient, KafkaConnection, OutgoingMessage, ProducerOptions, RecordHandler, RecordProducer, TopicSpec } from './types.js';
+
+export interface KafkaClientOptions {
+  clientId: string;
+  logger: Logger;
+  /** How every kind of client reaches the cluster, unless one of the three below says otherwise. */
+  connection: KafkaConnection;
+  /** The worker's `producer.*` / `consumer.*` / `admin.*` settings, where they differ. */
+  producer?: KafkaConnection;
+  consumer?: KafkaConnection;
+  admin?: KafkaConnection;
+  /** TCP (and TLS/SASL) connect timeout per broker, ms. Default 10000. */
+  connectTimeoutMs?: number;
+  /** Attempts the client makes itself before an operation fails (1 s apart). Default 5. */
+  retries?: number;
+}
+
+/** A KafkaConnection for brokers without TLS or SASL. */
+export function plaintextConnection(brokers: readonly string[]): KafkaConnection {
+  return { brokers, protocol: 'PLAINTEXT' };
+}
+
+/** Node's TLS options for a connection's `ssl.*` settings. */
+function tlsOptions(connection: KafkaConnection): TlsConnectionOptions | undefined {
+  const tls = connection.tls;
+  if (!tls) return undefined;
+  return {
+    rejectUnauthorized: true,
+    ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+    ...(tls.cert !== undefined ? { cert: tls.cert, key: tls.key, passphrase: tls.keyPassword } : {}),
+    ...(tls.pfx !== undefined ? { pfx: tls.pfx, passphrase: tls.pfxPassword } : {}),
+    ...(tls.minVersion ? { minVersion: tls.minVersion } : {}),
+    ...(tls.maxVersion ? { maxVersion: tls.maxVersion } : {}),
+    // ssl.endpoint.identification.algorithm= (empty): the chain is still verified, the host name is not.
+    ...(tls.verifyHostname ? {} : { checkServerIdentity: () => undefined }),
+  };
+}
+
+/** SNI carries host names only (RFC 6066); brokers addressed by IP get none, as Java's client does. */
+const IP_ADDRESS = /^(?:\d{1,3}(?:\.\d{1,3}){3}|\[?[0-9a-f:]+\]?)$/i;
+
+function saslOptions(connection: KafkaConnection): SASLOptions | undefined {
+  const sasl = connection.sasl;
+  if (!sasl) return undefined;
+  if (sasl.mechanism === 'OAUTHBEARER') {
+    if (!sasl.oauth) throw new Error('OAUTHBEARER without a token endpoint');
+    return { mechanism: 'OAUTHBEARER', token: createOAuthTokenProvider(sasl.oauth), oauthBearerExtensions: { ...sasl.oauth.extensions } };
+  }
+  return { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password };
+}
+
+/** The client library's options for one connection. */
+function baseOptions(connection: KafkaConnection, clientId: string, options: KafkaClientOptions): BaseOptions {
+  const tls = tlsOptions(connection);
+  const sniHost = connection.brokers.some((b) => !IP_ADDRESS.test(b.slice(0, b.lastIndexOf(':')).replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')));
+  return {
+    clientId,
+    bootstrapBrokers: connection.brokers.map((b) => b.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')),
+    connectTimeout: options.connectTimeoutMs ?? 10_000,
+    requestTimeout: 60_000,
+    // Broker-side wait of one request (e.g. acks=all), as Java's request.timeout.ms.
+    timeout: 30_000,
+    retries: options.retries ?? 5,
+    retryDelay: 1000,
+    ...(tls ? { tls, tlsServerName: sniHost } : {}),
+    ...(connection.sasl ? { sasl: saslOptions(connection) } : {}),
+  };
+}
+
+/**
+ * Java's default partitioner for keyed records (`toPositive(murmur2(key)) % partitions`; the client takes the
+ * value modulo the partition count itself), round robin for records without a key. The client's own default
+ * hashes differently (unsigned), and its Java-compatible one computes murmur2 with BigInts.
+ */
+function createJavaPartitioner() {
+  const roundRobin = new Map<string, number>();
+  return (message: MessageToProduce<Buffer | null, unknown, string, string | Buffer>, key: Buffer | undefined): number => {
+    if (key) return murmur2(key) & 0x7fffffff;
+    const next = ((roundRobin.get(message.topic) ?? Math.floor(Math.random() * 0x7fffffff)) + 1) & 0x7fffffff;
+    roundRobin.set(message.topic, next);
+    return next;
+  };
+}
+
+const asBytes = (v: unknown): Buffer | undefined =>
+  v === null || v === undefined ? undefined : v instanceof SplicedBytes ? v.toBuffer() : Buffer.isBuffer(v) ? v : Buffer.from(String(v));
+
+type OutgoingProducer = Producer<Buffer | null, unknown, string, string | Buffer>;
+
+function createRecordProducer(base: BaseOptions, options: ProducerOptions): RecordProducer {
+  const idempotent = options.idempotent ?? true;
+  const producer: OutgoingProducer = new Producer({
+    ...base,
+    ...(options.requestTimeoutMs !== undefined ? { timeout: options.requestTimeoutMs } : {}),
+    idempotent,
+    acks: -1,
+    compression: options.compression ?? 'none',
+    partitioner: createJavaPartitioner(),
+    autocreateTopics: true,
+    serializers: {
+      key: (k) => k ?? undefined,
+      // Spliced bytes (a converter's shared envelope + payload text) become one Buffer only now.
+      value: asBytes,
+      headerKey: (k) => (k === undefined ? undefined : Buffer.from(k)),
+      headerValue: asBytes,
+    },
+  });
+  let tail: Promise<unknown> = Promise.resolve();
+  let closed = false;
+
+  async function sendNow(messages: readonly OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const batch: MessageToProduce<Buffer | null, unknown, string, string | Buffer>[] = new Array(messages.length);
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i]!;
+      batch[i] = {
+        topic: m.topic, key: m.key, value: m.value, headers: m.headers as Record<string, string | Buffer> | undefined,
+        partition: m.partition, timestamp: m.timestamp === undefined ? undefined : BigInt(m.timestamp),
+      };
+    }
+    try {
+      await producer.send({ messages: batch });
+    } catch (err) {
+      throw translateKafkaError(err, 'producing to Kafka');
+    }
+  }
+
+  return {
+    send(messages) {
+      // One request in flight: a retry can never overtake a later batch, so each partition keeps call order.
+      const run = tail.then(() => sendNow(messages));
+      tail = run.catch(() => undefined);
+      return run;
+    },
+    async disconnect() {
+      await tail;
+      if (closed) return;
+      closed = true;
+      await producer.close().catch(() => undefined);
+    },
+  };
+}
+
+/** Partition → [low, high) offsets of a topic; high is the last stable offset (read_committed end). */
+async function offsetRange(admin: Admin, topic: string): Promise<Map<number, { low: number; high: number }>> {
+  const metadata = await admin.metadata({ topics: [topic], forceUpdate: true });
+  const count = metadata.topics.get(topic)?.partitionsCount ?? 0;
+  const partitions = Array.from({ length: count }, (_, i) => i);
+  const list = (timestamp: bigint) => admin.listOffsets({
+    isolationLevel: FetchIsolationLevels.READ_COMMITTED,
+    topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp })) }],
+  });
+  const [lows, highs] = await Promise.all([list(ListOffsetTimestamps.EARLIEST), list(ListOffsetTimestamps.LATEST)]);
+  const out = new Map<number, { low: number; high: number }>();
+  for (const p of highs[0]?.partitions ?? []) out.set(p.partitionIndex, { low: 0, high: Number(p.offset) });
+  for (const p of lows[0]?.partitions ?? []) {
+    const range = out.get(p.partitionIndex);
+    if (range) range.low = Number(p.offset);
+  }
+  return out;
+}
+
+/** Polls the metadata until every partition of a new topic has a leader (KRaft propagates it asynchronously). */
+async function waitForLeaders(admin: Admin, topic: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const metadata = await admin.metadata({ topics: [topic], forceUpdate: true });
+      const partitions = metadata.topics.get(topic)?.partitions ?? [];
+      if (partitions.length > 0 && partitions.every((p) => p && p.leader >= 0)) return;
+    } catch (err) {
+      if (attempt >= 100) throw err;
+    }
+    if (attempt >= 100) throw new Error(`Timed out waiting for leaders of the new topic ${topic}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
+  const { logger, clientId } = options;
+  const producerBase = baseOptions(options.producer ?? options.connection, clientId, options);
+  const consumerBase = baseOptions(options.consumer ?? options.connection, clientId, options);
+  const adminBase = baseOptions(options.admin ?? options.connection, clientId, options);
+
+  let admin: Admin | undefined;
+  const getAdmin = (): Admin => (admin ??= new Admin(adminBase));
+
+  /**
+   * Runs an admin call. Some calls (ListOffsets, DescribeConfigs) fail with NOT_LEADER and the like for a moment
+   * after a topic is created, until the broker has taken leadership.
+   */
+  async function withAdmin<T>(action: string, fn: (a: Admin) => Promise<T>): Promise<T> {
+    for (let attempt = 1, delay = 100; ; attempt++, delay = Math.min(delay * 2, 2000)) {
+      try {
+        return await fn(getAdmin());
+      } catch (err) {
+        const translated = translateKafkaError(err, action);
+        if (translated.code !== 'KAFKA_TRANSIENT' || attempt >= 8) throw translated;
+        logger.debug({ err: translated.message, attempt }, 'Transient Kafka admin error; retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  return {
+    createProducer: (producerOptions = {}) => createRecordProducer(
+      producerOptions.connection ? baseOptions(producerOptions.connection, clientId, options) : producerBase, producerOptions),
+
+    ensureTopic: (name: string, spec: TopicSpec) => withAdmin(`creating topic ${name}`, async (a) => {
+      try {
+        await a.createTopics({
+          topics: [name],
+          partitions: spec.partitions,
+          replicas: spec.replicationFactor,
+          configs: Object.entries(spec.configs ?? {}).map(([k, v]) => ({ name: k, value: v })),
+        });
+      } catch (err) {
+        // Another worker or an earlier attempt created it in the meantime.
+        if (hasKafkaErrorType(err, 'TOPIC_ALREADY_EXISTS')) return false;
+        throw err;
+      }
+      await waitForLeaders(a, name);
+      return true;
+    }),
+
+    topicExists: (name) => withAdmin('listing topics', async (a) => (await a.listTopics()).includes(name)),
+
+    deleteTopics: (names) => withAdmin(`deleting topics ${names.join(', ')}`, async (a) => {
+      if (names.length > 0) await a.deleteTopics({ topics: [...names] });
+    }),
+
+    listTopics: () => withAdmin('listing topics', (a) => a.listTopics()),
+
+    clusterId: () => withAdmin('describing the cluster', async (a) => (await a.metadata({ topics: [] })).id),
+
+    highWatermarks: (topic) => withAdmin(`reading end offsets of ${topic}`, async (a) =>
+      new Map([...(await offsetRange(a, topic))].map(([partition, r]) => [partition, r.high]))),
+
+    topicConfigs: (topic) => withAdmin(`describing topic ${topic}`, async (a) => {
+      const res = await a.describeConfigs({ resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: topic }] });
+      const out: Record<string, string> = {};
+      for (const entry of res[0]?.configs ?? []) if (typeof entry.value === 'string') out[entry.name] = entry.value;
+      return out;
+    }),
+
+    consumeGroup: (consumerOptions) => consumeGroup(consumerBase, consumerOptions, logger),
+
+    readToEnd: async (topic, onRecord) => {
+      const ranges = await withAdmin(`reading end offsets of ${topic}`, (a) => offsetRange(a, topic));
+      const pending = new Map<number, { next: number; end: number }>();
+      for (const [partition, r] of ranges) if (r.high > r.low) pending.set(partition, { next: r.low, end: r.high });
+      if (pending.size === 0) return;
+      try {
+        await readRanges(consumerBase, topic, pending, onRecord);
+      } catch (err) {
+        throw translateKafkaError(err, `reading topic ${topic}`);
+      }
+    },
+
+    close: async () => {
+      const a = admin;
+      admin = undefined;
+      if (a) await a.close().catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * Reads each partition from `next` up to `end` with plain Fetch requests: no consumer group to join, so a
+ * replay costs no rebalance delay. A consumer of its own per call, because the client keeps one incremental
+ * fetch session per broker and two readers sharing it would take each other's records. Control batches
+ * (transaction markers) are skipped; the record just below `end` always exists (the log cleaner never touches
+ * the active segment), so every partition reaches its end.
+ */
+async function readRanges(base: BaseOptions, topic: string, pending: Map<number, { next: number; end: number }>, onRecord: RecordHandler): Promise<void> {
+  const reader = new Consumer({ ...base, groupId: `tscdc-read-${randomUUID()}` });
+  try {
+    while (pending.size > 0) {
+      const metadata: ClusterMetadata = await reader.metadata({ topics: [topic], forceUpdate: false });
+      const info = metadata.topics.get(topic);
+      if (!info) throw new Error(`No metadata for topic ${topic}`);
+      const byLeader = new Map<number, number[]>();
+      for (const partition of pending.keys()) {
+        const leader = info.partitions[partition]?.leader ?? -1;
+        if (leader < 0) continue;
+        (byLeader.get(leader) ?? byLeader.set(leader, []).get(leader)!).push(partition);
+      }
+      if (byLeader.size === 0) {
+        await reader.metadata({ topics: [topic], forceUpdate: true });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        continue;
+      }
+      await Promise.all([...byLeader].map(async ([node, partitions]) => {
+        const response = await reader.fetch({
+          node, maxWaitTime: 500, minBytes: 1, maxBytes: 64 * 1024 * 1024, isolationLevel: FetchIsolationLevels.READ_COMMITTED,
+          topics: [{
+            topicId: info.id,
+            partitions: partitions.map((partition) => ({
+              partition, fetchOffset: BigInt(pending.get(partition)!.next), partitionMaxBytes: 8 * 1024 * 1024, currentLeaderEpoch: -1, lastFetchedEpoch: -1,
+            })),
+          }],
+        });
+        for (const t of response.responses) {
+          for (const p of t.partitions) {
+            const range = pending.get(p.partitionIndex);
+            if (!range) continue;
+            if (p.errorCode !== 0) throw Object.assign(new Error(`Fetch of ${topic}[${p.partitionIndex}] failed with error code ${p.errorCode}`), { errorCode: p.errorCode });
+            for (const batch of p.records ?? []) {
+              const first = Number(batch.firstOffset);
+              const last = first + batch.lastOffsetDelta;
+              if (last < range.next) continue;
+              // Control batches (transaction markers) carry no records of ours.
+              if ((batch.attributes & 0x20) === 0) {
+                for (const record of batch.records) {
+                  const offset = first + record.offsetDelta;
+                  if (offset < range.next || offset >= range.end) continue;
+                  onRecord(record.key, record.value, p.partitionIndex, offset);
+                }
+              }
+              range.next = last + 1;
+            }
+            // Everything up to the stable end is read (compaction may have removed the last offsets' records).
+            if (range.next >= range.end || Number(p.lastStableOffset) <= range.next && Number(p.lastStableOffset) >= range.end) pending.delete(p.partitionIndex);
+          }
+        }
+      }));
+    }
+  } finally {
+    await reader.close(true).catch(() => undefined);
+  }
+}
+
+/**
+ * Round robin over the members subscribed to each topic. The client's own assigners share out only the group
+ * leader's topics, to every member whatever each subscribed to, so consumers of different topics sharing a group
+ * id (Debezium's default `signal.kafka.groupId` is the same for every connector) would never get their own
+ * partitions.
+ */
+function subscribedRoundRobin(_current: string, members: Map<string, ExtendedGroupProtocolSubscription>, _topics: Set<string>, metadata: ClusterMetadata): GroupPartitionsAssignments[] {
+  const ids = [...members.keys()].sort();
+  const out = new Map<string, GroupPartitionsAssignments>(ids.map((memberId) => [memberId, { memberId, assignments: new Map() }]));
+  const topics = [...new Set(ids.flatMap((id) => members.get(id)!.topics ?? []))].sort();
+  for (const topic of topics) {
+    const takers = ids.filter((id) => members.get(id)!.topics?.includes(topic));
+    const count = metadata.topics.get(topic)?.partitionsCount ?? 0;
+    for (let partition = 0; partition < count; partition++) {
+      const own = out.get(takers[partition % takers.length]!)!.assignments;
+      const entry = own.get(topic) ?? own.set(topic, { topic, partitions: [] }).get(topic)!;
+      entry.partitions.push(partition);
+    }
+  }
+  return [...out.values()];
+}
+
+/** See KafkaClient.consumeGroup. */
+async function consumeGroup(base: BaseOptions, { groupId, topic, onRecord, onFatal }: GroupConsumerOptions, logger: Logger): Promise<GroupConsumer> {
+  const consumer = new Consumer({
+    ...base, groupId, sessionTimeout: 10_000, heartbeatInterval: 3000, rebalanceTimeout: 30_000,
+    partitionAssigner: subscribedRoundRobin, autocommit: false, maxWaitTime: 1000,
+  });
+  const log = (err: unknown) => ({ topic, groupId, err: translateKafkaError(err, `reading topic ${topic}`).message });
+  let stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>;
+
+  /**
+   * Partitions the group has never read start at their end (fallback "latest"); that start is committed at
+   * once, so records written while the consumer is away later (a paused task) are still read when it returns.
+   * Runs after every (re)assignment.
+   */
+  async function commitStarts(): Promise<void> {
+    const mine = consumer.assignments?.find((a) => a.topic === topic);
+    if (!mine || mine.partitions.length === 0) return;
+    const committed = (await consumer.listCommittedOffsets({ topics: [mine] })).get(topic) ?? [];
+    const offsets = mine.partitions.flatMap((partition) => {
+      const position = stream.offsetsToFetch.get(`${topic}:${partition}`);
+      return (committed[partition] ?? -1n) < 0n && position !== undefined ? [{ topic, partition, offset: position, leaderEpoch: -1 }] : [];
+    });
+    if (offsets.length > 0) await consumer.commit({ offsets });
+  }
+
+  try {
+    stream = await consumer.consume({
+      topics: [topic], mode: MessagesStreamModes.COMMITTED, fallbackMode: MessagesStreamFallbackModes.LATEST, autocommit: false,
+    });
+    // Positioned (committed offsets or the end) before this resolves: nothing written from now on is missed.
+    await new Promise<void>((resolve, reject) => {
+      stream.once('offsets', () => { stream.off('error', reject); resolve(); });
+      stream.once('error', reject);
+    });
+    await commitStarts();
+  } catch (err) {
+    await consumer.close(true).catch(() => undefined);
+    throw translateKafkaError(err, `consuming topic ${topic} in group ${groupId}`);
+  }
+  stream.on('offsets', () => void commitStarts().catch((err: unknown) => logger.debug(log(err), 'committing the start of newly assigned partitions failed')));
+
+  let stopping: Promise<void> | undefined;
+  const loop = (async () => {
+    for await (const message of stream as AsyncIterable<Message<Buffer, Buffer, Buffer, Buffer>>) {
+      const offset = Number(message.offset);
+      try {
+        await onRecord(message.key ?? null, message.value ?? null, message.partition, offset);
+      } catch (err) {
+        logger.warn({ topic, partition: message.partition, offset, err: err instanceof Error ? err.message : String(err) }, 'handling a consumed record failed; skipped');
+      }
+      // Committed right away: the next member of the group (e.g. the restarted task) must not handle it again.
+      await (message.commit() as Promise<void>).catch((err: unknown) => logger.debug(log(err), 'offset commit failed'));
+    }
+  })().catch((err: unknown) => {
+    if (stopping) return;
+    logger.warn(log(err), 'Kafka consumer failed and stopped');
+    onFatal?.(err);
+  });
+
+  return {
+    stop: () => (stopping ??= (async () => {
+      await stream.close().catch(() => undefined);
+      await loop;
+      await consumer.close(true).catch((err: unknown) => logger.warn(log(err), 'Kafka consumer did not disconnect cleanly'));
+    })()),
+  };
+}

@@ -14,6 +14,10 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+if (Number(process.versions.node.split('.')[0]) < 24) {
+  console.error(`run-tests: Node.js 24 is required (this is ${process.version}); run \`. scripts/use-node.sh\` first`);
+  process.exit(1);
+}
 const args = process.argv.slice(2);
 const unitOnly = args[0] === 'unit';
 const explicit = unitOnly ? [] : args;

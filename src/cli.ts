@@ -23,7 +23,14 @@ function describe(err: unknown): string {
   return err instanceof CdcError ? err.describe() : err instanceof Error ? err.message : String(err);
 }
 
+/** The Kafka client needs Node 24 LTS's runtime (Promise.withResolvers, zlib zstd); say so instead of failing later. */
+const NODE_MAJOR_REQUIRED = 24;
+
 async function main(argv: string[]): Promise<void> {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < NODE_MAJOR_REQUIRED) {
+    fail(`tscdc: Node.js ${NODE_MAJOR_REQUIRED} or newer is required (this is ${process.version}); in a checkout, \`. scripts/use-node.sh\` installs and selects it.`, 2);
+  }
   const flags = argv.filter((a) => a.startsWith('-'));
   const files = argv.filter((a) => !a.startsWith('-'));
   if (flags.includes('--help') || flags.includes('-h')) {

@@ -13,7 +13,8 @@ import { keyIndex } from './def-index.js';
 
 export { SECRET_MASK };
 
-const SECRET_NAME = /pa?s?s?w(?:o?r)?d|passphrase|secret|token|credential|api[._-]?key|private[._-]?key|jaas\.config/i;
+// `ssl.keystore.key` is Kafka's inline PEM private key (a PASSWORD in Kafka's ConfigDef).
+const SECRET_NAME = /pa?s?s?w(?:o?r)?d|passphrase|secret|token|credential|api[._-]?key|private[._-]?key|jaas\.config|keystore\.key$/i;
 const PROVIDER_REFERENCE_ONLY = /^\$\{[^}]*\}$/;
 
 export function isSecretKey(def: ConfigDef, name: string): boolean {

@@ -51,6 +51,9 @@ export interface KafkaOAuth {
   extensions?: Readonly<Record<string, string>>;
   /** Timeouts of the token request, ms (`sasl.login.connect.timeout.ms`, `sasl.login.read.timeout.ms`). */
   timeoutMs?: number;
+  /** `sasl.oauthbearer.header.urlencode`: URL-encode client id and secret before Basic auth (RFC 6749 §2.3.1).
+   * Kafka's default is false: the id and secret are sent as they are. */
+  urlEncodeCredentials?: boolean;
 }
 
 /** SASL authentication (`security.protocol` SASL_PLAINTEXT or SASL_SSL), from `sasl.mechanism` and `sasl.jaas.config`. */

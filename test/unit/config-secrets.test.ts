@@ -19,12 +19,13 @@ test('maskSecrets hides PASSWORD values and secret-looking pass-through keys, an
   const props = {
     'database.hostname': 'db', 'database.password': 'pw1', 'token.count': '3',
     'driver.password': 'pw2', 'producer.override.sasl.jaas.config': 'org.apache...PlainLoginModule required password="pw3";',
-    'driver.useSSL': 'true',
+    'driver.useSSL': 'true', 'producer.override.ssl.keystore.key': '-----BEGIN PRIVATE KEY-----...', 'producer.override.ssl.keystore.location': '/k.pem',
   };
   const masked = maskSecrets(def, props);
   assert.deepEqual(masked, {
     'database.hostname': 'db', 'database.password': SECRET_MASK, 'token.count': '3',
     'driver.password': SECRET_MASK, 'producer.override.sasl.jaas.config': SECRET_MASK, 'driver.useSSL': 'true',
+    'producer.override.ssl.keystore.key': SECRET_MASK, 'producer.override.ssl.keystore.location': '/k.pem',
   });
   assert.equal(props['database.password'], 'pw1', 'the input is not modified');
 });

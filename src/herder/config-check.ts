@@ -21,6 +21,7 @@ import type { PluginRegistry } from '../connectors/registry.js';
 import { BadRequestError } from './errors.js';
 
 export type ConfigResolver = (props: Readonly<Record<string, string>>) => Record<string, string>;
+export type ClientSettingsCheck = (props: Readonly<Record<string, string>>) => Record<string, string[]>;
 
 export const CONNECTOR_CLASS = 'connector.class';
 const NULL_VALUE = 'Null value can not be supplied as the configuration value.';
@@ -66,6 +67,7 @@ export async function checkConnectorConfig(
   config: Readonly<Record<string, string | null>>,
   registry: PluginRegistry,
   resolve: ConfigResolver,
+  checkClientSettings?: ClientSettingsCheck,
 ): Promise<ConfigCheck> {
   const { props, nullKeys } = withoutNulls(config);
   const cls = props[CONNECTOR_CLASS];
@@ -88,6 +90,9 @@ export async function checkConnectorConfig(
     const key = err instanceof CdcError && 'key' in err && typeof err.key === 'string' ? err.key : CONNECTOR_CLASS;
     addError(key, err instanceof Error ? err.message : String(err));
     resolved = { ...props };
+  }
+  if (checkClientSettings && Object.keys(extraErrors).length === 0) {
+    for (const [key, messages] of Object.entries(checkClientSettings(resolved))) for (const m of messages) addError(key, m);
   }
   const def = connectorConfigDef(plugin.configDef, resolved);
   const parsed = parseConfig(def, resolved);

@@ -8,7 +8,7 @@ import type { PluginRegistry } from '../connectors/registry.js';
 import { ConfigError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import type { ConfigStore, OffsetStore, StatusStore, TargetState } from '../storage/types.js';
-import { checkConnectorConfig, CONNECTOR_CLASS, defFor, invalidConfigMessage, masked, withoutNulls, type ConfigResolver } from './config-check.js';
+import { checkConnectorConfig, CONNECTOR_CLASS, defFor, invalidConfigMessage, masked, withoutNulls, type ClientSettingsCheck, type ConfigResolver } from './config-check.js';
 import { AlreadyExistsError, BadRequestError, ConflictError, NotFoundError } from './errors.js';
 import { createLifecycle } from './lifecycle.js';
 import { alterOffsets, checkOffsetsAtSource, parseOffsetEntries, readOffsets, requireStopped, resetOffsets } from './offsets.js';
@@ -28,6 +28,8 @@ export interface HerderOptions {
   launchTask: TaskLauncher;
   /** Config-provider resolution (`${env:…}`, `${file:…}`); identity when the worker enables none. */
   resolveConfig?: ConfigResolver;
+  /** Errors (by key) in the Kafka client settings a connector config carries (`producer.override.*`, ...). */
+  checkClientSettings?: ClientSettingsCheck;
   logger: Logger;
   /** Version shown for built-in converters in GET /connector-plugins?connectorsOnly=false. */
   version: string;
@@ -87,7 +89,7 @@ export function createHerder(options: HerderOptions): Herder {
     }
     const withNulls: Record<string, string | null> = { ...restored };
     for (const key of nullKeys) withNulls[key] = null;
-    const { infos } = await checkConnectorConfig(withNulls, registry, resolve);
+    const { infos } = await checkConnectorConfig(withNulls, registry, resolve, options.checkClientSettings);
     if (infos.error_count > 0) throw new BadRequestError(invalidConfigMessage(infos));
     return restored;
   }
@@ -307,7 +309,7 @@ export function createHerder(options: HerderOptions): Herder {
     },
 
     async validateConnectorConfig(config): Promise<ConfigInfos> {
-      return (await checkConnectorConfig(config, registry, resolve)).infos;
+      return (await checkConnectorConfig(config, registry, resolve, options.checkClientSettings)).infos;
     },
   };
   return herder;

@@ -169,6 +169,8 @@ class Settings {
     const origin = this.options.origins?.[key];
     if (origin !== undefined && this.isSet(key)) return origin;
     if (like !== undefined && this.isSet(like)) return this.prefixOf(like) + key;
+    // A missing setting belongs where security.protocol asked for it (signal.consumer.sasl.mechanism).
+    if (this.isSet('security.protocol')) return this.prefixOf('security.protocol') + key;
     return (this.options.keyPrefix ?? '') + key;
   }
 

@@ -2,3 +2,5 @@ export { createKafkaClient, plaintextConnection } from './platformatic-adapter.j
 export type { KafkaClientOptions } from './platformatic-adapter.js';
 export { KafkaError, translateKafkaError, hasKafkaErrorType } from './errors.js';
 export type * from './types.js';
+export { clientConnection, clientProps, withClientOverrides, parseJaasConfig, SECURITY_KEYS, type ClientProps, type ClientRole } from './client-config.js';
+export { producerSettings, COMPRESSION_TYPES, DEFAULT_MAX_REQUEST_BYTES, type ProducerSettings } from './producer-config.js';

@@ -33,12 +33,14 @@ import type { GroupConsumer, GroupConsumerOptions, KafkaClient, KafkaConnection,
 export interface KafkaClientOptions {
   clientId: string;
   logger: Logger;
-  /** How every kind of client reaches the cluster, unless one of the three below says otherwise. */
+  /** How the client reaches the cluster: producers and `readToEnd`, and the two below unless they are given. */
   connection: KafkaConnection;
-  /** The worker's `producer.*` / `consumer.*` / `admin.*` settings, where they differ. */
-  producer?: KafkaConnection;
-  consumer?: KafkaConnection;
+  /** Admin calls (the worker's `admin.*` settings). */
   admin?: KafkaConnection;
+  /** Consumer groups (`consumeGroup`; the worker's `consumer.*` settings). */
+  consumer?: KafkaConnection;
+  /** What `createProducer` uses where its own options say nothing. */
+  producerDefaults?: ProducerOptions;
   /** TCP (and TLS/SASL) connect timeout per broker, ms. Default 10000. */
   connectTimeoutMs?: number;
   /** Attempts the client makes itself before an operation fails (1 s apart). Default 5. */
@@ -207,7 +209,7 @@ async function waitForLeaders(admin: Admin, topic: string): Promise<void> {
 
 export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
   const { logger, clientId } = options;
-  const producerBase = baseOptions(options.producer ?? options.connection, clientId, options);
+  const base = baseOptions(options.connection, clientId, options);
   const consumerBase = baseOptions(options.consumer ?? options.connection, clientId, options);
   const adminBase = baseOptions(options.admin ?? options.connection, clientId, options);
 
@@ -232,8 +234,11 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
   }
 
   return {
-    createProducer: (producerOptions = {}) => createRecordProducer(
-      producerOptions.connection ? baseOptions(producerOptions.connection, clientId, options) : producerBase, producerOptions),
+    createProducer: (producerOptions = {}) => {
+      const merged = { ...options.producerDefaults, ...producerOptions };
+      const connection = producerOptions.connection ?? options.connection;
+      return createRecordProducer(baseOptions(connection, merged.clientId ?? clientId, options), merged);
+    },
 
     ensureTopic: (name: string, spec: TopicSpec) => withAdmin(`creating topic ${name}`, async (a) => {
       try {
@@ -280,7 +285,7 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
       for (const [partition, r] of ranges) if (r.high > r.low) pending.set(partition, { next: r.low, end: r.high });
       if (pending.size === 0) return;
       try {
-        await readRanges(consumerBase, topic, pending, onRecord);
+        await readRanges(base, topic, pending, onRecord);
       } catch (err) {
         throw translateKafkaError(err, `reading topic ${topic}`);
       }

@@ -83,8 +83,10 @@ export interface ProducerOptions {
   compression?: CompressionType;
   /** Broker-side wait for acknowledgement of one request, ms. Default 30000. */
   requestTimeoutMs?: number;
-  /** Overrides the client's producer connection (a connector's `producer.override.*` security settings). */
+  /** Overrides the client's connection (a task's producer settings, with a connector's `producer.override.*`). */
   connection?: KafkaConnection;
+  /** `client.id`; default the client's. */
+  clientId?: string;
 }
 
 export interface RecordProducer {

@@ -24,8 +24,24 @@ import {
   type ConfigProviderSpec,
 } from '../config-providers/index.js';
 import { ConfigError } from '../errors/index.js';
+import { clientConnection, clientProps, producerSettings, type ClientProps, type KafkaConnection, type ProducerSettings } from '../kafka/index.js';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+
+/** How the worker's Kafka clients connect, from Kafka's own client settings (see docs/kafka-security.md). */
+export interface WorkerKafka {
+  /** Internal topics (configs, offsets, statuses): the worker's top-level settings, as in Connect. */
+  connection: KafkaConnection;
+  /** Admin calls (topic creation, describe): top-level + `admin.*`. */
+  admin: KafkaConnection;
+  /** Consumer groups (the Kafka signal channel): top-level + `consumer.*`. */
+  consumer: KafkaConnection;
+  /** Producers of the internal topics. */
+  internalProducer: ProducerSettings;
+  /** Tasks' producers start from these (top-level + `producer.*`), then a connector's `producer.override.*`. */
+  producerProps: ClientProps;
+  consumerProps: ClientProps;
+}
 
 export interface WorkerConfig {
   bootstrapServers: string[];
@@ -60,6 +76,7 @@ export interface WorkerConfig {
   topicCreationEnable: boolean;
   logLevel: LogLevel;
   logFormat: 'json' | 'pretty';
+  kafka: WorkerKafka;
   /** Set keys that have no effect here, with the reason; log them at startup. */
   warnings: Record<string, string>;
   /** Every property after merging and resolving (Kafka client settings such as `security.protocol`, `sasl.*`
@@ -167,6 +184,7 @@ export function loadWorkerConfig(options: LoadWorkerConfigOptions): WorkerConfig
       fix: 'Correct it in the worker properties file or the CONNECT_* environment variable (CONNECT_REST_PORT sets rest.port).',
     });
   }
+  const kafka = workerKafka(props, warnings);
   const rest = restAddress(s['listeners'] as string[] | null, s['rest.host.name'] as string | null, s['rest.port'] as number);
   return {
     bootstrapServers: s['bootstrap.servers'] as string[],
@@ -194,12 +212,45 @@ export function loadWorkerConfig(options: LoadWorkerConfigOptions): WorkerConfig
     taskShutdownGracefulTimeoutMs: s['task.shutdown.graceful.timeout.ms'] as number,
     configProviders,
     topicCreationEnable: s['topic.creation.enable'] as boolean,
+    kafka,
     logLevel: s['log.level'] as LogLevel,
     logFormat: s['log.format'] as 'json' | 'pretty',
     warnings,
     props,
   };
 }
+
+const ROLE_PREFIXES = ['producer.', 'consumer.', 'admin.'];
+
+/**
+ * The worker's Kafka client settings, checked once here: a TLS/SASL setting that cannot be honoured stops the
+ * worker with the key's name. Producer/consumer/admin settings with no effect are added to `warnings`.
+ */
+function workerKafka(props: Readonly<Record<string, string>>, warnings: Record<string, string>): WorkerKafka {
+  const own: Record<string, string> = {};
+  for (const [k, v] of Object.entries(props)) if (!ROLE_PREFIXES.some((p) => k.startsWith(p))) own[k] = v;
+  const top: ClientProps = { props: own, origins: Object.fromEntries(Object.keys(own).map((k) => [k, k])) };
+  const producerProps = clientProps(props, 'producer');
+  const consumerProps = clientProps(props, 'consumer');
+  const adminProps = clientProps(props, 'admin');
+  const internalProducer = producerSettings(top);
+  Object.assign(warnings, internalProducer.unused, producerSettings(producerProps).unused);
+  for (const client of [consumerProps, adminProps]) {
+    for (const [key, origin] of Object.entries(client.origins)) {
+      if (origin !== key && key !== 'bootstrap.servers' && !isSecurityKey(key)) warnings[origin] = 'only bootstrap.servers and the security settings of consumer.*/admin.* are applied';
+    }
+  }
+  return {
+    connection: clientConnection(top),
+    admin: clientConnection(adminProps),
+    consumer: clientConnection(consumerProps),
+    internalProducer,
+    producerProps,
+    consumerProps,
+  };
+}
+
+const isSecurityKey = (key: string) => key === 'security.protocol' || key.startsWith('ssl.') || key.startsWith('sasl.');
 
 /** Worker properties safe to log: secret-looking values (sasl.jaas.config, ssl.key.password, ...) masked. */
 export function maskWorkerProps(props: Readonly<Record<string, string>>): Record<string, string> {

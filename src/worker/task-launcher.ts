@@ -4,12 +4,13 @@
  */
 import { createJsonConverter } from '../../schemas/index.js';
 import { redactSecretsInText, signalSettings, type SourceTask } from '../connect/index.js';
-import { createKafkaClient, plaintextConnection, type KafkaClient, type TopicSpec } from '../kafka/index.js';
+import { createKafkaClient, type KafkaClient, type KafkaConnection, type TopicSpec } from '../kafka/index.js';
 import type { TaskHandle, TaskLaunch, TaskLauncher } from '../herder/index.js';
 import type { Logger } from '../logging/index.js';
 import { openKafkaSignalChannel, startSourceTask, type KafkaSignalChannel } from '../runtime/index.js';
 import type { OffsetStore, StatusStore } from '../storage/types.js';
 import type { WorkerConfig } from './config.js';
+import { taskClients } from './task-clients.js';
 
 export interface TaskLauncherOptions {
   kafka: KafkaClient;
@@ -75,7 +76,7 @@ function scrubbingTask(task: SourceTask, secrets: readonly string[]): SourceTask
  * phase on, and so a signal is never consumed (and committed) while the task could not act on it yet — and
  * closes with the task.
  */
-function kafkaSignalChannel(launch: TaskLaunch, task: SourceTask, workerKafka: KafkaClient, logger: Logger) {
+function kafkaSignalChannel(launch: TaskLaunch, task: SourceTask, workerKafka: KafkaClient, ownConnection: KafkaConnection | null, logger: Logger) {
   const prefix = launch.settings['topic.prefix'];
   const settings = signalSettings(launch.settings, typeof prefix === 'string' ? prefix : '');
   if (!settings.channels.has('kafka')) return null;
@@ -90,9 +91,8 @@ function kafkaSignalChannel(launch: TaskLaunch, task: SourceTask, workerKafka: K
     onProgress(phase: string) {
       if (channel || closed || phase !== 'streaming') return;
       let kafka = workerKafka;
-      if (settings.kafkaBootstrapServers) {
-        const brokers = settings.kafkaBootstrapServers.split(',').map((b) => b.trim()).filter((b) => b !== '');
-        kafka = ownClient = createKafkaClient({ connection: plaintextConnection(brokers), clientId: `tscdc-signal-${launch.connector}`, logger: logger.child({ component: 'kafka' }) });
+      if (ownConnection) {
+        kafka = ownClient = createKafkaClient({ connection: ownConnection, clientId: `tscdc-signal-${launch.connector}`, logger: logger.child({ component: 'kafka' }) });
       }
       channel = openKafkaSignalChannel({
         kafka, topic: settings.kafkaTopic, groupId: settings.kafkaGroupId, topicPrefix: prefix, logger,
@@ -110,9 +110,12 @@ function kafkaSignalChannel(launch: TaskLaunch, task: SourceTask, workerKafka: K
 export function createTaskLauncher({ kafka, offsetStore, statusStore, config }: TaskLauncherOptions): TaskLauncher {
   return (launch): TaskHandle => {
     const c = launch.connectorConfig;
-    const producer = kafka.createProducer({ idempotent: true });
+    const clients = taskClients(config.kafka, c);
+    for (const [key, why] of Object.entries(clients.producer.unused)) launch.logger.warn({ key }, `producer setting ${key} has no effect: ${why}`);
+    // Connect's client id for a task's producer.
+    const producer = kafka.createProducer({ clientId: `connector-producer-${launch.connector}-${launch.taskId}`, ...clients.producer.options });
     const task = scrubbingTask(launch.plugin.createTask(), launch.secrets);
-    const signals = kafkaSignalChannel(launch, task, kafka, launch.logger);
+    const signals = kafkaSignalChannel(launch, task, kafka, clients.signalConsumer, launch.logger);
     const running = startSourceTask({
       connectorName: launch.connector,
       taskId: launch.taskId,
@@ -127,6 +130,7 @@ export function createTaskLauncher({ kafka, offsetStore, statusStore, config }: 
       valueConverter: createJsonConverter({ schemasEnable: schemasEnable(c, 'value.converter.schemas.enable', config.valueConverterSchemasEnable), isKey: false }),
       topicCreation: topicCreationSpec(config, c),
       logger: launch.logger,
+      maxBatchBytes: clients.producer.maxRequestBytes,
       offsetFlushIntervalMs: config.offsetFlushIntervalMs,
       stopTimeoutMs: config.taskShutdownGracefulTimeoutMs,
       onProgress: signals ? (progress) => signals.onProgress(progress.phase) : undefined,

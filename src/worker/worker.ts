@@ -12,11 +12,12 @@ import { createConfigProviders, resolveConfigProviders } from '../config-provide
 import { loadPluginRegistry, type PluginRegistry } from '../connectors/registry.js';
 import { isRetriable } from '../errors/index.js';
 import { createHerder, type Herder } from '../herder/index.js';
-import { createKafkaClient, plaintextConnection } from '../kafka/index.js';
+import { createKafkaClient } from '../kafka/index.js';
 import type { Logger } from '../logging/index.js';
 import { createRestServer } from '../rest/index.js';
 import { createKafkaConfigStore, createKafkaOffsetStore, createKafkaStatusStore } from '../storage/index.js';
 import type { WorkerConfig } from './config.js';
+import { checkTaskClients } from './task-clients.js';
 import { createTaskLauncher } from './task-launcher.js';
 
 export interface StartWorkerOptions {
@@ -68,7 +69,14 @@ async function startWithRetry(what: string, start: () => Promise<void>, logger: 
 export async function startWorker(config: WorkerConfig, options: StartWorkerOptions): Promise<Worker> {
   const logger = options.logger;
   const version = packageVersion();
-  const kafka = createKafkaClient({ connection: plaintextConnection(config.bootstrapServers), clientId: `tscdc-${config.groupId}`, logger: logger.child({ component: 'kafka' }) });
+  const kafka = createKafkaClient({
+    clientId: `tscdc-${config.groupId}`,
+    logger: logger.child({ component: 'kafka' }),
+    connection: config.kafka.connection,
+    admin: config.kafka.admin,
+    consumer: config.kafka.consumer,
+    producerDefaults: config.kafka.internalProducer.options,
+  });
   const configStore = createKafkaConfigStore(kafka, { topic: config.configStorageTopic, replicationFactor: config.configStorageReplicationFactor });
   const statusStore = createKafkaStatusStore(kafka, {
     topic: config.statusStorageTopic,
@@ -92,6 +100,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     registry,
     launchTask: createTaskLauncher({ kafka, offsetStore, statusStore, config }),
     resolveConfig: (props) => resolveConfigProviders(props, { providers }),
+    checkClientSettings: (props) => checkTaskClients(config.kafka, props),
     logger,
     version,
   });

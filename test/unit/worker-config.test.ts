@@ -80,7 +80,8 @@ test('defaults: the docker-compose environment alone gives a complete worker con
 test('file < CONNECT_* env < overrides; unknown keys are kept for the Kafka clients', () => {
   const path = file('worker.properties', [
     'bootstrap.servers=file:9092', 'group.id=from-file', 'config.storage.topic=c', 'offset.storage.topic=o', 'status.storage.topic=s',
-    'rest.port=1111', 'value.converter.schemas.enable=false', 'security.protocol=SASL_SSL', 'offset.storage.partitions=3',
+    'rest.port=1111', 'value.converter.schemas.enable=false', 'security.protocol=SASL_PLAINTEXT', 'offset.storage.partitions=3',
+    'sasl.mechanism=PLAIN', 'sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";',
   ].join('\n'));
   const cfg = loadWorkerConfig({ file: path, env: { CONNECT_GROUP_ID: 'from-env', CONNECT_REST_PORT: '2222' }, overrides: { 'rest.port': '3333' } });
   assert.deepEqual(cfg.bootstrapServers, ['file:9092']);
@@ -88,7 +89,8 @@ test('file < CONNECT_* env < overrides; unknown keys are kept for the Kafka clie
   assert.equal(cfg.restPort, 3333);
   assert.equal(cfg.valueConverterSchemasEnable, false);
   assert.equal(cfg.offsetStoragePartitions, 3);
-  assert.equal(cfg.props['security.protocol'], 'SASL_SSL');
+  assert.equal(cfg.props['security.protocol'], 'SASL_PLAINTEXT');
+  assert.deepEqual(cfg.kafka.connection.sasl, { mechanism: 'PLAIN', username: 'u', password: 'p' });
 });
 
 test('missing required keys throw a ConfigError naming them', () => {
@@ -145,6 +147,7 @@ test('config.providers are validated, and resolve references in the worker confi
     env: {
       ...requiredEnv, KAFKA_HOST: 'broker.internal', CONNECT_CONFIG_PROVIDERS: 'env,file',
       CONNECT_BOOTSTRAP_SERVERS: '${env:KAFKA_HOST}:9092', CONNECT_SASL_JAAS_CONFIG: `\${file:${secrets}:jaas}`,
+      CONNECT_SECURITY_PROTOCOL: 'SASL_PLAINTEXT', CONNECT_SASL_MECHANISM: 'PLAIN',
     },
   });
   assert.deepEqual(cfg.bootstrapServers, ['broker.internal:9092']);

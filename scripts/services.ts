@@ -11,6 +11,8 @@
  *   status  print whether the services in `.services/env` answer (exit 1 if not).
  *
  * All state lives in `.services/` (gitignored); wipe it for a fresh start (`rm -rf .services`).
+ * TSCDC_SERVICES_PORT_OFFSET=<n> shifts every port by n (e.g. 1000: Kafka 20092, MariaDB 14306, ...), for a
+ * second checkout's test bed beside another one.
  * The implementation is shared with the test harness: test/harness/native.ts.
  *
  * Kafka / kafkajs compatibility (checked 2026-11 against kafkajs 2.2.4 on this machine):

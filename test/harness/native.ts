@@ -8,6 +8,7 @@
  *   MariaDB     127.0.0.1:13306, user root, no pwd    .services/mariadb/{data,my.cnf,mariadb.log,mariadb.pid}
  *   PostgreSQL  127.0.0.1:15432, user postgres, trust .services/pg/{data,run,postgres.log}
  *
+ * TSCDC_SERVICES_PORT_OFFSET=<n> adds n to every port (a second checkout's test bed beside another one).
  * `.services/env` (shell-sourceable) holds KAFKA_BROKERS, MYSQL_URL and PG_URL once all three answer.
  * The Kafka version is pinned in scripts/kafka/pom.xml (<kafka.version>); see scripts/services.ts
  * for the kafkajs compatibility notes.
@@ -35,7 +36,23 @@ import kafkajs from 'kafkajs';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 
-export const PORTS = { kafka: 19092, kafkaController: 19093, mysql: 13306, pg: 15432 } as const;
+const BASE_PORTS = { kafka: 19092, kafkaController: 19093, mysql: 13306, pg: 15432 } as const;
+
+/**
+ * TSCDC_SERVICES_PORT_OFFSET shifts every port up, so that a second checkout's test bed (its own `.services/`)
+ * can run beside another one instead of failing on ports in use. Not down: that would reach the default
+ * MariaDB/PostgreSQL ports, which the test bed never takes.
+ */
+function portsWithOffset(raw = process.env.TSCDC_SERVICES_PORT_OFFSET || '0'): Record<keyof typeof BASE_PORTS, number> {
+  const offset = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+  const ports = Object.fromEntries(Object.entries(BASE_PORTS).map(([k, v]) => [k, v + offset])) as Record<keyof typeof BASE_PORTS, number>;
+  if (!Object.values(ports).every((port) => port <= 65535)) {
+    throw new Error(`TSCDC_SERVICES_PORT_OFFSET must be a non-negative integer that keeps the test bed's ports at most 65535 (got ${JSON.stringify(raw)})`);
+  }
+  return ports;
+}
+
+export const PORTS = portsWithOffset();
 
 export interface ServiceEnv {
   KAFKA_BROKERS: string;

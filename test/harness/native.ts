@@ -445,10 +445,24 @@ function javaMajor(java: string): number | undefined {
   return m[1] === '1' ? Number(m[2]) : Number(m[1]);
 }
 
+function readTrimmed(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * libs/VERSION holds the Kafka version and the POM's hash: any POM change (e.g. an added jar) fetches the
+ * libs again, but only a new version wipes the data dir.
+ */
 function ensureKafkaLibs(version: string, log: Log): void {
   const p = kafkaPaths();
   const marker = join(p.libs, 'VERSION');
-  if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === version) return;
+  const wanted = `${version} ${createHash('sha256').update(readFileSync(p.pom)).digest('hex')}`;
+  const present = readTrimmed(marker);
+  if (present === wanted) return;
   const mvn = requireBin('kafka', 'mvn', 'maven');
   log(`kafka: downloading Kafka ${version} jars from Maven Central into ${p.libs} (once) ...`);
   const tmp = `${p.libs}.tmp`;
@@ -457,11 +471,11 @@ function ensureKafkaLibs(version: string, log: Log): void {
   if (r.status !== 0 || !existsSync(join(tmp, `kafka_2.13-${version}.jar`))) {
     throw new ServiceStartError('kafka', `\`mvn dependency:copy-dependencies\` failed (exit ${r.status}):\n${r.out.trim().split('\n').slice(-40).join('\n')}`);
   }
-  writeFileSync(join(tmp, 'VERSION'), `${version}\n`);
+  writeFileSync(join(tmp, 'VERSION'), `${wanted}\n`);
   rmSync(p.libs, { recursive: true, force: true });
   renameSync(tmp, p.libs);
   // Formatted log dirs are not guaranteed to work across versions: start from scratch.
-  rmSync(p.data, { recursive: true, force: true });
+  if (present?.split(' ')[0] !== version) rmSync(p.data, { recursive: true, force: true });
 }
 
 function kafkaServerProperties(dataDir: string): string {

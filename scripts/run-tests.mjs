@@ -7,7 +7,8 @@
 //
 // Services: unless KAFKA_BROKERS, MYSQL_URL and PG_URL are all set (or TEST_SERVICES_PROVIDER is set,
 // which lets test/harness/services.ts decide), runs `node --import tsx scripts/services.ts up`
-// (reuses running services) and passes the values from .services/env to the test process.
+// (reuses running services) and passes the values from .services/env to the test process (all of them: the
+// secured Kafka listeners too). TSCDC_SERVICES_PORT_OFFSET is inherited by services.ts, so it picks the ports.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';

@@ -3,14 +3,22 @@
  *
  *   up    start (or reuse, if already up and healthy) Kafka 127.0.0.1:19092, MariaDB 127.0.0.1:13306
  *         and PostgreSQL 127.0.0.1:15432, then write `.services/env`:
- *             KAFKA_BROKERS=127.0.0.1:19092
+ *             KAFKA_BROKERS=127.0.0.1:19092                     (PLAINTEXT)
  *             MYSQL_URL=mysql://root:@127.0.0.1:13306/          (root, empty password)
  *             PG_URL=postgres://postgres@127.0.0.1:15432/postgres (trust auth, incl. replication)
+ *             KAFKA_SASL_SSL_BROKERS=127.0.0.1:19094            (PLAIN, SCRAM-SHA-256/512, OAUTHBEARER unsecured JWTs)
+ *             KAFKA_SSL_BROKERS=127.0.0.1:19095                 (mutual TLS: client certificate required)
+ *             KAFKA_TLS_CA, KAFKA_TLS_OTHER_CA                  (PEM: the CA of both listeners; an unrelated CA)
+ *             KAFKA_TLS_CLIENT_CERT, KAFKA_TLS_CLIENT_KEY       (PEM client certificate and PKCS#8 key)
+ *             KAFKA_TLS_CLIENT_P12, KAFKA_TLS_CLIENT_P12_PASSWORD (the same as a PKCS#12 keystore)
+ *             KAFKA_SASL_USER=tscdc, KAFKA_SASL_PASSWORD=tscdc-secret (PLAIN and both SCRAMs)
  *         Use it from a shell with `set -a; . .services/env; set +a`.
  *   down  stop all three (data dirs are kept, so the next `up` is a quick restart).
  *   status  print whether the services in `.services/env` answer (exit 1 if not).
  *
  * All state lives in `.services/` (gitignored); wipe it for a fresh start (`rm -rf .services`).
+ * TSCDC_SERVICES_PORT_OFFSET=<n> shifts every port by n (e.g. 1000: Kafka 20092, MariaDB 14306, ...), for a
+ * second checkout's test bed beside another one.
  * The implementation is shared with the test harness: test/harness/native.ts.
  *
  * Kafka / kafkajs compatibility (checked 2026-11 against kafkajs 2.2.4 on this machine):
@@ -27,6 +35,17 @@
  *   it retries by itself. No 3.x fallback was needed.
  *   Kafka 4.x logs through Log4j2: the POM adds log4j-slf4j2-impl + slf4j-api 2.x (the
  *   kafka_2.13 POM ships no binding) and scripts/kafka/log4j2.yaml is passed explicitly.
+ *
+ * Secured listeners (checked 2026-12 with Kafka 4.4.0's own Java clients: ProducerPerformance and client properties):
+ *   SASL_SSL with ssl.truststore.type=PEM + the CA: PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 with tscdc/tscdc-secret
+ *   produce; a wrong password fails with SaslAuthenticationException; other-ca.pem fails the TLS handshake (PKIX).
+ *   SSL: a PEM (key + certificate) or the PKCS12 client keystore produces; no client certificate: bad_certificate.
+ *   OAUTHBEARER: the broker takes any unsigned JWT "<b64url {"alg":"none"}>.<b64url claims>." (empty signature) with
+ *   "sub" and a future "exp"; "iat" optional (not in the future); refused ({"status":"invalid_token"}): no sub, no
+ *   exp, expired, iat in the future, alg HS256, a non-empty signature. Java's own token-endpoint client
+ *   (OAuthBearerLoginCallbackHandler) cannot fetch such a token: its validator rejects the empty signature.
+ *   SCRAM users: one ConfigCommand run per mechanism (both in one run: "A user credential cannot be altered twice
+ *   in the same request").
  */
 import { envAnswers, readEnvFile, servicesDown, servicesUp } from '../test/harness/native.js';
 

@@ -2,11 +2,15 @@
  * Smoke test for the test bed: every service answers and is configured for CDC.
  */
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { connect, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
 import kafkajs from 'kafkajs';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { testServices, uniqueName, waitFor, type TestServices } from './harness/services.js';
+import { securedKafka, testServices, uniqueName, waitFor, type TestServices } from './harness/services.js';
 
 describe('test services', () => {
   let s: TestServices;
@@ -75,6 +79,41 @@ describe('test services', () => {
     });
   });
 
+  describe('kafka secured listeners', () => {
+    it('are named in the environment with their TLS files', (t) => {
+      const k = securedKafka(s);
+      if (!k) return t.skip(`provider ${s.provider} has no secured Kafka listeners`);
+      for (const b of [...k.saslSslBrokers, ...k.sslBrokers]) assert.match(b, /^127\.0\.0\.1:\d+$/);
+      assert.notDeepEqual(k.saslSslBrokers, k.sslBrokers);
+      const { clientP12Password, ...files } = k.tls;
+      for (const [name, file] of Object.entries(files)) assert.ok(isAbsolute(file) && existsSync(file), `${name}: ${file}`);
+      assert.ok(clientP12Password && k.sasl.user && k.sasl.password);
+    });
+
+    it('SASL_SSL presents a certificate for 127.0.0.1 signed by the CA, and refuses the other CA', async (t) => {
+      const k = securedKafka(s);
+      if (!k) return t.skip(`provider ${s.provider} has no secured Kafka listeners`);
+      const [host, port] = k.saslSslBrokers[0]!.split(':') as [string, string];
+      const ca = readFileSync(k.tls.ca);
+      const socket = await tlsConnect(host, Number(port), ca);
+      try {
+        assert.ok(socket.authorized);
+        const peer = socket.getPeerCertificate(true);
+        const leaf = new X509Certificate(peer.raw);
+        const caCert = new X509Certificate(ca);
+        assert.equal(leaf.checkIP('127.0.0.1'), '127.0.0.1');
+        assert.ok(leaf.checkIssued(caCert) && leaf.verify(caCert.publicKey));
+        assert.deepEqual(chainFingerprints(peer), [leaf.fingerprint256, caCert.fingerprint256]);
+      } finally {
+        socket.destroy();
+      }
+      await assert.rejects(tlsConnect(host, Number(port), readFileSync(k.tls.otherCa)), (e: NodeJS.ErrnoException) => {
+        assert.match(String(e.code), /SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/);
+        return true;
+      });
+    });
+  });
+
   it('mariadb has a ROW binlog with full row images', async () => {
     const conn = await mysql.createConnection(s.mysql);
     try {
@@ -102,3 +141,19 @@ describe('test services', () => {
     }
   });
 });
+
+/** A verified TLS connection (Node checks the chain against `ca` and the certificate's names against `host`). */
+function tlsConnect(host: string, port: number, ca: Buffer): Promise<TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port, ca, timeout: 10_000 }, () => resolve(socket));
+    socket.once('error', reject);
+    socket.once('timeout', () => socket.destroy(new Error(`TLS handshake with ${host}:${port} timed out`)));
+  });
+}
+
+/** SHA-256 fingerprints of the verified chain, leaf first, up to the self-signed root (which is its own issuer). */
+function chainFingerprints(cert: DetailedPeerCertificate): string[] {
+  const out = [cert.fingerprint256];
+  for (let c = cert; c.issuerCertificate && c.issuerCertificate !== c; c = c.issuerCertificate) out.push(c.issuerCertificate.fingerprint256);
+  return out;
+}

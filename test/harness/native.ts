@@ -4,11 +4,18 @@
  * state under `<repo>/.services/`. Used by `scripts/services.ts` (npm run services:up|down) and by
  * `test/harness/services.ts` (provider 'native'); this file is the only copy of the logic.
  *
- *   Kafka       127.0.0.1:19092 (controller 19093)   .services/kafka/{libs,data,kafka.log,kafka.pid}
+ *   Kafka       127.0.0.1:19092 PLAINTEXT (also inter-broker), controller 19093 .services/kafka/{libs,data,kafka.log,kafka.pid}
+ *               127.0.0.1:19094 SASL_SSL: PLAIN, SCRAM-SHA-256/512 (user tscdc), OAUTHBEARER (unsecured JWTs)
+ *               127.0.0.1:19095 SSL with a required client certificate (mutual TLS)   .services/kafka/tls/*.pem, client.p12
  *   MariaDB     127.0.0.1:13306, user root, no pwd    .services/mariadb/{data,my.cnf,mariadb.log,mariadb.pid}
  *   PostgreSQL  127.0.0.1:15432, user postgres, trust .services/pg/{data,run,postgres.log}
  *
- * `.services/env` (shell-sourceable) holds KAFKA_BROKERS, MYSQL_URL and PG_URL once all three answer.
+ * TSCDC_SERVICES_PORT_OFFSET=<n> adds n to every port (a second checkout's test bed beside another one).
+ * `.services/env` (shell-sourceable) holds KAFKA_BROKERS, MYSQL_URL and PG_URL once all three answer, and
+ * the secured listeners with their files (KAFKA_SECURITY_KEYS: KAFKA_SASL_SSL_BROKERS, KAFKA_SSL_BROKERS,
+ * KAFKA_TLS_CA, KAFKA_TLS_OTHER_CA, KAFKA_TLS_CLIENT_CERT/KEY/P12/P12_PASSWORD, KAFKA_SASL_USER/PASSWORD).
+ * The TLS material is made once with openssl; a running Kafka is reused only if it was started with
+ * the current configuration (kafka.config-sha256), otherwise restarted.
  * The Kafka version is pinned in scripts/kafka/pom.xml (<kafka.version>); see scripts/services.ts
  * for the kafkajs compatibility notes.
  */
@@ -35,19 +42,80 @@ import kafkajs from 'kafkajs';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 
-export const PORTS = { kafka: 19092, kafkaController: 19093, mysql: 13306, pg: 15432 } as const;
+const BASE_PORTS = { kafka: 19092, kafkaController: 19093, kafkaSaslSsl: 19094, kafkaSsl: 19095, mysql: 13306, pg: 15432 } as const;
 
-export interface ServiceEnv {
+/**
+ * TSCDC_SERVICES_PORT_OFFSET shifts every port up, so that a second checkout's test bed (its own `.services/`)
+ * can run beside another one instead of failing on ports in use. Not down: that would reach the default
+ * MariaDB/PostgreSQL ports, which the test bed never takes.
+ */
+function portsWithOffset(raw = process.env.TSCDC_SERVICES_PORT_OFFSET || '0'): Record<keyof typeof BASE_PORTS, number> {
+  const offset = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+  const ports = Object.fromEntries(Object.entries(BASE_PORTS).map(([k, v]) => [k, v + offset])) as Record<keyof typeof BASE_PORTS, number>;
+  if (!Object.values(ports).every((port) => port <= 65535)) {
+    throw new Error(`TSCDC_SERVICES_PORT_OFFSET must be a non-negative integer that keeps the test bed's ports at most 65535 (got ${JSON.stringify(raw)})`);
+  }
+  return ports;
+}
+
+export const PORTS = portsWithOffset();
+
+/** SASL user of the secured Kafka listener: the same name and password for PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512. */
+const KAFKA_SASL_USER = 'tscdc';
+const KAFKA_SASL_PASSWORD = 'tscdc-secret';
+const KAFKA_CLIENT_P12_PASSWORD = 'tscdc-p12-secret';
+
+/**
+ * The native Kafka's secured listeners and the TLS files for them (absolute paths). Optional in ServiceEnv:
+ * other providers (Docker, a user's own KAFKA_BROKERS) have no such listeners.
+ */
+export const KAFKA_SECURITY_KEYS = [
+  'KAFKA_SASL_SSL_BROKERS', // SASL_SSL: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER (unsecured JWTs)
+  'KAFKA_SSL_BROKERS', // SSL with a required client certificate
+  'KAFKA_TLS_CA', // the CA that signed the broker and client certificates (PEM)
+  'KAFKA_TLS_OTHER_CA', // an unrelated CA, for "untrusted CA" tests (PEM)
+  'KAFKA_TLS_CLIENT_CERT', // client certificate (PEM), accepted by the SSL listener
+  'KAFKA_TLS_CLIENT_KEY', // its private key (PKCS#8 PEM, unencrypted)
+  'KAFKA_TLS_CLIENT_P12', // the same key, certificate and CA as a PKCS#12 keystore
+  'KAFKA_TLS_CLIENT_P12_PASSWORD',
+  'KAFKA_SASL_USER', // valid for PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512
+  'KAFKA_SASL_PASSWORD',
+] as const;
+
+export type KafkaSecurityEnv = Record<(typeof KAFKA_SECURITY_KEYS)[number], string>;
+
+export interface ServiceEnv extends Partial<KafkaSecurityEnv> {
   KAFKA_BROKERS: string;
   MYSQL_URL: string;
   PG_URL: string;
 }
 
-export const NATIVE_ENV: ServiceEnv = {
-  KAFKA_BROKERS: `127.0.0.1:${PORTS.kafka}`,
-  MYSQL_URL: `mysql://root:@127.0.0.1:${PORTS.mysql}/`,
-  PG_URL: `postgres://postgres@127.0.0.1:${PORTS.pg}/postgres`,
-};
+/** The secured-listener part of `env`, if it has all of it. */
+export function kafkaSecurityEnv(env: Readonly<Partial<KafkaSecurityEnv>>): KafkaSecurityEnv | undefined {
+  const picked = KAFKA_SECURITY_KEYS.map((k) => [k, env[k]] as const);
+  return picked.every(([, v]) => v) ? (Object.fromEntries(picked) as KafkaSecurityEnv) : undefined;
+}
+
+export const NATIVE_ENV: Required<ServiceEnv> = nativeEnv();
+
+function nativeEnv(): Required<ServiceEnv> {
+  const tls = kafkaTlsPaths();
+  return {
+    KAFKA_BROKERS: `127.0.0.1:${PORTS.kafka}`,
+    MYSQL_URL: `mysql://root:@127.0.0.1:${PORTS.mysql}/`,
+    PG_URL: `postgres://postgres@127.0.0.1:${PORTS.pg}/postgres`,
+    KAFKA_SASL_SSL_BROKERS: `127.0.0.1:${PORTS.kafkaSaslSsl}`,
+    KAFKA_SSL_BROKERS: `127.0.0.1:${PORTS.kafkaSsl}`,
+    KAFKA_TLS_CA: tls.ca,
+    KAFKA_TLS_OTHER_CA: tls.otherCa,
+    KAFKA_TLS_CLIENT_CERT: tls.clientCert,
+    KAFKA_TLS_CLIENT_KEY: tls.clientKey,
+    KAFKA_TLS_CLIENT_P12: tls.clientP12,
+    KAFKA_TLS_CLIENT_P12_PASSWORD: KAFKA_CLIENT_P12_PASSWORD,
+    KAFKA_SASL_USER,
+    KAFKA_SASL_PASSWORD,
+  };
+}
 
 export type ServiceName = 'kafka' | 'mariadb' | 'postgres';
 
@@ -120,7 +188,7 @@ export function readEnvFile(path = envFilePath()): ServiceEnv | undefined {
     out[m[1]!] = v;
   }
   if (!out.KAFKA_BROKERS || !out.MYSQL_URL || !out.PG_URL) return undefined;
-  return { KAFKA_BROKERS: out.KAFKA_BROKERS, MYSQL_URL: out.MYSQL_URL, PG_URL: out.PG_URL };
+  return { KAFKA_BROKERS: out.KAFKA_BROKERS, MYSQL_URL: out.MYSQL_URL, PG_URL: out.PG_URL, ...kafkaSecurityEnv(out) };
 }
 
 function writeEnvFile(env: ServiceEnv): void {
@@ -128,7 +196,11 @@ function writeEnvFile(env: ServiceEnv): void {
   const body =
     '# Written by `npm run services:up` (scripts/services.ts). Shell-sourceable: set -a; . .services/env; set +a\n' +
     '# MariaDB root has no password; PostgreSQL uses trust auth (incl. replication) on 127.0.0.1.\n' +
-    `KAFKA_BROKERS=${env.KAFKA_BROKERS}\nMYSQL_URL=${env.MYSQL_URL}\nPG_URL=${env.PG_URL}\n`;
+    '# KAFKA_SASL_SSL_BROKERS: SASL PLAIN, SCRAM-SHA-256/512 (KAFKA_SASL_USER/PASSWORD) and OAUTHBEARER (unsecured JWTs);\n' +
+    '# KAFKA_SSL_BROKERS: mutual TLS. Both are signed by KAFKA_TLS_CA; KAFKA_TLS_OTHER_CA is a CA the broker does not know.\n' +
+    Object.entries(env)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join('');
   const tmp = `${envFilePath()}.tmp`;
   writeFileSync(tmp, body);
   renameSync(tmp, envFilePath());
@@ -408,11 +480,34 @@ function kafkaPaths() {
     props: join(dir, 'server.properties'),
     log: join(dir, 'kafka.log'),
     pid: join(dir, 'kafka.pid'),
+    /** hash of the configuration the running broker was started with, written once it is fully set up */
+    configHash: join(dir, 'kafka.config-sha256'),
     clusterId: join(dir, 'cluster-id'),
     pom: join(repoRoot(), 'scripts', 'kafka', 'pom.xml'),
     log4j: join(repoRoot(), 'scripts', 'kafka', 'log4j2.yaml'),
   };
 }
+
+/** TLS material of the secured listeners, made once by ensureKafkaTls. */
+function kafkaTlsPaths() {
+  const dir = join(servicesDir(), 'kafka', 'tls');
+  return {
+    dir,
+    ca: join(dir, 'ca.pem'),
+    caKey: join(dir, 'ca-key.pem'),
+    otherCa: join(dir, 'other-ca.pem'),
+    otherCaKey: join(dir, 'other-ca-key.pem'),
+    brokerCert: join(dir, 'broker-cert.pem'),
+    brokerKey: join(dir, 'broker-key.pem'),
+    /** the broker's PEM keystore: its PKCS#8 key, then its certificate chain (broker, CA) */
+    brokerKeystore: join(dir, 'broker-keystore.pem'),
+    clientCert: join(dir, 'client-cert.pem'),
+    clientKey: join(dir, 'client-key.pem'),
+    clientP12: join(dir, 'client.p12'),
+  };
+}
+
+type KafkaTlsPaths = ReturnType<typeof kafkaTlsPaths>;
 
 /** The Kafka version pinned in scripts/kafka/pom.xml. */
 export function kafkaVersion(): string {
@@ -428,10 +523,24 @@ function javaMajor(java: string): number | undefined {
   return m[1] === '1' ? Number(m[2]) : Number(m[1]);
 }
 
+function readTrimmed(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * libs/VERSION holds the Kafka version and the POM's hash: any POM change (e.g. an added jar) fetches the
+ * libs again, but only a new version wipes the data dir.
+ */
 function ensureKafkaLibs(version: string, log: Log): void {
   const p = kafkaPaths();
   const marker = join(p.libs, 'VERSION');
-  if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === version) return;
+  const wanted = `${version} ${createHash('sha256').update(readFileSync(p.pom)).digest('hex')}`;
+  const present = readTrimmed(marker);
+  if (present === wanted) return;
   const mvn = requireBin('kafka', 'mvn', 'maven');
   log(`kafka: downloading Kafka ${version} jars from Maven Central into ${p.libs} (once) ...`);
   const tmp = `${p.libs}.tmp`;
@@ -440,24 +549,81 @@ function ensureKafkaLibs(version: string, log: Log): void {
   if (r.status !== 0 || !existsSync(join(tmp, `kafka_2.13-${version}.jar`))) {
     throw new ServiceStartError('kafka', `\`mvn dependency:copy-dependencies\` failed (exit ${r.status}):\n${r.out.trim().split('\n').slice(-40).join('\n')}`);
   }
-  writeFileSync(join(tmp, 'VERSION'), `${version}\n`);
+  writeFileSync(join(tmp, 'VERSION'), `${wanted}\n`);
   rmSync(p.libs, { recursive: true, force: true });
   renameSync(tmp, p.libs);
   // Formatted log dirs are not guaranteed to work across versions: start from scratch.
-  rmSync(p.data, { recursive: true, force: true });
+  if (present?.split(' ')[0] !== version) rmSync(p.data, { recursive: true, force: true });
 }
 
-function kafkaServerProperties(dataDir: string): string {
+const TLS_DAYS = '3650';
+
+/**
+ * Make the TLS material once with openssl: a CA, a broker certificate for 127.0.0.1/localhost and a client
+ * certificate signed by it, an unrelated CA, and the client's key and chain as PKCS#12 too. Made in a
+ * temporary dir and renamed at the end, so that a half-made set is never used.
+ */
+function ensureKafkaTls(log: Log): KafkaTlsPaths {
+  const tls = kafkaTlsPaths();
+  if (Object.values(tls).every((f) => existsSync(f))) return tls;
+  const openssl = requireBin('kafka', 'openssl', 'openssl');
+  log(`kafka: making TLS material in ${tls.dir} (once)`);
+  const tmp = `${tls.dir}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const ssl: OpenSsl = (...args) => {
+    const r = run(openssl, args, { cwd: tmp });
+    if (r.status !== 0) throw new ServiceStartError('kafka', `\`openssl ${args.join(' ')}\` failed (exit ${r.status}):\n${r.out.trim()}`);
+  };
+  makeCa(ssl, 'ca', 'tscdc test CA');
+  makeCa(ssl, 'other-ca', 'tscdc untrusted CA');
+  makeLeaf(ssl, tmp, 'broker', 'localhost', ['subjectAltName=IP:127.0.0.1,DNS:localhost', 'extendedKeyUsage=serverAuth']);
+  makeLeaf(ssl, tmp, 'client', KAFKA_SASL_USER, ['extendedKeyUsage=clientAuth']);
+  const keystore = ['broker-key.pem', 'broker-cert.pem', 'ca.pem'].map((f) => readFileSync(join(tmp, f), 'utf8'));
+  writeFileSync(join(tmp, 'broker-keystore.pem'), keystore.join(''), { mode: 0o600 });
+  ssl('pkcs12', '-export', '-in', 'client-cert.pem', '-inkey', 'client-key.pem', '-certfile', 'ca.pem', '-name', 'tscdc-client',
+    '-out', 'client.p12', '-passout', `pass:${KAFKA_CLIENT_P12_PASSWORD}`);
+  rmSync(tls.dir, { recursive: true, force: true });
+  renameSync(tmp, tls.dir);
+  return tls;
+}
+
+type OpenSsl = (...args: string[]) => void;
+
+/** A self-signed CA: `<name>.pem` and its unencrypted PKCS#8 key `<name>-key.pem`. */
+function makeCa(ssl: OpenSsl, name: string, cn: string): void {
+  ssl('req', '-x509', '-newkey', 'rsa:2048', '-noenc', '-keyout', `${name}-key.pem`, '-out', `${name}.pem`, '-days', TLS_DAYS,
+    '-subj', `/CN=${cn}`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+}
+
+/** `<name>-cert.pem` signed by ca.pem, with its unencrypted PKCS#8 key `<name>-key.pem`; `extensions` are x509v3 config lines. */
+function makeLeaf(ssl: OpenSsl, dir: string, name: string, cn: string, extensions: string[]): void {
+  const ext = `${name}.ext`;
+  const csr = `${name}.csr`;
+  const lines = ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment', 'subjectKeyIdentifier=hash', 'authorityKeyIdentifier=keyid', ...extensions];
+  writeFileSync(join(dir, ext), `${lines.join('\n')}\n`);
+  ssl('req', '-new', '-newkey', 'rsa:2048', '-noenc', '-keyout', `${name}-key.pem`, '-out', csr, '-subj', `/CN=${cn}`);
+  ssl('x509', '-req', '-in', csr, '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-set_serial', `0x${randomBytes(8).toString('hex')}`,
+    '-days', TLS_DAYS, '-extfile', ext, '-out', `${name}-cert.pem`);
+  rmSync(join(dir, ext));
+  rmSync(join(dir, csr));
+}
+
+function kafkaServerProperties(dataDir: string, tls: KafkaTlsPaths): string {
+  const l = (name: string, port: number) => `${name}://127.0.0.1:${port}`;
+  const brokerListeners = [l('PLAINTEXT', PORTS.kafka), l('SASL_SSL', PORTS.kafkaSaslSsl), l('SSL', PORTS.kafkaSsl)];
   return [
     '# Generated by test/harness/native.ts on every start; edits are overwritten.',
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.bootstrap.servers=127.0.0.1:${PORTS.kafkaController}`,
-    `listeners=PLAINTEXT://127.0.0.1:${PORTS.kafka},CONTROLLER://127.0.0.1:${PORTS.kafkaController}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${PORTS.kafka}`,
+    `listeners=${[...brokerListeners, l('CONTROLLER', PORTS.kafkaController)].join(',')}`,
+    `advertised.listeners=${brokerListeners.join(',')}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL',
+    ...saslSslListenerProperties(tls),
+    ...sslListenerProperties(tls),
     `log.dirs=${dataDir}`,
     'num.partitions=1',
     'default.replication.factor=1',
@@ -478,53 +644,122 @@ function kafkaServerProperties(dataDir: string): string {
   ].join('\n');
 }
 
-async function kafkaUp(log: Log): Promise<void> {
+/** The broker's PEM keystore (PKCS#8 key, unencrypted, so no ssl.key.password; then the chain). */
+function brokerKeystoreProperties(prefix: string, tls: KafkaTlsPaths): string[] {
+  return [`${prefix}.ssl.keystore.type=PEM`, `${prefix}.ssl.keystore.location=${tls.brokerKeystore}`];
+}
+
+/** SASL_SSL: TLS with the broker's certificate only, then one of four SASL mechanisms. */
+function saslSslListenerProperties(tls: KafkaTlsPaths): string[] {
+  const l = 'listener.name.sasl_ssl';
+  return [
+    '# SASL_SSL: server-authenticated TLS, then SASL',
+    ...brokerKeystoreProperties(l, tls),
+    `${l}.sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512,OAUTHBEARER`,
+    `${l}.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${KAFKA_SASL_USER}="${KAFKA_SASL_PASSWORD}";`,
+    '# SCRAM credentials are cluster metadata, created by ConfigCommand after the start (native.ts, createScramUsers)',
+    `${l}.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;`,
+    `${l}.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;`,
+    '# No server callback handler: Kafka\'s default OAuthBearerUnsecuredValidatorCallbackHandler, not for production. It',
+    '# accepts an unsigned JWS "<base64url header>.<base64url claims>." (empty signature) whose header has "alg":"none"',
+    '# and whose claims have "sub" (string: the principal) and "exp" (number, seconds, in the future); "iat" is optional',
+    '# but must not lie in the future and must be before "exp"; no scope is required; no clock skew is allowed.',
+    `${l}.oauthbearer.sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;`,
+  ];
+}
+
+/** SSL: mutual TLS, the client must present a certificate signed by ca.pem. */
+function sslListenerProperties(tls: KafkaTlsPaths): string[] {
+  const l = 'listener.name.ssl';
+  return [
+    '# SSL: mutual TLS',
+    ...brokerKeystoreProperties(l, tls),
+    `${l}.ssl.truststore.type=PEM`,
+    `${l}.ssl.truststore.location=${tls.ca}`,
+    `${l}.ssl.client.auth=required`,
+  ];
+}
+
+/** What the broker runs with: its properties and the TLS files they name (new files need a restart as well). */
+function kafkaConfigHash(props: string, tls: KafkaTlsPaths): string {
+  const hash = createHash('sha256').update(props);
+  for (const file of [tls.brokerKeystore, tls.ca]) hash.update(readFileSync(file));
+  return hash.digest('hex');
+}
+
+/**
+ * Reuse our running broker if it was set up with this configuration and answers. One with another
+ * configuration (e.g. started by an older harness, without the secured listeners) or unhealthy is stopped.
+ */
+async function reuseKafka(configHash: string, log: Log): Promise<boolean> {
   const p = kafkaPaths();
-  const marker = p.dir;
-  const brokers = [`127.0.0.1:${PORTS.kafka}`];
-  const running = livePid(p.pid, marker);
-  if (running !== undefined) {
-    if (await kafkaAnswers(brokers)) {
-      log(`kafka: already running (pid ${running}), reusing`);
-      return;
-    }
+  const running = livePid(p.pid, p.dir);
+  if (running === undefined) return false;
+  const brokers = [NATIVE_ENV.KAFKA_BROKERS];
+  if (readTrimmed(p.configHash) !== configHash) {
+    log(`kafka: pid ${running} runs with another configuration (or was not fully set up); restarting it`);
+  } else if (await kafkaAnswers(brokers)) {
+    log(`kafka: already running (pid ${running}), reusing`);
+    return true;
+  } else {
     log(`kafka: pid ${running} is alive but not answering yet; waiting up to 60s`);
     try {
-      await waitHealthy('kafka', () => kafkaAnswers(brokers), { timeoutMs: 60_000, pid: () => livePid(p.pid, marker), logFile: p.log });
+      await waitHealthy('kafka', () => kafkaAnswers(brokers), { timeoutMs: 60_000, pid: () => livePid(p.pid, p.dir), logFile: p.log });
       log(`kafka: running (pid ${running}), reusing`);
-      return;
+      return true;
     } catch {
       log(`kafka: pid ${running} is unhealthy; restarting it`);
-      await terminate(running, 'kafka', log);
     }
   }
-  rmSync(p.pid, { force: true });
+  await terminate(running, 'kafka', log);
+  return false;
+}
 
+function requireJava17(): string {
   const java = requireBin('kafka', 'java', 'openjdk-17-jre-headless');
   const major = javaMajor(java);
   if (major !== undefined && major < 17) {
     throw new ServiceStartError('kafka', `Kafka 4.x needs Java 17+, found Java ${major}. Install: apt-get install -y openjdk-17-jre-headless`);
   }
-  mkdirSync(p.dir, { recursive: true });
-  const version = kafkaVersion();
-  ensureKafkaLibs(version, log);
-  await requirePortFree('kafka', PORTS.kafka);
-  await requirePortFree('kafka', PORTS.kafkaController);
+  return java;
+}
 
-  writeFileSync(p.props, kafkaServerProperties(p.data));
-  const cp = `${p.libs}/*`;
-  const log4j = `-Dlog4j2.configurationFile=${p.log4j}`;
-  if (!existsSync(join(p.data, 'meta.properties'))) {
-    rmSync(p.data, { recursive: true, force: true });
-    const clusterId = randomBytes(16).toString('base64url');
-    writeFileSync(p.clusterId, `${clusterId}\n`);
-    log(`kafka: formatting KRaft storage (cluster id ${clusterId})`);
-    const r = run(java, [log4j, '-cp', cp, 'kafka.tools.StorageTool', 'format', '--standalone', '-t', clusterId, '-c', p.props]);
-    writeFileSync(p.log, `${r.out}\n`, { flag: 'a' });
-    if (r.status !== 0) throw new ServiceStartError('kafka', `kafka.tools.StorageTool format failed (exit ${r.status})`, p.log, tail(p.log));
+/** Run one of Kafka's command-line tools (a main class from the jars) with the test bed's Log4j2 config. */
+function runKafkaTool(java: string, mainClass: string, args: string[]): void {
+  const p = kafkaPaths();
+  const r = run(java, [`-Dlog4j2.configurationFile=${p.log4j}`, '-cp', `${p.libs}/*`, mainClass, ...args]);
+  writeFileSync(p.log, `${r.out}\n`, { flag: 'a' });
+  if (r.status !== 0) throw new ServiceStartError('kafka', `\`${mainClass} ${args.join(' ')}\` failed (exit ${r.status})`, p.log, tail(p.log));
+}
+
+function formatKafkaStorage(java: string, log: Log): void {
+  const p = kafkaPaths();
+  rmSync(p.data, { recursive: true, force: true });
+  const clusterId = randomBytes(16).toString('base64url');
+  writeFileSync(p.clusterId, `${clusterId}\n`);
+  log(`kafka: formatting KRaft storage (cluster id ${clusterId})`);
+  runKafkaTool(java, 'kafka.tools.StorageTool', ['format', '--standalone', '-t', clusterId, '-c', p.props]);
+}
+
+/**
+ * SCRAM credentials live in the cluster metadata, not in server.properties: ConfigCommand sets them after every
+ * start (same user, same password: repeating it changes nothing), which also covers a data dir formatted by an
+ * older harness. One run per mechanism: Kafka 4.4 refuses both in one request ("A user credential cannot be
+ * altered twice in the same request").
+ */
+function createScramUsers(java: string): void {
+  for (const mechanism of ['SCRAM-SHA-256', 'SCRAM-SHA-512']) {
+    runKafkaTool(java, 'org.apache.kafka.tools.ConfigCommand', [
+      '--bootstrap-server', NATIVE_ENV.KAFKA_BROKERS,
+      '--alter', '--add-config', `${mechanism}=[password=${KAFKA_SASL_PASSWORD}]`,
+      '--entity-type', 'users', '--entity-name', KAFKA_SASL_USER,
+    ]);
   }
+}
 
-  log(`kafka: starting Kafka ${version} on 127.0.0.1:${PORTS.kafka} (log: ${p.log})`);
+function spawnKafka(java: string, version: string, log: Log): number {
+  const p = kafkaPaths();
+  log(`kafka: starting Kafka ${version} on 127.0.0.1:${PORTS.kafka}, SASL_SSL ${PORTS.kafkaSaslSsl}, SSL ${PORTS.kafkaSsl} (log: ${p.log})`);
   writeFileSync(p.log, `\n===== ${new Date().toISOString()} starting kafka.Kafka ${version} =====\n`, { flag: 'a' });
   const pid = spawnDetached(
     java,
@@ -535,9 +770,9 @@ async function kafkaUp(log: Log): Promise<void> {
       '-XX:MaxGCPauseMillis=20',
       '-Djava.awt.headless=true',
       `-Dkafka.logs.dir=${p.dir}`,
-      log4j,
+      `-Dlog4j2.configurationFile=${p.log4j}`,
       '-cp',
-      cp,
+      `${p.libs}/*`,
       'kafka.Kafka',
       p.props,
     ],
@@ -545,13 +780,37 @@ async function kafkaUp(log: Log): Promise<void> {
     p.dir,
   );
   writeFileSync(p.pid, `${pid}\n`);
+  return pid;
+}
+
+async function kafkaUp(log: Log): Promise<void> {
+  const p = kafkaPaths();
+  const tls = ensureKafkaTls(log);
+  const props = kafkaServerProperties(p.data, tls);
+  const configHash = kafkaConfigHash(props, tls);
+  if (await reuseKafka(configHash, log)) return;
+  rmSync(p.pid, { force: true });
+  rmSync(p.configHash, { force: true });
+
+  const java = requireJava17();
+  mkdirSync(p.dir, { recursive: true });
+  const version = kafkaVersion();
+  ensureKafkaLibs(version, log);
+  for (const port of [PORTS.kafka, PORTS.kafkaController, PORTS.kafkaSaslSsl, PORTS.kafkaSsl]) await requirePortFree('kafka', port);
+
+  writeFileSync(p.props, props);
+  if (!existsSync(join(p.data, 'meta.properties'))) formatKafkaStorage(java, log);
+  const pid = spawnKafka(java, version, log);
+  const brokers = [NATIVE_ENV.KAFKA_BROKERS];
   try {
-    await waitHealthy('kafka', () => kafkaAnswers(brokers), { timeoutMs: 180_000, pid: () => livePid(p.pid, marker), logFile: p.log, dataDir: p.data });
+    await waitHealthy('kafka', () => kafkaAnswers(brokers), { timeoutMs: 180_000, pid: () => livePid(p.pid, p.dir), logFile: p.log, dataDir: p.data });
+    createScramUsers(java);
   } catch (e) {
     if (isAlive(pid)) await terminate(pid, 'kafka', log, 20_000);
     rmSync(p.pid, { force: true });
     throw e;
   }
+  writeFileSync(p.configHash, `${configHash}\n`);
   await warmUpKafka(brokers);
   log(`kafka: ready (pid ${pid})`);
 }

@@ -12,7 +12,9 @@
  * Set TEST_SERVICES_PROVIDER=env|testcontainers|native to force one.
  *
  * Conventions: MariaDB user root with an empty password (native/containers); PostgreSQL user postgres,
- * trust auth (logical replication allowed), database postgres.
+ * trust auth (logical replication allowed), database postgres. Only the native test bed has Kafka's
+ * secured listeners (SASL_SSL, SSL; the KAFKA_SASL_SSL_BROKERS … variables of `.services/env`, also taken
+ * from the environment next to KAFKA_BROKERS): `securedKafka(s)`.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -20,20 +22,36 @@ import { request } from 'node:http';
 import {
   envAnswers,
   kafkaAnswers,
+  kafkaSecurityEnv,
   mysqlAnswers,
+  NATIVE_ENV,
   parseMysqlUrl,
   parsePgUrl,
   pgAnswers,
   readEnvFile,
   servicesUp,
+  type KafkaSecurityEnv,
   type ServiceEnv,
 } from './native.js';
 
 export interface TestServices {
   kafkaBrokers: string[];
+  /** The native test bed's secured Kafka listeners; other providers have none (see securedKafka). */
+  kafkaSecurity?: KafkaSecurity;
   mysql: { host: string; port: number; user: string; password: string };
   pg: { host: string; port: number; user: string; password: string; database: string };
   provider: 'env' | 'native' | 'testcontainers';
+}
+
+/** KAFKA_SASL_SSL_BROKERS … KAFKA_SASL_PASSWORD of `.services/env` (test/harness/native.ts). */
+export interface KafkaSecurity {
+  /** SASL_SSL: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 with `sasl`, or OAUTHBEARER with an unsecured JWT */
+  saslSslBrokers: string[];
+  /** SSL with a required client certificate (`tls.clientCert`/`clientKey` or `clientP12`) */
+  sslBrokers: string[];
+  /** file paths (PEM, but clientP12); `otherCa` is a CA the broker's certificate is not signed by */
+  tls: { ca: string; otherCa: string; clientCert: string; clientKey: string; clientP12: string; clientP12Password: string };
+  sasl: { user: string; password: string };
 }
 
 export type Provider = TestServices['provider'];
@@ -56,7 +74,20 @@ export function serviceEnv(s: TestServices): ServiceEnv {
     KAFKA_BROKERS: s.kafkaBrokers.join(','),
     MYSQL_URL: `mysql://${enc(s.mysql.user)}:${enc(s.mysql.password)}@${s.mysql.host}:${s.mysql.port}/`,
     PG_URL: `postgres://${enc(s.pg.user)}${s.pg.password ? `:${enc(s.pg.password)}` : ''}@${s.pg.host}:${s.pg.port}/${enc(s.pg.database)}`,
+    ...(s.kafkaSecurity && kafkaSecurityToEnv(s.kafkaSecurity)),
   };
+}
+
+/**
+ * The secured Kafka listeners for a test that needs them, or undefined (skip the test) where the services have
+ * none: Docker, a user's own KAFKA_BROKERS. The native test bed always has them, so there they must be present.
+ */
+export function securedKafka(s: TestServices): KafkaSecurity | undefined {
+  const nativeTestBed = s.provider === 'native' || s.kafkaBrokers.join(',') === NATIVE_ENV.KAFKA_BROKERS;
+  if (!s.kafkaSecurity && nativeTestBed) {
+    throw new Error('the native test bed has no KAFKA_SASL_SSL_BROKERS etc. in its environment: run `npm run services:up` again');
+  }
+  return s.kafkaSecurity;
 }
 
 /**
@@ -103,19 +134,55 @@ export async function waitFor<T>(fn: () => T | Promise<T>, opts: WaitForOptions 
 
 // ---------------------------------------------------------------------------------------------
 
+const brokerList = (brokers: string) => brokers.split(',').map((b) => b.trim()).filter(Boolean);
+
 function fromEnv(env: ServiceEnv, provider: Provider): TestServices {
   const pg = parsePgUrl(env.PG_URL);
+  const security = kafkaSecurityEnv(env);
   return {
-    kafkaBrokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean),
+    kafkaBrokers: brokerList(env.KAFKA_BROKERS),
+    ...(security && { kafkaSecurity: kafkaSecurityFromEnv(security) }),
     mysql: parseMysqlUrl(env.MYSQL_URL),
     pg,
     provider,
   };
 }
 
+function kafkaSecurityFromEnv(env: KafkaSecurityEnv): KafkaSecurity {
+  return {
+    saslSslBrokers: brokerList(env.KAFKA_SASL_SSL_BROKERS),
+    sslBrokers: brokerList(env.KAFKA_SSL_BROKERS),
+    tls: {
+      ca: env.KAFKA_TLS_CA,
+      otherCa: env.KAFKA_TLS_OTHER_CA,
+      clientCert: env.KAFKA_TLS_CLIENT_CERT,
+      clientKey: env.KAFKA_TLS_CLIENT_KEY,
+      clientP12: env.KAFKA_TLS_CLIENT_P12,
+      clientP12Password: env.KAFKA_TLS_CLIENT_P12_PASSWORD,
+    },
+    sasl: { user: env.KAFKA_SASL_USER, password: env.KAFKA_SASL_PASSWORD },
+  };
+}
+
+function kafkaSecurityToEnv(k: KafkaSecurity): KafkaSecurityEnv {
+  return {
+    KAFKA_SASL_SSL_BROKERS: k.saslSslBrokers.join(','),
+    KAFKA_SSL_BROKERS: k.sslBrokers.join(','),
+    KAFKA_TLS_CA: k.tls.ca,
+    KAFKA_TLS_OTHER_CA: k.tls.otherCa,
+    KAFKA_TLS_CLIENT_CERT: k.tls.clientCert,
+    KAFKA_TLS_CLIENT_KEY: k.tls.clientKey,
+    KAFKA_TLS_CLIENT_P12: k.tls.clientP12,
+    KAFKA_TLS_CLIENT_P12_PASSWORD: k.tls.clientP12Password,
+    KAFKA_SASL_USER: k.sasl.user,
+    KAFKA_SASL_PASSWORD: k.sasl.password,
+  };
+}
+
+/** KAFKA_BROKERS, MYSQL_URL, PG_URL and, when all are set, the secured-listener variables (as run-tests.mjs passes them). */
 function envFromProcess(): ServiceEnv | undefined {
   const { KAFKA_BROKERS, MYSQL_URL, PG_URL } = process.env;
-  return KAFKA_BROKERS && MYSQL_URL && PG_URL ? { KAFKA_BROKERS, MYSQL_URL, PG_URL } : undefined;
+  return KAFKA_BROKERS && MYSQL_URL && PG_URL ? { KAFKA_BROKERS, MYSQL_URL, PG_URL, ...kafkaSecurityEnv(process.env) } : undefined;
 }
 
 async function resolveServices(): Promise<TestServices> {

@@ -1,4 +1,5 @@
 import { CdcError } from '../errors/index.js';
+import type { KafkaConnection } from './types.js';
 
 /** A Kafka client error, translated at the adapter's edge. */
 export class KafkaError extends CdcError {
@@ -87,10 +88,23 @@ function innermostMessage(all: ErrorLike[], err: unknown): string {
 
 /**
  * Turns a client (or socket/TLS) error into a `KafkaError` with a code, retriability and a fix. `action` says
- * what we were doing, e.g. `producing to Kafka`. Already-translated errors pass through unchanged.
+ * what we were doing, e.g. `producing to Kafka`; `connection`, how we connected, sharpens the fix. Already
+ * translated errors pass through unchanged.
  */
-export function translateKafkaError(err: unknown, action: string): CdcError {
+export function translateKafkaError(err: unknown, action: string, connection?: KafkaConnection): CdcError {
   if (err instanceof CdcError) return err;
+  const translated = translate(err, action);
+  // A TLS listener that requires a client certificate closes the connection after the handshake (TLS 1.3),
+  // which looks like any dropped connection; the client only knows it presented none.
+  const tls = connection?.tls;
+  if (translated.code === 'KAFKA_UNAVAILABLE' && tls && !tls.cert && !tls.pfx && /Connection closed/i.test(translated.message)) {
+    return new KafkaError(translated.code, translated.message, true,
+      `${FIX_UNREACHABLE} If this TLS listener requires a client certificate (ssl.client.auth=required on the broker), set ssl.keystore.* to one signed by a CA the broker trusts.`, err);
+  }
+  return translated;
+}
+
+function translate(err: unknown, action: string): CdcError {
   const all = chain(err);
   const detail = innermostMessage(all, err);
   for (const e of all) {

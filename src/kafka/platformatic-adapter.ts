@@ -28,7 +28,7 @@ import type { Logger } from '../logging/index.js';
 import { hasKafkaErrorType, translateKafkaError } from './errors.js';
 import { murmur2 } from './murmur2.js';
 import { createOAuthTokenProvider } from './oauth-token.js';
-import type { GroupConsumer, GroupConsumerOptions, KafkaClient, KafkaConnection, OutgoingMessage, ProducerOptions, RecordHandler, RecordProducer, TopicSpec } from './types.js';
+import type { GroupConsumer, GroupConsumerOptions, KafkaClient, KafkaConnection, KafkaOAuth, OutgoingMessage, ProducerOptions, RecordHandler, RecordProducer, TopicSpec } from './types.js';
 
 export interface KafkaClientOptions {
   clientId: string;
@@ -71,12 +71,20 @@ function tlsOptions(connection: KafkaConnection): TlsConnectionOptions | undefin
 /** SNI carries host names only (RFC 6066); brokers addressed by IP get none, as Java's client does. */
 const IP_ADDRESS = /^(?:\d{1,3}(?:\.\d{1,3}){3}|\[?[0-9a-f:]+\]?)$/i;
 
+/** One token provider per OAuth setting: the producers, consumers and admin of one connection share its token. */
+const tokenProviders = new WeakMap<KafkaOAuth, () => Promise<string>>();
+function tokenProviderFor(oauth: KafkaOAuth): () => Promise<string> {
+  let provider = tokenProviders.get(oauth);
+  if (!provider) tokenProviders.set(oauth, (provider = createOAuthTokenProvider(oauth)));
+  return provider;
+}
+
 function saslOptions(connection: KafkaConnection): SASLOptions | undefined {
   const sasl = connection.sasl;
   if (!sasl) return undefined;
   if (sasl.mechanism === 'OAUTHBEARER') {
     if (!sasl.oauth) throw new Error('OAUTHBEARER without a token endpoint');
-    return { mechanism: 'OAUTHBEARER', token: createOAuthTokenProvider(sasl.oauth), oauthBearerExtensions: { ...sasl.oauth.extensions } };
+    return { mechanism: 'OAUTHBEARER', token: tokenProviderFor(sasl.oauth), oauthBearerExtensions: { ...sasl.oauth.extensions } };
   }
   return { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password };
 }
@@ -119,7 +127,7 @@ const asBytes = (v: unknown): Buffer | undefined =>
 
 type OutgoingProducer = Producer<Buffer | null, unknown, string, string | Buffer>;
 
-function createRecordProducer(base: BaseOptions, options: ProducerOptions): RecordProducer {
+function createRecordProducer(base: BaseOptions, options: ProducerOptions, connection: KafkaConnection): RecordProducer {
   const idempotent = options.idempotent ?? true;
   const producer: OutgoingProducer = new Producer({
     ...base,
@@ -153,7 +161,7 @@ function createRecordProducer(base: BaseOptions, options: ProducerOptions): Reco
     try {
       await producer.send({ messages: batch });
     } catch (err) {
-      throw translateKafkaError(err, 'producing to Kafka');
+      throw translateKafkaError(err, 'producing to Kafka', connection);
     }
   }
 
@@ -225,7 +233,7 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
       try {
         return await fn(getAdmin());
       } catch (err) {
-        const translated = translateKafkaError(err, action);
+        const translated = translateKafkaError(err, action, options.admin ?? options.connection);
         if (translated.code !== 'KAFKA_TRANSIENT' || attempt >= 8) throw translated;
         logger.debug({ err: translated.message, attempt }, 'Transient Kafka admin error; retrying');
         await new Promise((resolve) => setTimeout(resolve, delay));
@@ -237,7 +245,7 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
     createProducer: (producerOptions = {}) => {
       const merged = { ...options.producerDefaults, ...producerOptions };
       const connection = producerOptions.connection ?? options.connection;
-      return createRecordProducer(baseOptions(connection, merged.clientId ?? clientId, options), merged);
+      return createRecordProducer(baseOptions(connection, merged.clientId ?? clientId, options), merged, connection);
     },
 
     ensureTopic: (name: string, spec: TopicSpec) => withAdmin(`creating topic ${name}`, async (a) => {
@@ -270,6 +278,15 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
     highWatermarks: (topic) => withAdmin(`reading end offsets of ${topic}`, async (a) =>
       new Map([...(await offsetRange(a, topic))].map(([partition, r]) => [partition, r.high]))),
 
+    logSizeBytes: (topic) => withAdmin(`describing the log of ${topic}`, async (a) => {
+      const metadata = await a.metadata({ topics: [topic], forceUpdate: true });
+      const count = metadata.topics.get(topic)?.partitionsCount ?? 0;
+      const brokers = await a.describeLogDirs({ topics: [{ name: topic, partitions: Array.from({ length: count }, (_, i) => i) }] });
+      let bytes = 0;
+      for (const broker of brokers) for (const dir of broker.results) for (const t of dir.topics) for (const p of t.partitions) bytes += Number(p.partitionSize);
+      return bytes;
+    }),
+
     topicConfigs: (topic) => withAdmin(`describing topic ${topic}`, async (a) => {
       const res = await a.describeConfigs({ resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: topic }] });
       const out: Record<string, string> = {};
@@ -287,7 +304,7 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
       try {
         await readRanges(base, topic, pending, onRecord);
       } catch (err) {
-        throw translateKafkaError(err, `reading topic ${topic}`);
+        throw translateKafkaError(err, `reading topic ${topic}`, options.connection);
       }
     },
 

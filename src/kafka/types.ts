@@ -143,6 +143,8 @@ export interface KafkaClient {
   listTopics(): Promise<string[]>;
   /** Per partition: the offset the next record will get (read-committed end offset). */
   highWatermarks(topic: string): Promise<Map<number, number>>;
+  /** Bytes the topic's log takes on the brokers (all partitions and replicas), as Kafka's DescribeLogDirs says. */
+  logSizeBytes(topic: string): Promise<number>;
   /** Topic-level configs as the broker reports them (explicit and default values). */
   topicConfigs(topic: string): Promise<Record<string, string>>;
   /**

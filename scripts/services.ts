@@ -21,18 +21,9 @@
  * second checkout's test bed beside another one.
  * The implementation is shared with the test harness: test/harness/native.ts.
  *
- * Kafka / kafkajs compatibility (checked 2026-11 against kafkajs 2.2.4 on this machine):
- *   Kafka 4.4.0 (newest on Maven Central, pinned in scripts/kafka/pom.xml) works with kafkajs 2.2.4:
- *   admin connect/listTopics/createTopics (cleanup.policy=compact)/describeConfigs/alterConfigs/
- *   createPartitions/fetchTopicOffsets(+ByTimestamp)/fetchOffsets/resetOffsets/setOffsets/
- *   deleteTopicRecords/deleteGroups/deleteTopics/describeCluster; idempotent producer
- *   ({idempotent:true, maxInFlightRequests:1}), tombstones, headers, transactional producer
- *   (commit + abort, read_committed consumer skips the aborted record) and a consumer group
- *   from beginning, including a 2-member rebalance over 4 partitions. KIP-896 (4.0) removed only
- *   protocol versions older than the ones kafkajs negotiates, so nothing broke; the only noise is
- *   kafkajs logging retriable errors right after a fresh start ("The coordinator is loading",
- *   "group coordinator is not available", CONCURRENT_TRANSACTIONS on AddPartitionsToTxn), which
- *   it retries by itself. No 3.x fallback was needed.
+ * Kafka 4.4.0 (newest on Maven Central, pinned in scripts/kafka/pom.xml) with the product's client,
+ *   @platformatic/kafka 2.12 (checked 2026-12 by the whole test suite): admin (create/describe/delete topics,
+ *   ListOffsets, DescribeLogDirs), idempotent producer with every compression codec, Fetch, consumer groups.
  *   Kafka 4.x logs through Log4j2: the POM adds log4j-slf4j2-impl + slf4j-api 2.x (the
  *   kafka_2.13 POM ships no binding) and scripts/kafka/log4j2.yaml is passed explicitly.
  *

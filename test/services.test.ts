@@ -7,9 +7,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connect, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
-import kafkajs from 'kafkajs';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import { pino } from 'pino';
+import { createKafkaClient, plaintextConnection, type KafkaClient } from '../src/kafka/index.js';
 import { securedKafka, testServices, uniqueName, waitFor, type TestServices } from './harness/services.js';
 
 describe('test services', () => {
@@ -20,62 +21,35 @@ describe('test services', () => {
   });
 
   describe('kafka', () => {
-    let kafka: kafkajs.Kafka;
-    let admin: kafkajs.Admin;
+    let kafka: KafkaClient;
     const topic = uniqueName('smoke');
 
-    before(async () => {
-      kafka = new kafkajs.Kafka({ clientId: 'services-smoke', brokers: s.kafkaBrokers, logLevel: kafkajs.logLevel.NOTHING });
-      admin = kafka.admin();
-      await admin.connect();
+    before(() => {
+      kafka = createKafkaClient({ connection: plaintextConnection(s.kafkaBrokers), clientId: 'services-smoke', logger: pino({ level: 'silent' }) });
     });
 
     after(async () => {
-      await admin.deleteTopics({ topics: [topic] }).catch(() => {});
-      await admin.disconnect();
+      await kafka.deleteTopics([topic]).catch(() => {});
+      await kafka.close();
     });
 
     it('lists topics and creates a compacted topic', async () => {
-      assert.ok(Array.isArray(await admin.listTopics()));
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: [{ topic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
-      });
-      const cfg = await admin.describeConfigs({
-        includeSynonyms: false,
-        resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic, configNames: ['cleanup.policy'] }],
-      });
-      assert.equal(cfg.resources[0]?.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue, 'compact');
+      assert.ok(Array.isArray(await kafka.listTopics()));
+      assert.equal(await kafka.ensureTopic(topic, { partitions: 1, replicationFactor: 1, configs: { 'cleanup.policy': 'compact' } }), true);
+      assert.equal((await kafka.topicConfigs(topic))['cleanup.policy'], 'compact');
     });
 
-    it('round-trips messages through an idempotent producer and a consumer group', async () => {
-      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-      await producer.connect();
+    it('round-trips messages through an idempotent producer', async () => {
+      const producer = kafka.createProducer({ idempotent: true });
       try {
-        await producer.send({ topic, acks: -1, messages: [{ key: 'k1', value: 'v1' }, { key: 'k2', value: 'v2' }] });
+        await producer.send([{ topic, key: Buffer.from('k1'), value: Buffer.from('v1') }, { topic, key: Buffer.from('k2'), value: Buffer.from('v2') }]);
       } finally {
         await producer.disconnect();
       }
-      const offsets = await admin.fetchTopicOffsets(topic);
-      assert.equal(offsets[0]?.high, '2');
-
-      const groupId = uniqueName('smoke_group');
-      const consumer = kafka.consumer({ groupId });
+      assert.deepEqual([...(await kafka.highWatermarks(topic))], [[0, 2]]);
       const seen: string[] = [];
-      await consumer.connect();
-      try {
-        await consumer.subscribe({ topic, fromBeginning: true });
-        await consumer.run({
-          eachMessage: async ({ message }) => {
-            seen.push(`${message.key?.toString()}=${message.value?.toString()}`);
-          },
-        });
-        await waitFor(() => seen.length >= 2, { timeoutMs: 60_000, message: `consume 2 messages from ${topic}` });
-        assert.deepEqual(seen, ['k1=v1', 'k2=v2']);
-      } finally {
-        await consumer.disconnect();
-        await admin.deleteGroups([groupId]).catch(() => {});
-      }
+      await kafka.readToEnd(topic, (k, v) => seen.push(`${k?.toString()}=${v?.toString()}`));
+      assert.deepEqual(seen, ['k1=v1', 'k2=v2']);
     });
   });
 

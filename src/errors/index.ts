@@ -3,7 +3,7 @@
  *  - `code`: a stable identifier (documented in the README, greppable in logs),
  *  - `retriable`: whether retrying the same operation can succeed without a human,
  *  - `fix`: what the user should do, in words.
- * Driver errors (mysql2, pg, kafkajs) are translated into these at the edge where they are caught.
+ * Driver errors (mysql2, pg, the Kafka client) are translated into these at the edge where they are caught.
  */
 export interface CdcErrorOptions {
   retriable?: boolean;

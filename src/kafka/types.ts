@@ -1,7 +1,7 @@
 import type { ConvertedBytes } from '../../schemas/index.js';
 /**
  * Our own small Kafka API. Everything outside src/kafka/ talks to Kafka through these interfaces only,
- * so the client library behind them (kafkajs today) can be swapped without touching callers.
+ * so the client library behind them (@platformatic/kafka today, in ./platformatic-adapter.ts) can be swapped without touching callers.
  */
 
 /** One record to produce. `partition` absent → the key's murmur2 hash chooses, as Kafka's Java client does. */

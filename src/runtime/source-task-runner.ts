@@ -29,9 +29,9 @@ export interface SourceTaskRunnerOptions {
   logger: Logger;
   /** Bound of the queue between the task and Kafka, in bytes. Default 16 MiB. */
   maxQueueBytes?: number;
-  /** Upper size of one produce call. Default 1,000,000 bytes, under the broker's default message.max.bytes. */
+  /** Upper size of one produce call (the producer's max.request.size). Default 1,000,000 bytes, under the broker's default message.max.bytes. */
   maxBatchBytes?: number;
-  /** Upper record count of one produce call. Default 1000 (kafkajs groups records per partition in O(n²)). */
+  /** Upper record count of one produce call. Default 1000. */
   maxBatchRecords?: number;
   /** Minimum time between offset writes unless flushed (Connect's offset.flush.interval.ms). Default 60000. */
   offsetFlushIntervalMs?: number;

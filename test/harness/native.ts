@@ -16,8 +16,7 @@
  * KAFKA_TLS_CA, KAFKA_TLS_OTHER_CA, KAFKA_TLS_CLIENT_CERT/KEY/P12/P12_PASSWORD, KAFKA_SASL_USER/PASSWORD).
  * The TLS material is made once with openssl; a running Kafka is reused only if it was started with
  * the current configuration (kafka.config-sha256), otherwise restarted.
- * The Kafka version is pinned in scripts/kafka/pom.xml (<kafka.version>); see scripts/services.ts
- * for the kafkajs compatibility notes.
+ * The Kafka version is pinned in scripts/kafka/pom.xml (<kafka.version>).
  */
 import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -38,9 +37,10 @@ import {
 import { createServer } from 'node:net';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import kafkajs from 'kafkajs';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import { pino } from 'pino';
+import { createKafkaClient, plaintextConnection, type KafkaClient } from '../../src/kafka/index.js';
 
 const BASE_PORTS = { kafka: 19092, kafkaController: 19093, kafkaSaslSsl: 19094, kafkaSsl: 19095, mysql: 13306, pg: 15432 } as const;
 
@@ -255,30 +255,20 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<
   }
 }
 
+/** A client of the product's own Kafka edge for the test bed's checks; nothing it logs matters here. */
+function bedKafka(brokers: string[], clientId: string, connectTimeoutMs: number): KafkaClient {
+  return createKafkaClient({ connection: plaintextConnection(brokers), clientId, logger: pino({ level: 'silent' }), connectTimeoutMs, retries: 0 });
+}
+
 export async function kafkaAnswers(brokers: string[], timeoutMs = 5000): Promise<boolean> {
-  const kafka = new kafkajs.Kafka({
-    clientId: 'tscdc-services-health',
-    brokers,
-    logLevel: kafkajs.logLevel.NOTHING,
-    connectionTimeout: Math.min(timeoutMs, 3000),
-    requestTimeout: timeoutMs,
-    retry: { retries: 0 },
-  });
-  const admin = kafka.admin();
+  const kafka = bedKafka(brokers, 'tscdc-services-health', Math.min(timeoutMs, 3000));
   try {
-    await withTimeout(
-      (async () => {
-        await admin.connect();
-        await admin.describeCluster();
-      })(),
-      timeoutMs,
-      'kafka health check',
-    );
+    await withTimeout(kafka.clusterId(), timeoutMs, 'kafka health check');
     return true;
   } catch {
     return false;
   } finally {
-    await admin.disconnect().catch(() => {});
+    await kafka.close().catch(() => {});
   }
 }
 
@@ -815,17 +805,18 @@ async function kafkaUp(log: Log): Promise<void> {
   log(`kafka: ready (pid ${pid})`);
 }
 
-/** Make the broker create __consumer_offsets / __transaction_state now rather than in the first test. Best effort. */
+/** Make the broker create __consumer_offsets and an idempotent producer id now rather than in the first test. Best effort. */
 async function warmUpKafka(brokers: string[]): Promise<void> {
-  const kafka = new kafkajs.Kafka({ clientId: 'tscdc-services-warmup', brokers, logLevel: kafkajs.logLevel.NOTHING });
-  const admin = kafka.admin();
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const kafka = bedKafka(brokers, 'tscdc-services-warmup', 3000);
+  const topic = 'tscdc-warmup';
+  const producer = kafka.createProducer();
   try {
     await withTimeout(
       (async () => {
-        await admin.connect();
-        await admin.describeGroups(['tscdc-warmup']);
-        await producer.connect();
+        await kafka.ensureTopic(topic, { partitions: 1, replicationFactor: -1 });
+        await producer.send([{ topic, key: Buffer.from('warm'), value: Buffer.from('up') }]);
+        const group = await kafka.consumeGroup({ groupId: topic, topic, onRecord: () => undefined });
+        await group.stop();
       })(),
       60_000,
       'kafka warm-up',
@@ -834,7 +825,7 @@ async function warmUpKafka(brokers: string[]): Promise<void> {
     /* best effort */
   } finally {
     await producer.disconnect().catch(() => {});
-    await admin.disconnect().catch(() => {});
+    await kafka.close().catch(() => {});
   }
 }
 

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
+import { kafkaToolOutput } from './harness/native.js';
 import { createKafkaClient, plaintextConnection, KafkaError, translateKafkaError, type KafkaClient } from '../src/kafka/index.js';
 import { CdcError } from '../src/errors/index.js';
 import {
@@ -86,6 +87,28 @@ describe('kafka adapter and stores', () => {
       assert.equal(partitionOfKey.get('k0'), javaPartition(Buffer.from('k0'), 4));
       const rb = await readAll(kafka, b);
       assert.deepEqual(rb.map((r) => Number(r.value)), Array.from({ length: 1000 }, (_, i) => i));
+    });
+
+    it('keyed records land on the partitions Kafka\'s own Java producer picks for the same keys', async (t) => {
+      const ours = topic('part_ours');
+      const java = topic('part_java');
+      for (const name of [ours, java]) await kafka.ensureTopic(name, { partitions: 7, replicationFactor: -1 });
+      // Lengths 1..40 (every tail length of murmur2), bytes above 0x7f, and many more than 7 keys.
+      const keys = Array.from({ length: 120 }, (_, i) => `${'é€k'.repeat(i % 5)}key-${i}-${'x'.repeat(i % 13)}`);
+      const run = kafkaToolOutput('org.apache.kafka.tools.ConsoleProducer', [
+        '--bootstrap-server', (await testServices()).kafkaBrokers.join(','), '--topic', java,
+        '--property', 'parse.key=true', '--property', 'key.separator=\t',
+      ], keys.map((k) => `${k}\tv`).join('\n') + '\n');
+      if (run === null) return t.skip('Kafka\'s Java tools are not available with these services');
+      assert.equal(run.status, 0, run.out);
+      const producer = kafka.createProducer();
+      await producer.send(keys.map((k) => ({ topic: ours, key: Buffer.from(k), value: Buffer.from('v') })));
+      await producer.disconnect();
+      const partitions = async (name: string) => new Map((await readAll(kafka, name)).map((r) => [r.key, r.partition]));
+      const javaPartitions = await partitions(java);
+      assert.equal(javaPartitions.size, keys.length);
+      assert.deepEqual(await partitions(ours), javaPartitions);
+      assert.ok(new Set(javaPartitions.values()).size === 7, 'the keys spread over every partition');
     });
 
     it('translates an unreachable broker into a retriable KafkaError with a fix', async () => {

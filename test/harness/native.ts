@@ -499,6 +499,17 @@ function kafkaTlsPaths() {
 
 type KafkaTlsPaths = ReturnType<typeof kafkaTlsPaths>;
 
+/**
+ * Runs one of Kafka's own Java tools (e.g. `org.apache.kafka.tools.ConsoleProducer`) from the test bed's jars,
+ * so a test can compare with the real Java client. Null where the jars are not there (another provider).
+ */
+export function kafkaToolOutput(mainClass: string, args: string[], input?: string): { status: number | null; out: string } | null {
+  const p = kafkaPaths();
+  if (!existsSync(join(p.libs, 'VERSION'))) return null;
+  const r = spawnSync('java', [`-Dlog4j2.configurationFile=${p.log4j}`, '-cp', `${p.libs}/*`, mainClass, ...args], { input, encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+}
+
 /** The Kafka version pinned in scripts/kafka/pom.xml. */
 export function kafkaVersion(): string {
   const m = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(readFileSync(kafkaPaths().pom, 'utf8'));

@@ -94,10 +94,11 @@ const MiB = 1024 * 1024;
 
 /**
  * Produces `n` records like the `op` records of `topic` (a small table of the benched table's shape, captured by
- * the same connector) to fresh 1-partition topics, with `compression`: our adapter as the dispatcher sends, then
- * Kafka's Java producer with the same settings (java-producer.ts). Prints both, returns both.
+ * the same connector) to fresh 1-partition topics, with `compression`: our adapter as the dispatcher sends, and
+ * Kafka's Java producer with the same settings (java-producer.ts), in either order (the benches alternate it: on
+ * this shared machine the run after another one's 700 MB of writes often comes out slower). Prints and returns both.
  */
-export async function kafkaCeilings(topic: string, op: 'r' | 'u', n: number, compression: CompressionType): Promise<KafkaCeilings> {
+export async function kafkaCeilings(topic: string, op: 'r' | 'u', n: number, compression: CompressionType, javaFirst: boolean): Promise<KafkaCeilings> {
   const kafka = await testKafka();
   const { kafkaBrokers } = await testServices();
   const samples = await sampleTopic(kafka, topic, 2000, (v) => opOf(v) === op);
@@ -106,6 +107,14 @@ export async function kafkaCeilings(topic: string, op: 'r' | 'u', n: number, com
   const label = (who: string, rate: number) => `${`${who}: its ${what} records, ${compression}`.padEnd(46)} ${String(Math.round(rate)).padStart(34)} records/s `;
   let adapter: number | undefined;
   let adapterNote = '';
+  const runJava = async () => {
+    const r = await javaProduceRate(kafka, kafkaBrokers, samples, n, { compression });
+    console.log(`${label('Java producer', r.rate)} ${Math.round(r.avgValueBytes)} B values, ` +
+      `${Math.round(r.metrics['records-per-request-avg'] ?? NaN)} records/request, CPU ${((r.netCpuSeconds / r.records) * 100_000).toFixed(2)} s/100k, ` +
+      `peak RSS ${Math.round(r.peakRssBytes / MiB)} MiB ${r.stored ?? ''}`);
+    return r;
+  };
+  const javaBefore = javaFirst ? await runJava() : undefined;
   try {
     const r = await rawProduceRate(kafka, samples, n, compression, kafkaBrokers);
     adapter = r.rate;
@@ -115,10 +124,7 @@ export async function kafkaCeilings(topic: string, op: 'r' | 'u', n: number, com
     adapterNote = `failed: ${(err as Error).message.split('\n')[0]}`;
     console.log(`${`our adapter: its ${what} records, ${compression}`.padEnd(46)} ${adapterNote}`);
   }
-  const java = await javaProduceRate(kafka, kafkaBrokers, samples, n, { compression });
-  console.log(`${label('Java producer', java.rate)} ${Math.round(java.avgValueBytes)} B values, ` +
-    `${Math.round(java.metrics['records-per-request-avg'] ?? NaN)} records/request, CPU ${((java.netCpuSeconds / java.records) * 100_000).toFixed(2)} s/100k, ` +
-    `peak RSS ${Math.round(java.peakRssBytes / MiB)} MiB ${java.stored ?? ''}`);
+  const java = javaBefore ?? (await runJava());
   return { adapter, adapterNote, java, avgBytes };
 }
 

@@ -89,21 +89,26 @@ async function main(): Promise<void> {
     runs.push({
       name, rate: r.rate,
       line: `${fmt(r.rate).padStart(7)} records/s ${fmt(r.mbPerSec, 1).padStart(6)} MB/s  ${fmt(r.metrics['records-per-request-avg'] ?? NaN)} records/request` +
+        `  request ${fmt(r.metrics['request-latency-avg'] ?? NaN, 1)} ms  compressed to ${fmt((r.metrics['compression-rate-avg'] ?? NaN) * 100)} %` +
         `  batch ${fmt((r.metrics['batch-size-avg'] ?? NaN) / 1024)} KiB  CPU ${fmt((r.netCpuSeconds / r.records) * 100_000, 2)} s/100k (JVM start-up ${fmt(r.cpuSeconds - r.netCpuSeconds, 1)} s)` +
         `  peak RSS ${fmt(r.peakRssBytes / MiB)} MiB${r.stored ? `  ${r.stored}` : ''}`,
     });
     return r;
   };
   try {
+    const steps = [
+      () => adapter('none'),
+      () => java('Java, none, linger.ms=0', { compression: 'none', lingerMs: 0 }),
+      () => java('Java, none, linger.ms=5', { compression: 'none', lingerMs: 5 }),
+      () => adapter('lz4'),
+      () => java('Java, lz4, linger.ms=0', { compression: 'lz4', lingerMs: 0 }),
+      () => java('Java, lz4, linger.ms=5', { compression: 'lz4', lingerMs: 5 }),
+    ];
     for (let round = 1; round <= ROUNDS; round++) {
       const from = runs.length;
-      await adapter('none');
-      await java('Java, none, linger.ms=0', { compression: 'none', lingerMs: 0 });
-      await java('Java, none, linger.ms=5', { compression: 'none', lingerMs: 5 });
-      await adapter('lz4');
-      const lz4 = await java('Java, lz4, linger.ms=0', { compression: 'lz4', lingerMs: 0 });
-      await java('Java, lz4, linger.ms=5', { compression: 'lz4', lingerMs: 5 });
-      console.log(`round ${round} (lz4 compression ratio ${fmt(lz4.metrics['compression-rate-avg'] ?? NaN, 3)}):`);
+      // Every other round in reverse order: a run's Kafka log write-back and deletion weigh on the run after it.
+      for (const step of round % 2 === 1 ? steps : [...steps].reverse()) await step();
+      console.log(`round ${round}${round % 2 === 1 ? '' : ' (reverse order)'}:`);
       for (const r of runs.slice(from)) console.log(`  ${r.name.padEnd(38)} ${r.line}`);
     }
   } finally {

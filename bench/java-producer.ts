@@ -9,6 +9,8 @@
  * kafka-tools jar, which that install does not include: `KAFKA_TOOLS_LIBS` (default
  * `<repo>/.services/kafka-tools`), fetched once from Maven Central with `mvn dependency:copy` if missing.
  * JVM flags: `BENCH_JAVA_OPTS`, default those of kafka-producer-perf-test.sh (-Xmx512M, G1 as kafka-run-class.sh).
+ * `BENCH_JAVA_PROPS='k=v,k=v'` adds producer properties (to try e.g. send.buffer.bytes=-1; not the same thing as
+ * our dispatcher any more).
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -54,6 +56,7 @@ export function javaProducerProps(s: JavaProducerSettings): Record<string, strin
     'linger.ms': String(s.lingerMs ?? 0),
     'max.request.size': String(Math.max(1_048_576, batchSize)),
     'compression.type': s.compression,
+    ...Object.fromEntries((process.env.BENCH_JAVA_PROPS ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
   };
 }
 

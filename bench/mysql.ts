@@ -97,7 +97,7 @@ async function main(): Promise<void> {
           return timeSnapshot(topic, ROWS, snapStart);
         });
         await waitFor(async () => (await recordsIn(sampleTopicName)) >= 2000, { timeoutMs: 600_000, message: 'sample snapshot in Kafka' });
-        const snapshotCeilings = await kafkaCeilings(sampleTopicName, 'r', Math.min(ROWS, 200_000), compression);
+        const snapshotCeilings = await kafkaCeilings(sampleTopicName, 'r', Math.min(ROWS, 200_000), compression, rounds.length % 2 === 1);
         const stored = await printConnectorStored(topic, ROWS, snapshotCeilings.avgBytes, compression);
 
         // Streaming catch-up: stop, write one row event per row, resume
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
           return (ROWS / (now() - streamStart)) * 1000;
         });
         await waitFor(async () => (await recordsIn(sampleTopicName)) >= 4000, { timeoutMs: 600_000, message: 'sample updates in Kafka' });
-        const streamingCeilings = await kafkaCeilings(sampleTopicName, 'u', Math.min(ROWS, 200_000), compression);
+        const streamingCeilings = await kafkaCeilings(sampleTopicName, 'u', Math.min(ROWS, 200_000), compression, rounds.length % 2 === 0);
 
         if (first) await printLatency(topic, (i) => conn.query(`UPDATE \`${db}\`.orders SET note = ? WHERE id = ?`, [`latency ${i}`, i + 1]));
         rounds.push({ compression, snapshot, streaming, snapshotCeilings, streamingCeilings, stored });

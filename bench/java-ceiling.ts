@@ -16,7 +16,7 @@
  * Creates a topic per run and deletes it. Numbers depend on the machine and whatever else it is running.
  */
 import { pino } from 'pino';
-import { createKafkaClient, type CompressionType } from '../src/kafka/index.js';
+import { createKafkaClient, plaintextConnection, type CompressionType } from '../src/kafka/index.js';
 import { testServices } from '../test/harness/services.js';
 import { jvmOpts, type JavaProducerSettings } from './java-producer.js';
 import { javaProduceRate, rawProduceRate, type SampledRecord } from './produce-same.js';
@@ -68,7 +68,7 @@ const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) :
 async function main(): Promise<void> {
   const services = await testServices();
   const brokers = services.kafkaBrokers;
-  const kafka = createKafkaClient({ brokers, clientId: 'bench', logger: pino({ level: 'warn' }) });
+  const kafka = createKafkaClient({ connection: plaintextConnection(brokers), clientId: 'bench', logger: pino({ level: 'warn' }) });
   const samples: SampledRecord[] = Array.from({ length: 2000 }, (_, i) => ({ key: null, value: syntheticValue(i + 1) }));
   const avg = samples.reduce((a, s) => a + s.value!.length, 0) / samples.length;
   console.log(`${samples.length} distinct synthetic values of ${Math.round(avg)} B on average, ${N} records a run, ${ROUNDS} rounds; JVM: ${jvmOpts().join(' ')}`);

@@ -5,14 +5,13 @@
  * excluded); CPU seconds and peak RSS come from the JVM's rusage (GNU time, i.e. wait4 of the child), CPU net of
  * a 1-record run (JVM start-up, producer set-up, close).
  *
- * Jars: `KAFKA_LIBS` (default `<repo>/.services/kafka/libs`, as test/harness/native.ts installs them) plus the
- * kafka-tools jar, which that install does not include: `KAFKA_TOOLS_LIBS` (default
- * `<repo>/.services/kafka-tools`), fetched once from Maven Central with `mvn dependency:copy` if missing.
+ * Jars: `KAFKA_LIBS` (default `<repo>/.services/kafka/libs`, where test/harness/native.ts installs Kafka with
+ * kafka-tools). Without GNU time (/usr/bin/time, Debian package `time`) CPU and RSS are not reported.
  * JVM flags: `BENCH_JAVA_OPTS`, default those of kafka-producer-perf-test.sh (-Xmx512M, G1 as kafka-run-class.sh).
  * `BENCH_JAVA_PROPS='k=v,k=v'` adds producer properties (to try e.g. send.buffer.bytes=-1; not the same thing as
  * our dispatcher any more).
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,23 +59,16 @@ export function javaProducerProps(s: JavaProducerSettings): Record<string, strin
   };
 }
 
-const hasToolsJar = (dir: string): boolean => existsSync(dir) && readdirSync(dir).some((f) => /^kafka-tools-\d.*\.jar$/.test(f));
-
 let classpath: string | undefined;
 
-/** The Kafka jars plus kafka-tools (fetched once if neither directory has it). */
+/** The test bed's Kafka jars (`services:up` installs kafka-tools with them, for ProducerPerformance). */
 export function kafkaClasspath(): string {
   if (classpath) return classpath;
   const libs = process.env.KAFKA_LIBS ?? join(servicesDir(), 'kafka', 'libs');
-  const tools = process.env.KAFKA_TOOLS_LIBS ?? join(servicesDir(), 'kafka-tools');
-  const clients = existsSync(libs) ? readdirSync(libs).find((f) => /^kafka-clients-.+\.jar$/.test(f)) : undefined;
-  if (!clients) throw new Error(`no Kafka jars in ${libs} (set KAFKA_LIBS, or run npm run services:up)`);
-  if (!hasToolsJar(libs) && !hasToolsJar(tools)) {
-    const version = /^kafka-clients-(.+)\.jar$/.exec(clients)![1]!;
-    console.log(`(fetching org.apache.kafka:kafka-tools:${version} into ${tools}, once)`);
-    execFileSync('mvn', ['-B', '-q', 'dependency:copy', `-Dartifact=org.apache.kafka:kafka-tools:${version}`, `-DoutputDirectory=${tools}`], { stdio: 'inherit' });
+  if (!existsSync(libs) || !readdirSync(libs).some((f) => /^kafka-tools-\d.*\.jar$/.test(f))) {
+    throw new Error(`no Kafka tools jars in ${libs} (run npm run services:up, or set KAFKA_LIBS)`);
   }
-  classpath = `${libs}/*:${tools}/*`;
+  classpath = `${libs}/*`;
   return classpath;
 }
 

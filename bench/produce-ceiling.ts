@@ -1,5 +1,5 @@
 /**
- * How close the source task runner gets to the raw produce rate of our Kafka adapter (kafkajs underneath).
+ * How close the source task runner gets to the raw produce rate of our Kafka adapter (@platformatic/kafka underneath).
  *
  *   npx tsc -p . && node dist/bench/produce-ceiling.js [records=200000] [valueBytes=200]
  *

@@ -132,6 +132,9 @@ function createRecordProducer(base: BaseOptions, options: ProducerOptions, conne
   const producer: OutgoingProducer = new Producer({
     ...base,
     ...(options.requestTimeoutMs !== undefined ? { timeout: options.requestTimeoutMs } : {}),
+    // The client turns 0 or 1 retries of an idempotent producer into "retry forever"; the task runner retries
+    // failed sends itself, with backoff, and must get the failure.
+    retries: Math.max(2, typeof base.retries === 'number' ? base.retries : 5),
     idempotent,
     acks: -1,
     compression: options.compression ?? 'none',

@@ -16,6 +16,7 @@ import {
   Producer,
   type BaseOptions,
   type ClusterMetadata,
+  type ClusterTopicMetadata,
   type ExtendedGroupProtocolSubscription,
   type GroupPartitionsAssignments,
   type Message,
@@ -27,6 +28,7 @@ import { SplicedBytes } from '../../schemas/index.js';
 import type { Logger } from '../logging/index.js';
 import { hasKafkaErrorType, translateKafkaError } from './errors.js';
 import { murmur2 } from './murmur2.js';
+import { retry } from '../retry/index.js';
 import { createOAuthTokenProvider } from './oauth-token.js';
 import type { GroupConsumer, GroupConsumerOptions, KafkaClient, KafkaConnection, KafkaOAuth, OutgoingMessage, ProducerOptions, RecordHandler, RecordProducer, TopicSpec } from './types.js';
 
@@ -203,19 +205,16 @@ async function offsetRange(admin: Admin, topic: string): Promise<Map<number, { l
   return out;
 }
 
+/** Waiting for the cluster to catch up (a new topic's leaders): every 100 ms, about 10 s at most. */
+const POLL = { backoff: { initialMs: 100, maxMs: 100, jitter: 0 }, maxRetries: 100, retriable: () => true };
+
 /** Polls the metadata until every partition of a new topic has a leader (KRaft propagates it asynchronously). */
 async function waitForLeaders(admin: Admin, topic: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const metadata = await admin.metadata({ topics: [topic], forceUpdate: true });
-      const partitions = metadata.topics.get(topic)?.partitions ?? [];
-      if (partitions.length > 0 && partitions.every((p) => p && p.leader >= 0)) return;
-    } catch (err) {
-      if (attempt >= 100) throw err;
-    }
-    if (attempt >= 100) throw new Error(`Timed out waiting for leaders of the new topic ${topic}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await retry(async () => {
+    const metadata = await admin.metadata({ topics: [topic], forceUpdate: true });
+    const partitions = metadata.topics.get(topic)?.partitions ?? [];
+    if (partitions.length === 0 || !partitions.every((p) => p && p.leader >= 0)) throw new Error(`Timed out waiting for leaders of the new topic ${topic}`);
+  }, POLL);
 }
 
 export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
@@ -232,16 +231,13 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
    * after a topic is created, until the broker has taken leadership.
    */
   async function withAdmin<T>(action: string, fn: (a: Admin) => Promise<T>): Promise<T> {
-    for (let attempt = 1, delay = 100; ; attempt++, delay = Math.min(delay * 2, 2000)) {
-      try {
-        return await fn(getAdmin());
-      } catch (err) {
-        const translated = translateKafkaError(err, action, options.admin ?? options.connection);
-        if (translated.code !== 'KAFKA_TRANSIENT' || attempt >= 8) throw translated;
-        logger.debug({ err: translated.message, attempt }, 'Transient Kafka admin error; retrying');
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
+    return (await retry(() => fn(getAdmin()), {
+      backoff: { initialMs: 100, maxMs: 2000 },
+      maxRetries: 7,
+      translate: (err) => translateKafkaError(err, action, options.admin ?? options.connection),
+      retriable: (err) => (err as { code?: string }).code === 'KAFKA_TRANSIENT',
+      onRetry: (err, _delay, attempt) => logger.debug({ err: (err as Error).message, attempt }, 'Transient Kafka admin error; retrying'),
+    })) as T;
   }
 
   return {
@@ -329,21 +325,21 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
 async function readRanges(base: BaseOptions, topic: string, pending: Map<number, { next: number; end: number }>, onRecord: RecordHandler): Promise<void> {
   const reader = new Consumer({ ...base, groupId: `tscdc-read-${randomUUID()}` });
   try {
-    while (pending.size > 0) {
-      const metadata: ClusterMetadata = await reader.metadata({ topics: [topic], forceUpdate: false });
+    // The partitions still to read, by the broker that leads them (waiting while none has a leader).
+    const leaders = () => retry(async (attempt) => {
+      const metadata: ClusterMetadata = await reader.metadata({ topics: [topic], forceUpdate: attempt.number > 1 });
       const info = metadata.topics.get(topic);
       if (!info) throw new Error(`No metadata for topic ${topic}`);
       const byLeader = new Map<number, number[]>();
       for (const partition of pending.keys()) {
         const leader = info.partitions[partition]?.leader ?? -1;
-        if (leader < 0) continue;
-        (byLeader.get(leader) ?? byLeader.set(leader, []).get(leader)!).push(partition);
+        if (leader >= 0) (byLeader.get(leader) ?? byLeader.set(leader, []).get(leader)!).push(partition);
       }
-      if (byLeader.size === 0) {
-        await reader.metadata({ topics: [topic], forceUpdate: true });
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        continue;
-      }
+      if (byLeader.size === 0) throw new Error(`No leader for the partitions of ${topic}`);
+      return { info, byLeader };
+    }, POLL) as Promise<{ info: ClusterTopicMetadata; byLeader: Map<number, number[]> }>;
+    while (pending.size > 0) {
+      const { info, byLeader } = await leaders();
       await Promise.all([...byLeader].map(async ([node, partitions]) => {
         const response = await reader.fetch({
           node, maxWaitTime: 500, minBytes: 1, maxBytes: 64 * 1024 * 1024, isolationLevel: FetchIsolationLevels.READ_COMMITTED,

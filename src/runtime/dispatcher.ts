@@ -1,7 +1,6 @@
-import { isRetriable } from '../errors/index.js';
 import type { RecordProducer } from '../kafka/index.js';
 import type { Logger } from '../logging/index.js';
-import { retrying, type Backoff } from './backoff.js';
+import { retry, type Backoff } from '../retry/index.js';
 import type { OffsetCommitter } from './offset-committer.js';
 import type { RecordQueue } from './record-queue.js';
 import type { TopicPreparer } from './topic-preparer.js';
@@ -36,10 +35,9 @@ export interface Dispatcher {
 export function startDispatcher(options: DispatcherOptions): Dispatcher {
   const { queue, producer, committer, topics, logger, signal } = options;
   let acked = 0;
-  const retry = {
+  const policy = {
     backoff: options.backoff,
     signal,
-    retriable: isRetriable,
     onRetry: (err: unknown, delayMs: number, attempt: number) =>
       logger.warn({ err, retryInMs: delayMs, attempt }, 'Producing to Kafka failed; retrying the batch'),
   };
@@ -63,7 +61,7 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
         if (preparing !== undefined) await preparing;
         // Resending a whole batch after a partial failure may duplicate some records, but keeps each key's
         // records in order, so the newest record per key is still the newest change (at-least-once).
-        const sent = await retrying(() => producer.send(records).then(() => true), retry);
+        const sent = await retry(() => producer.send(records).then(() => true), policy);
         if (sent === undefined) return;
       }
       acked += batch.length;

@@ -3,7 +3,7 @@ import { isRetriable } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import { partitionIdentity } from '../storage/offset-records.js';
 import type { OffsetStore } from '../storage/types.js';
-import { nextBackoff, type Backoff } from './backoff.js';
+import { nextDelay, type Backoff } from '../retry/index.js';
 import type { QueuedRecord } from './record-queue.js';
 
 export interface OffsetCommitterOptions {
@@ -132,7 +132,7 @@ export function createOffsetCommitter(options: OffsetCommitterOptions): OffsetCo
       for (const e of entries) merged.set(identityOf(e.partition), e);
       for (const [id, e] of pending) merged.set(id, e);
       pending = merged;
-      retryDelay = nextBackoff(options.backoff, retryDelay);
+      retryDelay = nextDelay(options.backoff, retryDelay);
       retryAt = Date.now() + retryDelay;
       logger.warn({ err, retryInMs: retryDelay }, 'Writing source offsets failed; retrying');
       schedule(retryDelay);

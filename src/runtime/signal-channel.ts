@@ -9,7 +9,7 @@ import { parseSnapshotSignal, type ParsedSignal } from '../../snapshot/index.js'
 import type { SnapshotCommand } from '../connect/index.js';
 import type { GroupConsumer, KafkaClient } from '../kafka/index.js';
 import type { Logger } from '../logging/index.js';
-import { nextBackoff, sleep, type Backoff } from './backoff.js';
+import { nextDelay, retry, sleep, type Backoff } from '../retry/index.js';
 
 /** What a signal record means for one connector. */
 export type SignalRecord =
@@ -101,37 +101,32 @@ export function openKafkaSignalChannel(options: KafkaSignalChannelOptions): Kafk
   }
 
   // Started again (after a backoff) if the consumer stops by itself, so the channel lives as long as the task.
-  let failures = 0;
+  let restartDelay = 0;
   let started: Promise<void> = Promise.resolve();
-  const start = (): Promise<void> => (async () => {
-    for (let delay = 0; !closed.signal.aborted; ) {
-      try {
-        await kafka.ensureTopic(topic, { partitions: 1, replicationFactor: -1 });
-        // onFatal may come before consumeGroup has even returned this consumer.
-        let known!: (c: GroupConsumer) => void;
-        const self = new Promise<GroupConsumer>((resolve) => (known = resolve));
-        const c = await kafka.consumeGroup({ groupId, topic, onRecord: handle, onFatal: () => void self.then(restart) });
-        known(c);
-        if (closed.signal.aborted) {
-          await c.stop();
-          return;
-        }
-        consumer = c;
-        logger.info({ signalTopic: topic, groupId }, 'Kafka signal channel listening');
-        return;
-      } catch (err) {
-        delay = nextBackoff(backoff, delay);
-        logger.warn({ signalTopic: topic, groupId, err: err instanceof Error ? err.message : String(err), retryInMs: delay },
-          'Kafka signal channel could not start; retrying');
-        await sleep(delay, closed.signal);
-      }
+  // Every failure to start is retried (the channel lives as long as the task); only closing ends it.
+  const start = (): Promise<void> => retry(async () => {
+    await kafka.ensureTopic(topic, { partitions: 1, replicationFactor: -1 });
+    // onFatal may come before consumeGroup has even returned this consumer.
+    let known!: (c: GroupConsumer) => void;
+    const self = new Promise<GroupConsumer>((resolve) => (known = resolve));
+    const c = await kafka.consumeGroup({ groupId, topic, onRecord: handle, onFatal: () => void self.then(restart) });
+    known(c);
+    if (closed.signal.aborted) {
+      await c.stop();
+      return;
     }
-  })();
+    consumer = c;
+    logger.info({ signalTopic: topic, groupId }, 'Kafka signal channel listening');
+  }, {
+    backoff, signal: closed.signal, retriable: () => true,
+    onRetry: (err, delay) => logger.warn({ signalTopic: topic, groupId, err: err instanceof Error ? err.message : String(err), retryInMs: delay },
+      'Kafka signal channel could not start; retrying'),
+  }).then(() => undefined);
 
   function restart(failed: GroupConsumer): void {
     if (closed.signal.aborted) return;
     if (consumer === failed) consumer = undefined;
-    const delay = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures++, 10));
+    const delay = (restartDelay = nextDelay(backoff, restartDelay));
     started = started.then(async () => {
       await failed.stop();
       await sleep(delay, closed.signal);

@@ -4,7 +4,7 @@ import { CdcError } from '../errors/index.js';
 import type { KafkaClient, RecordProducer, TopicSpec } from '../kafka/index.js';
 import type { Logger } from '../logging/index.js';
 import type { OffsetStore, StatusStore } from '../storage/types.js';
-import { DEFAULT_BACKOFF, type Backoff } from './backoff.js';
+import { DEFAULT_BACKOFF, type Backoff } from '../retry/index.js';
 import { startDispatcher } from './dispatcher.js';
 import { createOffsetCommitter } from './offset-committer.js';
 import { createRecordQueue, RECORD_OVERHEAD_BYTES, recordSize, type QueuedRecord } from './record-queue.js';

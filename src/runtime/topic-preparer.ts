@@ -1,8 +1,7 @@
-import { isRetriable } from '../errors/index.js';
 import type { KafkaClient, TopicSpec } from '../kafka/index.js';
 import type { Logger } from '../logging/index.js';
 import type { StatusStore } from '../storage/types.js';
-import { retrying, type Backoff } from './backoff.js';
+import { retry, type Backoff } from '../retry/index.js';
 import type { QueuedRecord } from './record-queue.js';
 
 export interface TopicPreparerOptions {
@@ -28,10 +27,9 @@ export interface TopicPreparer {
 export function createTopicPreparer(options: TopicPreparerOptions): TopicPreparer {
   const { logger } = options;
   const ready = new Set<string>();
-  const retry = {
+  const policy = {
     backoff: options.backoff,
     signal: options.signal,
-    retriable: isRetriable,
     onRetry: (err: unknown, delayMs: number) => logger.warn({ err, retryInMs: delayMs }, 'Preparing output topic failed; retrying'),
   };
 
@@ -40,7 +38,7 @@ export function createTopicPreparer(options: TopicPreparerOptions): TopicPrepare
       if (options.topicCreation && options.admin) {
         const admin = options.admin;
         const spec = options.topicCreation;
-        const created = await retrying(() => admin.ensureTopic(topic, spec), retry);
+        const created = await retry(() => admin.ensureTopic(topic, spec), policy);
         if (created) logger.info({ topic }, 'Created output topic');
       }
       if (options.statusStore) {

@@ -7,13 +7,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createConfigProviders, resolveConfigProviders } from '../config-providers/index.js';
 import { loadPluginRegistry, type PluginRegistry } from '../connectors/registry.js';
-import { isRetriable } from '../errors/index.js';
 import { createHerder, type Herder } from '../herder/index.js';
 import { createKafkaClient } from '../kafka/index.js';
 import type { Logger } from '../logging/index.js';
+import { retry } from '../retry/index.js';
 import { createRestServer } from '../rest/index.js';
 import { createKafkaConfigStore, createKafkaOffsetStore, createKafkaStatusStore } from '../storage/index.js';
 import type { WorkerConfig } from './config.js';
@@ -55,15 +54,11 @@ function packageVersion(): string {
  * starts is retried a few times (about 30 s in all) before the worker gives up.
  */
 async function startWithRetry(what: string, start: () => Promise<void>, logger: Logger): Promise<void> {
-  for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, 5000)) {
-    try {
-      return await start();
-    } catch (err) {
-      if (!isRetriable(err) || attempt >= 8) throw err;
-      logger.warn({ err: err instanceof Error ? err.message : String(err), attempt }, `${what} could not start yet; retrying`);
-      await sleep(delay);
-    }
-  }
+  await retry(start, {
+    backoff: { initialMs: 250, maxMs: 5000 },
+    maxRetries: 7,
+    onRetry: (err, _delay, attempt) => logger.warn({ err: err instanceof Error ? err.message : String(err), attempt }, `${what} could not start yet; retrying`),
+  });
 }
 
 export async function startWorker(config: WorkerConfig, options: StartWorkerOptions): Promise<Worker> {

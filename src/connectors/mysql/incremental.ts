@@ -16,7 +16,7 @@ import {
 } from '../../../snapshot/index.js';
 import { translateMysqlError } from '../../../binlog/mysql/index.js';
 import type { MySqlSettings } from './config.js';
-import { retrying } from './retry.js';
+import { databaseRetryPolicy, retry } from '../../retry/index.js';
 import { rawGeometry } from './snapshot-phase.js';
 import { withServer, type Flavour } from './server.js';
 import type { TableRegistry } from './tables.js';
@@ -98,10 +98,10 @@ export async function createMySqlIncremental(o: {
     return c;
   }
 
-  const retry = { signal: ctx.signal, logger: ctx.logger, maxRetries: settings.maxRetries };
+  const retryContext = { signal: ctx.signal, logger: ctx.logger, maxRetries: settings.maxRetries };
   /** Runs a statement; retriable errors (server restart, network) reconnect with backoff (`errors.max.retries`). */
   async function run<T>(action: string, sql: string, params: unknown[]): Promise<T[]> {
-    const rows = await retrying(retry, action, async () => {
+    const rows = await retry(async () => {
       try {
         const c = await connection();
         return (await c.query({ sql, values: params, rowsAsArray: true }))[0] as T[];
@@ -110,7 +110,7 @@ export async function createMySqlIncremental(o: {
         conn = null;
         throw translateMysqlError(err, { ...settings.connection, action });
       }
-    });
+    }, databaseRetryPolicy<T[]>(retryContext, action));
     if (rows === undefined) throw new Error(`${action}: the task is stopping`);
     return rows;
   }

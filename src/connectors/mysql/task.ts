@@ -4,15 +4,14 @@
  * backoff from the position after the last record handed to the sink.
  */
 import type { SnapshotCommand, SourceTask, SourceTaskContext } from '../../connect/index.js';
-import { isRetriable, PositionLostError } from '../../errors/index.js';
+import { PositionLostError } from '../../errors/index.js';
 import { startBinlogReader, type BinlogPosition } from '../../../binlog/mysql/index.js';
 import type { BinlogConnectorName } from '../../../schemas/index.js';
 import { mysqlSettings, type MySqlSettings } from './config.js';
 import { decodeOffset, sourcePartition, type MySqlOffset, type TablePositions } from './offsets.js';
 import { inspectServer, prerequisiteError } from './prerequisites.js';
 import { createMySqlIncremental, type MySqlIncremental } from './incremental.js';
-import { DATABASE_BACKOFF, nextBackoff, sleep } from '../../runtime/backoff.js';
-import { retrying as retryWith } from './retry.js';
+import { DATABASE_BACKOFF, databaseRetryPolicy, retry } from '../../retry/index.js';
 import { createRecordFactory, type RecordFactory } from './records.js';
 import { gtidsAt, masterPosition, withServer, type Flavour, type MasterPosition } from './server.js';
 import { runSnapshotPhase } from './snapshot-phase.js';
@@ -31,10 +30,12 @@ interface Session {
   report?: () => void;
 }
 
-/** Retries for the task's own steps, as the task's settings say. */
+/** Runs one of the task's own steps with the database retry policy its settings say (`errors.max.retries`). */
 function retrying<T>(s: Pick<Session, 'ctx' | 'settings'>, what: string, fn: () => Promise<T>): Promise<T | undefined> {
-  return retryWith({ signal: s.ctx.signal, logger: s.ctx.logger, maxRetries: s.settings.maxRetries }, what, fn);
+  return retry(fn, databaseRetryPolicy(retryContext(s), what));
 }
+
+const retryContext = (s: Pick<Session, 'ctx' | 'settings'>) => ({ signal: s.ctx.signal, logger: s.ctx.logger, maxRetries: s.settings.maxRetries });
 
 async function snapshotThenStart(s: Session, resumeFrom: MySqlOffset['snapshot']): Promise<{ start: BinlogPosition; tablePositions: TablePositions } | null> {
   const before = await withServer(s.settings.connection, 'reading the binlog position', (q) => masterPosition(q, s.flavour));
@@ -72,10 +73,8 @@ async function stream(s: Session, start: BinlogPosition, tablePositions: TablePo
   // Changes committed from now on are read: the start position was fixed before this point
   report();
   try {
-    let delay = 0;
-    let attempt = 0;
-    while (!ctx.signal.aborted) {
-      const rowsBefore = dispatcher.rows;
+    // A reader that delivered rows before it failed starts a fresh retry budget: a stream may fail once a day.
+    await retry(async (attempt) => {
       let from = dispatcher.position();
       if (from.gtids === null && s.flavour === 'mariadb') {
         const at = from;
@@ -93,6 +92,7 @@ async function stream(s: Session, start: BinlogPosition, tablePositions: TablePo
           : s.registry.includeTable,
         deliver: async (items) => {
           await dispatcher.deliver(items);
+          attempt.progressed();
           const now = Date.now();
           if (now - lastReport > 1000 || (s.incremental?.snapshotter.current ?? null) !== lastActive) { lastReport = now; report(); }
         },
@@ -106,19 +106,12 @@ async function stream(s: Session, start: BinlogPosition, tablePositions: TablePo
       ctx.signal.addEventListener('abort', onAbort, { once: true });
       try {
         await reader.done;
-        return;
-      } catch (err) {
-        if (ctx.signal.aborted) return;
-        if (dispatcher.rows > rowsBefore) { attempt = 0; delay = 0; }
-        attempt++;
-        if (!isRetriable(err) || (settings.maxRetries >= 0 && attempt > settings.maxRetries)) throw err;
-        delay = nextBackoff(DATABASE_BACKOFF, delay);
-        ctx.logger.warn({ err, attempt, retryInMs: delay }, 'binlog reader failed; reconnecting');
-        await sleep(delay, ctx.signal);
       } finally {
         ctx.signal.removeEventListener('abort', onAbort);
       }
-    }
+    }, databaseRetryPolicy(retryContext(s), 'reading the binlog', {
+      onRetry: (err, delayMs, attempt) => ctx.logger.warn({ err, attempt, retryInMs: delayMs }, 'binlog reader failed; reconnecting'),
+    }));
   } finally {
     if (heartbeat) clearInterval(heartbeat);
     s.report = undefined;
@@ -207,19 +200,28 @@ export function createMySqlTask(connector: BinlogConnectorName): SourceTask {
         start = { file: p.file, pos: p.pos, gtids: p.gtids, event: 0, row: 0 };
       }
 
-      for (;;) {
-        try {
-          await stream(s, start, tablePositions);
-          return;
-        } catch (err) {
-          if (!(err instanceof PositionLostError) || mode !== 'when_needed' || ctx.signal.aborted) throw err;
-          ctx.logger.warn({ err }, 'stored binlog position is gone; snapshot.mode=when_needed takes a new snapshot');
+      // stream() retries transient failures itself; the one exit here is a position the server no longer has.
+      let resnapshot = false;
+      await retry(async () => {
+        if (resnapshot) {
           const r = await retrying(s, 'snapshot', () => snapshotThenStart(s, null));
           if (!r) return;
           start = r.start;
           tablePositions = r.tablePositions;
+          resnapshot = false;
         }
-      }
+        await stream(s, start, tablePositions);
+      }, {
+        backoff: DATABASE_BACKOFF,
+        signal: ctx.signal,
+        retriable: () => false,
+        special: (err) => {
+          if (!(err instanceof PositionLostError) || mode !== 'when_needed') return undefined;
+          ctx.logger.warn({ err }, 'stored binlog position is gone; snapshot.mode=when_needed takes a new snapshot');
+          resnapshot = true;
+          return { retryNow: true };
+        },
+      });
     },
   };
 }

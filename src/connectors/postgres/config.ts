@@ -70,6 +70,8 @@ export const postgresConfigDef: ConfigDef = {
       documentation: 'How many times to retry when the replication slot is in use by another client before failing.' },
     { name: 'slot.retry.delay.ms', type: 'LONG', default: 10000, importance: 'LOW', group: REPL, orderInGroup: 5, validate: atLeast(0),
       documentation: 'Delay between retries when the replication slot is in use.' },
+    { name: 'errors.max.retries', type: 'INT', default: -1, importance: 'LOW', group: REPL, orderInGroup: 11, validate: atLeast(-1),
+      documentation: 'Retries after a retriable error (server unreachable, connection lost) before failing; -1 = no limit.' },
     { name: 'publication.name', type: 'STRING', default: 'dbz_publication', importance: 'MEDIUM', group: REPL, orderInGroup: 6, validate: nonEmptyString,
       documentation: 'Name of the publication pgoutput reads through.' },
     { name: 'publication.autocreate.mode', type: 'STRING', default: 'all_tables', importance: 'MEDIUM', group: REPL, orderInGroup: 7,
@@ -131,6 +133,8 @@ export interface PgConnectorSettings {
   slotName: string;
   slotDropOnStop: boolean;
   slotMaxRetries: number;
+  /** `errors.max.retries`: retries of database work after a retriable error; negative = no limit. */
+  maxRetries: number;
   slotRetryDelayMs: number;
   publicationName: string;
   publicationAutocreateMode: PublicationAutocreateMode;
@@ -193,6 +197,7 @@ export function pgSettings(s: Readonly<Record<string, ConfigValue>>, connectorNa
     slotName: str(s['slot.name'], 'debezium'),
     slotDropOnStop: s['slot.drop.on.stop'] === true,
     slotMaxRetries: num(s['slot.max.retries'], 6),
+    maxRetries: num(s['errors.max.retries'], -1),
     slotRetryDelayMs: num(s['slot.retry.delay.ms'], 10_000),
     publicationName: str(s['publication.name'], 'dbz_publication'),
     publicationAutocreateMode: str(s['publication.autocreate.mode'], 'all_tables') as PublicationAutocreateMode,

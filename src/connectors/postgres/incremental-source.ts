@@ -7,9 +7,9 @@
  * text form: pgoutput sends key values as text and chunk rows carry text too; `keyString` normalises numbers
  * (int2/int4 keys are numbers here, which lets progress estimate an ETA) to that same text.
  */
-import { CdcError, isRetriable, SourcePrerequisiteError } from '../../errors/index.js';
+import { CdcError, SourcePrerequisiteError } from '../../errors/index.js';
 import type { Logger } from '../../logging/index.js';
-import { DATABASE_BACKOFF, nextBackoff, sleep } from '../../runtime/backoff.js';
+import { DATABASE_BACKOFF, retry } from '../../retry/index.js';
 import { translatePgError } from '../../../binlog/postgres/index.js';
 import {
   bindKeyParams, discoverTables, maxKeyQuery, postgresFlavor, rangeQuery, type ColumnInfo, type IncrementalChunkSource, type IncrementalTableRef, type TableFilters, type TableInfo,
@@ -115,19 +115,17 @@ export function createPgChunkSource(o: PgChunkSourceOptions): PgChunkSource {
    * drops the table only once this gives up. `duplicateIsDone`: a retried INSERT whose first try did commit.
    */
   async function retrying<T>(doing: string, fn: () => Promise<T>, duplicateIsDone = false): Promise<T> {
-    let delay = 0;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fn();
-      } catch (raw) {
-        if (duplicateIsDone && attempt > 1 && pgCode(raw) === '23505') return undefined as T;
-        const err = translatePgError(raw, { action: doing, user: o.settings.connection.user, database: o.settings.connection.database });
-        if (!isRetriable(err) || attempt >= (o.maxAttempts ?? 8) || o.signal.aborted) throw err;
-        delay = nextBackoff(DATABASE_BACKOFF, delay);
-        o.logger.warn({ err, attempt, retryInMs: delay }, `Ad-hoc snapshot: transient error while ${doing}; retrying`);
-        await sleep(delay, o.signal);
-      }
-    }
+    const result = await retry(async () => ({ value: await fn() }), {
+      backoff: DATABASE_BACKOFF,
+      signal: o.signal,
+      maxRetries: (o.maxAttempts ?? 8) - 1,
+      translate: (raw) => translatePgError(raw, { action: doing, user: o.settings.connection.user, database: o.settings.connection.database }),
+      special: (_err, raw, attempt) => (duplicateIsDone && attempt > 1 && pgCode(raw) === '23505' ? { value: { value: undefined as T } } : undefined),
+      onRetry: (err, delay, attempt) => o.logger.warn({ err, attempt, retryInMs: delay }, `Ad-hoc snapshot: transient error while ${doing}; retrying`),
+    });
+    // Undefined only when the task stopped before an attempt succeeded.
+    if (result === undefined) throw new CdcError('TASK_STOPPING', `Ad-hoc snapshot: stopped while ${doing}`, { retriable: true });
+    return result.value;
   }
 
   async function query(sql: string, params: unknown[], doing: string): Promise<Array<Array<string | null>>> {

@@ -4,8 +4,8 @@
  * transient failures (server restart, network) from the last position handed to Kafka.
  */
 import type { SourceTaskContext } from '../../connect/index.js';
-import { CdcError, isRetriable, PositionLostError } from '../../errors/index.js';
-import { DATABASE_BACKOFF, nextBackoff, sleep } from '../../runtime/backoff.js';
+import { CdcError, PositionLostError } from '../../errors/index.js';
+import { DATABASE_BACKOFF, retry } from '../../retry/index.js';
 import {
   formatLsn, maxLsn, readSlot, retainedWalBytes, startReplicationStream, translatePgError, type Lsn, type ReplicationStream,
 } from '../../../binlog/postgres/index.js';
@@ -40,45 +40,45 @@ export function createStreamingSession(o: StreamingOptions): StreamingSession {
   let confirmed: Lsn = 0n;
   let stream: ReplicationStream | null = null;
 
-  async function open(resume: ResumePoint): Promise<ReplicationStream> {
-    for (let attempt = 0; ; attempt++) {
+  /** The replication stream from `resume`, or undefined when the task stops meanwhile. */
+  function open(resume: ResumePoint): Promise<ReplicationStream | undefined> {
+    return retry(async () => {
       const slot = await readSlot(await o.admin.get(), settings.slotName);
       if (!slot) {
         throw new PositionLostError(`Replication slot "${settings.slotName}" no longer exists, so the changes since the last committed offset are gone.`,
           'Use snapshot.mode=when_needed to re-snapshot automatically, or reset the connector offsets (or use a new topic.prefix) and restart it to take a new snapshot.');
       }
       if (slot.confirmedFlushLsn !== null) confirmed = maxLsn(confirmed, slot.confirmedFlushLsn);
-      try {
-        return await startReplicationStream({
-          connection: settings.connection,
-          slotName: settings.slotName,
-          publicationNames: [settings.publicationName],
-          startLsn: resume.flushLsn,
-          initialFlushLsn: confirmed,
-          logger: log,
-        });
-      } catch (err) {
-        const inUse = err instanceof CdcError && err.code === 'PG_SLOT_IN_USE';
-        if (!inUse || attempt >= settings.slotMaxRetries || ctx.signal.aborted) throw err;
-        log.warn({ slot: settings.slotName, attempt: attempt + 1, of: settings.slotMaxRetries }, 'Replication slot is in use by another client; retrying');
-        await sleep(settings.slotRetryDelayMs, ctx.signal);
-        if (ctx.signal.aborted) throw err;
-      }
-    }
+      return startReplicationStream({
+        connection: settings.connection,
+        slotName: settings.slotName,
+        publicationNames: [settings.publicationName],
+        startLsn: resume.flushLsn,
+        initialFlushLsn: confirmed,
+        logger: log,
+      });
+    }, {
+      // Another client holding the slot (a previous task not yet gone) is waited for, as Debezium does.
+      backoff: { initialMs: settings.slotRetryDelayMs, maxMs: settings.slotRetryDelayMs, jitter: 0 },
+      signal: ctx.signal,
+      maxRetries: settings.slotMaxRetries,
+      retriable: (err) => err instanceof CdcError && err.code === 'PG_SLOT_IN_USE',
+      onRetry: (_err, _delay, attempt) => log.warn({ slot: settings.slotName, attempt, of: settings.slotMaxRetries }, 'Replication slot is in use by another client; retrying'),
+    });
   }
 
   async function run(): Promise<void> {
     let resume = o.resume;
-    let delay = 0;
     const stopOnAbort = (): void => void stream?.close();
     ctx.signal.addEventListener('abort', stopOnAbort, { once: true });
     try {
-      while (!ctx.signal.aborted) {
+      // A stream that delivered changes before it failed starts over with the shortest delay and a fresh budget.
+      await retry(async (attempt) => {
         let dispatcher: StreamDispatcher | null = null;
         let timers: NodeJS.Timeout[] = [];
         try {
-          stream = await open(resume);
-          if (ctx.signal.aborted) break;
+          stream = (await open(resume)) ?? null;
+          if (!stream || ctx.signal.aborted) return;
           const current = stream;
           dispatcher = createStreamDispatcher({
             sink: ctx.sink, tables: o.tables, topicPrefix: settings.topicPrefix, database: settings.connection.database,
@@ -91,25 +91,26 @@ export function createStreamingSession(o: StreamingOptions): StreamingSession {
           let batch;
           while ((batch = await current.next()) !== null) {
             await d.handle(batch);
-            delay = 0;
+            attempt.progressed();
           }
-          break; // closed: we are stopping
+          // closed: we are stopping
         } catch (raw) {
           if (dispatcher) resume = dispatcher.position();
-          // Relation look-ups during streaming use the admin connection; its driver errors arrive untranslated.
-          const err = translatePgError(raw, { action: `streaming from replication slot "${settings.slotName}"`, user: settings.connection.user, database: settings.connection.database, slot: settings.slotName });
-          if (ctx.signal.aborted) break;
-          if (!isRetriable(err)) throw err;
-          delay = nextBackoff(DATABASE_BACKOFF, delay);
-          log.warn({ err, retryInMs: delay, resumeLsn: formatLsn(resume.flushLsn) }, 'PostgreSQL replication stream failed; reconnecting');
-          await sleep(delay, ctx.signal);
+          throw raw;
         } finally {
           for (const t of timers) clearInterval(t);
           const s = stream;
           stream = null;
           await s?.close();
         }
-      }
+      }, {
+        backoff: DATABASE_BACKOFF,
+        signal: ctx.signal,
+        maxRetries: settings.maxRetries,
+        // Relation look-ups during streaming use the admin connection; its driver errors arrive untranslated.
+        translate: (raw) => translatePgError(raw, { action: `streaming from replication slot "${settings.slotName}"`, user: settings.connection.user, database: settings.connection.database, slot: settings.slotName }),
+        onRetry: (err, delay) => log.warn({ err, retryInMs: delay, resumeLsn: formatLsn(resume.flushLsn) }, 'PostgreSQL replication stream failed; reconnecting'),
+      });
     } finally {
       ctx.signal.removeEventListener('abort', stopOnAbort);
     }

@@ -3,8 +3,8 @@
  * `snapshot.mode`, runs them in order, and confirms to the slot what Kafka has durably committed.
  */
 import type { CommittedOffsets, SnapshotCommand, SourceTask, SourceTaskContext } from '../../connect/index.js';
-import { isRetriable, PositionLostError } from '../../errors/index.js';
-import { DATABASE_BACKOFF, nextBackoff, sleep } from '../../runtime/backoff.js';
+import { PositionLostError } from '../../errors/index.js';
+import { DATABASE_BACKOFF, retry } from '../../retry/index.js';
 import {
   createSlot, dropSlot, ensurePublication, formatLsn, loadTypeRegistry, parseLsn, readSlot, translatePgError,
   type CreatedSlot, type Lsn, type TypeRegistry,
@@ -83,28 +83,24 @@ function withoutSignalTable(filters: CompiledTableFilters, signal: SignalTable |
 }
 
 async function coordinate(ctx: SourceTaskContext, settings: PgConnectorSettings, admin: AdminClient, state: TaskState): Promise<void> {
-  let delay = 0;
   let registry: TypeRegistry | null = null;
-  while (!ctx.signal.aborted) {
-    try {
-      registry ??= await loadTypeRegistry(await admin.get());
-      await runOnce(ctx, settings, admin, state, registry);
-      return;
-    } catch (raw) {
-      if (ctx.signal.aborted) return;
-      // Catalog look-ups go through plain pg clients; a server restart surfaces here as a raw driver error.
-      const err = translatePgError(raw, { action: 'running the connector', user: settings.connection.user, database: settings.connection.database, slot: settings.slotName });
-      if (err instanceof PositionLostError && settings.snapshotMode === 'when_needed') {
-        ctx.logger.warn({ err }, 'The replication slot is gone; snapshot.mode=when_needed: taking a new snapshot');
-        state.ignoreOffsets = true;
-        continue;
-      }
-      if (!isRetriable(err)) throw err;
-      delay = nextBackoff(DATABASE_BACKOFF, delay);
-      ctx.logger.warn({ err, retryInMs: delay }, 'PostgreSQL connector failed with a transient error; retrying');
-      await sleep(delay, ctx.signal);
-    }
-  }
+  await retry(async () => {
+    registry ??= await loadTypeRegistry(await admin.get());
+    await runOnce(ctx, settings, admin, state, registry);
+  }, {
+    backoff: DATABASE_BACKOFF,
+    signal: ctx.signal,
+    maxRetries: settings.maxRetries,
+    // Catalog look-ups go through plain pg clients; a server restart surfaces here as a raw driver error.
+    translate: (raw) => translatePgError(raw, { action: 'running the connector', user: settings.connection.user, database: settings.connection.database, slot: settings.slotName }),
+    special: (err) => {
+      if (!(err instanceof PositionLostError) || settings.snapshotMode !== 'when_needed') return undefined;
+      ctx.logger.warn({ err }, 'The replication slot is gone; snapshot.mode=when_needed: taking a new snapshot');
+      state.ignoreOffsets = true;
+      return { retryNow: true };
+    },
+    onRetry: (err, delay) => ctx.logger.warn({ err, retryInMs: delay }, 'PostgreSQL connector failed with a transient error; retrying'),
+  });
 }
 
 async function runOnce(ctx: SourceTaskContext, settings: PgConnectorSettings, admin: AdminClient, state: TaskState, registry: TypeRegistry): Promise<void> {

@@ -40,7 +40,7 @@
  *  - Delivery is at-least-once: a chunk whose records were not committed is read again on resume.
  *  - MySQL/MariaDB composite keys are compared in an expanded OR form: MariaDB 10.11 does not turn
  *    `(a,b) > (?,?)` into an index range (full index scan per chunk). PostgreSQL uses the row comparison.
- *  - Reader sessions use UTC (`MYSQL_SESSION_SETTINGS`, `PG_SESSION_SETTINGS`).
+ *  - Reader sessions use UTC (the database edges' session settings, src/db/).
  *  - Retriable errors (connection lost, server restart, table definition changed under a consistent read) make
  *    the reader reconnect with backoff (`maxRetries`, default 5) and continue after the last delivered chunk;
  *    others, and errors thrown by `onChunk`, fail the run at once.
@@ -67,13 +67,11 @@ export {
   DEFAULT_FETCH_SIZE, DEFAULT_MAX_CHUNK_BYTES, bindKeyParams, maxKeyQuery, mysqlFlavor, postgresFlavor, rangeQuery, type KeyQuery,
 } from './chunk-planner.js';
 export { mysqlKeyParam } from './mysql-dialect.js';
-export { mysqlConnectionOptions } from './mysql-connection.js';
 export { discoverTables } from './discover.js';
 export { runSnapshot } from './engine.js';
 export { compileTableFilters, tableFiltersFromConfig, parseMessageKeyColumns } from './filters.js';
 export type { CompiledTableFilters } from './filters.js';
 export { emptyProgress, isSnapshotProgress, compareBinlogPositions, minBinlogPosition } from './progress.js';
-export { PG_SESSION_SETTINGS, MYSQL_SESSION_SETTINGS } from './session.js';
 export { createChunkWindow } from './incremental-window.js';
 export type { ChunkWindow } from './incremental-window.js';
 export { parseSnapshotSignal } from './signals.js';

@@ -3,34 +3,33 @@
  * (no locks). MariaDB reports the binlog position of that very snapshot (`binlog_snapshot_file/position`);
  * MySQL has no such status, so its position is read just before the transaction starts.
  */
-import type { Connection } from 'mysql2';
 import { SourcePrerequisiteError } from '../src/errors/index.js';
 import { mysqlFlavor } from './chunk-planner.js';
 import type { ReaderConnection, SnapshotDialect } from './dialect.js';
 import { translateDriverError } from './errors.js';
-import { openMysqlConnection, runQuery, type Row } from './mysql-connection.js';
+import { openMySql, type MySqlConnection, type Row } from '../src/db/mysql.js';
 import { discoverMysqlTables } from './mysql-discover.js';
 import type { BinlogPosition } from './types.js';
 
 const INTEGER_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint']);
 
-async function mariadbSnapshotPosition(conn: Connection): Promise<BinlogPosition> {
-  const status = await runQuery<{ Variable_name: string; Value: string }>(conn, "SHOW STATUS LIKE 'binlog_snapshot_%'");
+async function mariadbSnapshotPosition(conn: MySqlConnection): Promise<BinlogPosition> {
+  const status = await conn.query<{ Variable_name: string; Value: string }>("SHOW STATUS LIKE 'binlog_snapshot_%'");
   const file = status.find((r) => r.Variable_name.toLowerCase() === 'binlog_snapshot_file')?.Value ?? '';
   const pos = Number(status.find((r) => r.Variable_name.toLowerCase() === 'binlog_snapshot_position')?.Value ?? 0);
   if (!file) throw binlogDisabled();
-  const [gtid] = await runQuery<unknown[]>(conn, 'SELECT BINLOG_GTID_POS(?, ?)', [file, pos], true);
+  const [gtid] = await conn.query<unknown[]>('SELECT BINLOG_GTID_POS(?, ?)', [file, pos], true);
   const g = gtid?.[0];
   return { file, pos, gtid: typeof g === 'string' ? g : g == null ? null : String(g) };
 }
 
-async function mysqlServerPosition(conn: Connection): Promise<BinlogPosition> {
+async function mysqlServerPosition(conn: MySqlConnection): Promise<BinlogPosition> {
   let rows: Row[];
   try {
-    rows = await runQuery(conn, 'SHOW BINARY LOG STATUS');
+    rows = await conn.query('SHOW BINARY LOG STATUS');
   } catch (err) {
     if ((err as { code?: string }).code !== 'ER_PARSE_ERROR') throw err;
-    rows = await runQuery(conn, 'SHOW MASTER STATUS');
+    rows = await conn.query('SHOW MASTER STATUS');
   }
   const row = rows[0];
   if (!row || !row.File) throw binlogDisabled();
@@ -60,7 +59,12 @@ export function createMysqlDialect(name: 'mysql' | 'mariadb'): SnapshotDialect {
       });
     },
     async connect(config): Promise<ReaderConnection> {
-      const conn = await openMysqlConnection(config, 'connecting a snapshot reader');
+      let conn: MySqlConnection;
+      try {
+        conn = await openMySql(config);
+      } catch (err) {
+        throw translateDriverError(err, 'connecting a snapshot reader');
+      }
       let inTransaction = false;
       const wrap = async <T>(doing: string, fn: () => Promise<T>): Promise<T> => {
         try {
@@ -70,32 +74,30 @@ export function createMysqlDialect(name: 'mysql' | 'mariadb'): SnapshotDialect {
         }
       };
       await wrap('preparing a snapshot reader session', async () => {
-        await runQuery(conn, 'SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+        await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
         // A paused stream (keyless table, slow consumer) must not make the server give up writing to us.
-        await runQuery(conn, 'SET SESSION net_write_timeout = 86400');
+        await conn.query('SET SESSION net_write_timeout = 86400');
       });
       return {
         beginTable: () =>
           wrap('opening a consistent snapshot', async () => {
-            if (inTransaction) await runQuery(conn, 'COMMIT');
+            if (inTransaction) await conn.query('COMMIT');
             inTransaction = false;
             // MySQL: the position must be read before the snapshot starts (rows are then at or after it).
             const before = name === 'mysql' ? await position(conn) : null;
-            await runQuery(conn, 'START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+            await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
             inTransaction = true;
             return before ?? (await position(conn));
           }),
         endTable: () =>
           wrap('ending a snapshot transaction', async () => {
-            if (inTransaction) await runQuery(conn, 'COMMIT');
+            if (inTransaction) await conn.query('COMMIT');
             inTransaction = false;
           }),
-        query: (sql, params) => runQuery<unknown[]>(conn, sql, params, true),
+        query: (sql, params) => conn.query<unknown[]>(sql, params, true),
         finishRows: () => {},
-        stream: (sql, batchSize, onBatch) => streamQuery(conn, sql, batchSize, onBatch),
-        async close() {
-          await new Promise<void>((resolve) => conn.end(() => resolve()));
-        },
+        stream: (sql, batchSize, onBatch) => conn.stream(sql, batchSize, onBatch),
+        close: () => conn.end(),
         destroy: () => conn.destroy(),
       };
     },
@@ -105,36 +107,4 @@ export function createMysqlDialect(name: 'mysql' | 'mariadb'): SnapshotDialect {
 /** Integer key values beyond 2^53 come back as strings; as parameters they must be integers, not strings. */
 export function mysqlKeyParam(nativeType: string, value: unknown): unknown {
   return typeof value === 'string' && INTEGER_TYPES.has(nativeType) && /^-?\d+$/.test(value) ? BigInt(value) : value;
-}
-
-/**
- * Streams rows with the connection paused while a batch is being handled. A full batch is held until the next
- * row arrives, so the final batch is known to be final and carries rows (unless the table is empty).
- */
-function streamQuery(conn: Connection, sql: string, batchSize: number, onBatch: (rows: unknown[][], last: boolean) => Promise<void>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let batch: unknown[][] = [];
-    let failed = false;
-    const fail = (err: unknown) => {
-      if (failed) return;
-      failed = true;
-      reject(err);
-    };
-    const query = conn.query({ sql, rowsAsArray: true });
-    query.on('result', (row: unknown) => {
-      if (failed) return;
-      if (batch.length < batchSize) {
-        batch.push(row as unknown[]);
-        return;
-      }
-      const full = batch;
-      batch = [row as unknown[]];
-      conn.pause();
-      onBatch(full, false).then(() => conn.resume(), fail);
-    });
-    query.on('error', fail);
-    query.on('end', () => {
-      if (!failed) onBatch(batch, true).then(resolve, fail);
-    });
-  });
 }

@@ -1,7 +1,7 @@
 /** Table discovery for MySQL/MariaDB from information_schema. */
 import type { Logger } from '../src/logging/index.js';
 import type { CompiledTableFilters } from './filters.js';
-import { openMysqlConnection, runQuery } from './mysql-connection.js';
+import { openMySql } from '../src/db/mysql.js';
 import { assembleTable, type IndexInfo } from './table-info.js';
 import type { ColumnInfo, DbConnectionConfig, TableInfo } from './types.js';
 import { translateDriverError } from './errors.js';
@@ -46,10 +46,11 @@ function toColumn(r: Record<string, unknown>): ColumnInfo {
 }
 
 export async function discoverMysqlTables(config: DbConnectionConfig, filters: CompiledTableFilters, _logger?: Logger): Promise<TableInfo[]> {
-  const conn = await openMysqlConnection(config, 'connecting to discover tables');
+  const conn = await openMySql(config).catch((err: unknown) => {
+    throw translateDriverError(err, 'connecting to discover tables');
+  });
   try {
-    const tableRows = await runQuery(
-      conn,
+    const tableRows = await conn.query(
       "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS, AVG_ROW_LENGTH FROM information_schema.TABLES " +
         "WHERE TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') AND TABLE_SCHEMA NOT IN (?) ORDER BY TABLE_SCHEMA, TABLE_NAME",
       [SYSTEM_DATABASES],
@@ -57,16 +58,14 @@ export async function discoverMysqlTables(config: DbConnectionConfig, filters: C
     const selected = tableRows.filter((r) => filters.includeTable(String(r.TABLE_SCHEMA), String(r.TABLE_NAME)));
     if (selected.length === 0) return [];
     const schemas = [...new Set(selected.map((r) => String(r.TABLE_SCHEMA)))];
-    const columnRows = await runQuery(
-      conn,
+    const columnRows = await conn.query(
       'SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, ' +
         'CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION, CHARACTER_SET_NAME, ' +
         'COLUMN_DEFAULT, EXTRA, COLUMN_COMMENT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN (?) ' +
         'ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION',
       [schemas],
     );
-    const indexRows = await runQuery(
-      conn,
+    const indexRows = await conn.query(
       'SELECT TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, SUB_PART ' +
         'FROM information_schema.STATISTICS WHERE TABLE_SCHEMA IN (?) ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX',
       [schemas],

@@ -3,14 +3,14 @@
  * transaction for the whole run, so all readers see the slot's consistent point and may share a table. Without
  * one, each table gets a fresh REPEATABLE READ transaction.
  */
-import pg from 'pg';
+import { destroyPg, queryText, quoteLiteral, textParser, type TextResult } from '../src/db/postgres.js';
 import { postgresFlavor } from './chunk-planner.js';
 import type { ReaderConnection, SnapshotDialect } from './dialect.js';
 import { translateDriverError } from './errors.js';
-import { destroyPgClient, openPgClient, quoteLiteral, TEXT_TYPES } from './postgres-connection.js';
-import { discoverPostgresTables } from './postgres-discover.js';
+import { discoverPostgresTables, openSnapshotClient } from './postgres-discover.js';
 
 const CURSOR = 'cdc_snapshot_cursor';
+
 
 export function createPostgresDialect(): SnapshotDialect {
   return {
@@ -20,20 +20,20 @@ export function createPostgresDialect(): SnapshotDialect {
     discover: discoverPostgresTables,
     keyParams: (_table, values) => values.slice(),
     async connect(config, options): Promise<ReaderConnection> {
-      const client = await openPgClient(config, 'connecting a snapshot reader');
+      const client = await openSnapshotClient(config, 'connecting a snapshot reader');
       const shared = options.exportedSnapshot ?? null;
       const parsed = options.valueFormat === 'parsed';
       let inTransaction = false;
       let parsers: Array<(v: string) => unknown> = [];
-      const run = async (doing: string, sql: string, values?: readonly unknown[]) => {
+      const run = async (doing: string, sql: string, values?: readonly unknown[]): Promise<TextResult> => {
         try {
-          return await client.query({ text: sql, values: values as unknown[] | undefined, rowMode: 'array', types: TEXT_TYPES });
+          return await queryText(client, sql, values);
         } catch (err) {
           throw translateDriverError(err, doing);
         }
       };
-      const rememberParsers = (fields: pg.FieldDef[]) => {
-        if (parsed) parsers = fields.map((f) => pg.types.getTypeParser(f.dataTypeID, 'text') as (v: string) => unknown);
+      const rememberParsers = (typeOids: number[]) => {
+        if (parsed) parsers = typeOids.map(textParser);
       };
       const finishRows = (rows: unknown[][]) => {
         if (!parsed) return;
@@ -61,7 +61,7 @@ export function createPostgresDialect(): SnapshotDialect {
         },
         async query(sql, params) {
           const result = await run('reading a chunk', sql, params);
-          rememberParsers(result.fields);
+          rememberParsers(result.typeOids);
           return result.rows as unknown[][];
         },
         finishRows,
@@ -69,7 +69,7 @@ export function createPostgresDialect(): SnapshotDialect {
           await run('opening a cursor', `DECLARE ${CURSOR} NO SCROLL CURSOR FOR ${sql}`);
           const fetch = async () => {
             const result = await run('reading from a cursor', `FETCH FORWARD ${Math.floor(batchSize)} FROM ${CURSOR}`);
-            rememberParsers(result.fields);
+            rememberParsers(result.typeOids);
             const rows = result.rows as unknown[][];
             finishRows(rows);
             return rows;
@@ -98,7 +98,7 @@ export function createPostgresDialect(): SnapshotDialect {
             await client.end().catch(() => {});
           }
         },
-        destroy: () => destroyPgClient(client),
+        destroy: () => destroyPg(client),
       };
     },
   };

@@ -2,7 +2,7 @@
 import type { Logger } from '../src/logging/index.js';
 import type { CompiledTableFilters } from './filters.js';
 import { translateDriverError } from './errors.js';
-import { destroyPgClient, openPgClient } from './postgres-connection.js';
+import { destroyPg, openPg, type PgClient, type PgConnectionConfig } from '../src/db/postgres.js';
 import { assembleTable, type IndexInfo } from './table-info.js';
 import type { ColumnInfo, DbConnectionConfig, TableInfo } from './types.js';
 
@@ -44,8 +44,16 @@ WHERE i.indisunique AND i.indrelid = ANY($1::oid[])`;
 type Row = Record<string, unknown>;
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
+/** A snapshot connection: named so in pg_stat_activity unless the caller names it. */
+export function openSnapshotClient(config: DbConnectionConfig, doing: string): Promise<PgClient> {
+  const pgConfig = config as PgConnectionConfig;
+  return openPg({ ...pgConfig, applicationName: pgConfig.applicationName ?? 'tscdc-snapshot' }).catch((err: unknown) => {
+    throw translateDriverError(err, doing);
+  });
+}
+
 export async function discoverPostgresTables(config: DbConnectionConfig, filters: CompiledTableFilters, _logger?: Logger): Promise<TableInfo[]> {
-  const client = await openPgClient(config, 'connecting to discover tables');
+  const client = await openSnapshotClient(config, 'connecting to discover tables');
   try {
     const tables = (await client.query(TABLES_SQL)).rows.filter((r: Row) => filters.includeTable(String(r.nspname), String(r.relname)));
     if (tables.length === 0) return [];
@@ -114,6 +122,6 @@ export async function discoverPostgresTables(config: DbConnectionConfig, filters
   } catch (err) {
     throw translateDriverError(err, 'discovering tables');
   } finally {
-    destroyPgClient(client);
+    destroyPg(client);
   }
 }

@@ -2,25 +2,18 @@
  * Public types of the snapshot engine. Pure data: everything here is JSON-friendly except row values,
  * which are the drivers' own values (see `SnapshotChunk.rows`).
  */
+import type { MySqlConnectionConfig } from '../src/db/mysql.js';
+import type { PgConnectionConfig } from '../src/db/postgres.js';
 import type { Logger } from '../src/logging/index.js';
 
 /** `mariadb` and `mysql` differ only in how the engine finds the binlog position of a snapshot. */
 export type SnapshotDialectName = 'mysql' | 'mariadb' | 'postgres';
 
-/** How to reach the source database. The password never appears in logs or errors. */
-export interface DbConnectionConfig {
-  host: string;
-  port: number;
-  user: string;
-  password?: string;
-  /** PostgreSQL: the database to snapshot (required). MySQL: optional default database. */
-  database?: string;
-  /** Passed to the driver as is (mysql2 `ssl` / pg `ssl`). */
-  ssl?: unknown;
-  connectTimeoutMs?: number;
-  /** Extra driver options passed verbatim (mysql2 ConnectionOptions / pg ClientConfig). Use with care. */
-  driverOptions?: Readonly<Record<string, unknown>>;
-}
+/**
+ * How a dialect's readers reach the source database: the database edge's config of that engine (src/db/). The
+ * password never appears in logs or errors.
+ */
+export type DbConnectionConfig = MySqlConnectionConfig | PgConnectionConfig;
 
 /**
  * Debezium's include/exclude lists, each entry a regular expression that must match the WHOLE identifier

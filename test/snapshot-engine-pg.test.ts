@@ -137,7 +137,7 @@ describe('snapshot engine (PostgreSQL)', () => {
   it('resumes after an abort from the last completed chunk and closes its connections', async () => {
     const tables = (await allTables()).filter((t) => ['single', 'composite'].includes(t.id.table));
     const app = uniqueName('snapapp');
-    const conn = { ...connection, driverOptions: { application_name: app } };
+    const conn = { ...connection, applicationName: app };
     const controller = new AbortController();
     const firstRun: SnapshotChunk[] = [];
     let committed: SnapshotProgress | null = null;
@@ -239,7 +239,7 @@ describe('snapshot engine (PostgreSQL)', () => {
       const chunks: SnapshotChunk[] = [];
       const app = uniqueName('snapapp');
       const result = await runSnapshot({
-        dialect: 'postgres', connection: { ...connection, driverOptions: { application_name: app } },
+        dialect: 'postgres', connection: { ...connection, applicationName: app },
         tables: [info!], fetchSize: 100, maxThreads: 3, exportedSnapshot: snapshotName,
         async onChunk(c) {
           if (chunks.length === 0) {

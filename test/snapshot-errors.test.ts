@@ -165,7 +165,7 @@ describe('snapshot errors and recovery (PostgreSQL)', () => {
     const chunks: SnapshotChunk[] = [];
     let terminated = 0;
     const result = await runSnapshot({
-      dialect: 'postgres', connection: { ...connection, driverOptions: { application_name: app } }, tables: [table!], fetchSize: 100,
+      dialect: 'postgres', connection: { ...connection, applicationName: app }, tables: [table!], fetchSize: 100,
       async onChunk(c) {
         chunks.push(c);
         if (c.info.index === 2 && terminated === 0) {

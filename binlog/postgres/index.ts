@@ -9,7 +9,7 @@ export type {
 } from './pgoutput.js';
 export { parseLsn, formatLsn, readLsn, maxLsn, lsnToNumber, lsnFromOffsetValue, INVALID_LSN } from './lsn.js';
 export type { Lsn } from './lsn.js';
-export { SESSION_OPTIONS, clientConfig, connectClient, connectReplicationClient, withClient } from './connection.js';
+export { connectClient, connectReplicationClient, withClient } from './connection.js';
 export type { PgConnectionConfig } from './connection.js';
 export { translatePgError } from './errors.js';
 export type { PgErrorContext } from './errors.js';

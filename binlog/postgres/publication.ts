@@ -3,7 +3,7 @@
  * checked for ownership so that a publication owned by someone else fails with a fix instead of a bare
  * "must be owner" later.
  */
-import type pg from 'pg';
+import type { PgClient } from '../../src/db/postgres.js';
 import { SourcePrerequisiteError } from '../../src/errors/index.js';
 
 export type PublicationAutocreateMode = 'all_tables' | 'filtered' | 'disabled' | 'no_tables';
@@ -17,7 +17,7 @@ export interface PublicationInfo {
 
 const quoteIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 
-export async function readPublication(client: pg.Client, name: string): Promise<PublicationInfo | null> {
+export async function readPublication(client: PgClient, name: string): Promise<PublicationInfo | null> {
   const res = await client.query(
     `SELECT p.pubname, pg_get_userbyid(p.pubowner) AS owner, p.puballtables,
             COALESCE((SELECT array_agg(quote_ident(t.schemaname) || '.' || quote_ident(t.tablename) ORDER BY 1)
@@ -45,7 +45,7 @@ export interface EnsurePublicationOptions {
 }
 
 /** Makes the publication match the mode; returns what it did, for the log. */
-export async function ensurePublication(client: pg.Client, opts: EnsurePublicationOptions): Promise<string> {
+export async function ensurePublication(client: PgClient, opts: EnsurePublicationOptions): Promise<string> {
   const existing = await readPublication(client, opts.name);
   const tableList = opts.tables.map((t) => `${quoteIdent(t.schema)}.${quoteIdent(t.table)}`);
   const fixOwner = `Make the connector user own it (ALTER PUBLICATION ${quoteIdent(opts.name)} OWNER TO ${quoteIdent(opts.user)}), or set publication.autocreate.mode=disabled and keep the publication's table list up to date yourself.`;
@@ -94,7 +94,7 @@ export async function ensurePublication(client: pg.Client, opts: EnsurePublicati
   }
 }
 
-async function isSuperuser(client: pg.Client): Promise<boolean> {
+async function isSuperuser(client: PgClient): Promise<boolean> {
   const res = await client.query(`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`);
   return (res.rows[0] as { rolsuper: boolean } | undefined)?.rolsuper === true;
 }

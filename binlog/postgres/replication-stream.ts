@@ -9,9 +9,9 @@
  * so we pass `flush - 1` to report exactly `flush`.
  */
 import { LogicalReplicationService } from 'pg-logical-replication';
-import type pg from 'pg';
+import type { PgClient } from '../../src/db/postgres.js';
 import type { Logger } from '../../src/logging/index.js';
-import { clientConfig, type PgConnectionConfig } from './connection.js';
+import { pgDriverConfig, type PgConnectionConfig } from '../../src/db/postgres.js';
 import { translatePgError } from './errors.js';
 import { formatLsn, parseLsn, type Lsn } from './lsn.js';
 import { createPgOutputDecoder, type PgOutputMessage } from './pgoutput.js';
@@ -91,7 +91,7 @@ export async function startReplicationStream(options: ReplicationStreamOptions):
   let reportedLsn = 0n;
   let reportScheduled = false;
 
-  const service = new LogicalReplicationService(clientConfig(options.connection, true), {
+  const service = new LogicalReplicationService(pgDriverConfig(options.connection, true), {
     acknowledge: { auto: false, timeoutSeconds: 0 },
     flowControl: { enabled: false },
   });
@@ -126,7 +126,7 @@ export async function startReplicationStream(options: ReplicationStreamOptions):
         return null;
       }
     },
-    start(client: pg.Client, slotName: string, lsn: string): Promise<unknown> {
+    start(client: PgClient, slotName: string, lsn: string): Promise<unknown> {
       const names = options.publicationNames.map((n) => n.replace(/'/g, "''")).join(',');
       return client.query(
         `START_REPLICATION SLOT "${slotName.replace(/"/g, '""')}" LOGICAL ${lsn} (proto_version '1', publication_names '${names}')`,

@@ -2,7 +2,7 @@
  * Replication slot handling: inspect, create (with an exported snapshot for the snapshot hand-off), drop,
  * and measure the WAL a slot holds back.
  */
-import type pg from 'pg';
+import type { PgClient } from '../../src/db/postgres.js';
 import { connectReplicationClient, type PgConnectionConfig } from './connection.js';
 import { translatePgError } from './errors.js';
 import { parseLsn, type Lsn } from './lsn.js';
@@ -20,7 +20,7 @@ export interface SlotInfo {
   walStatus: string | null;
 }
 
-export async function readSlot(client: pg.Client, name: string): Promise<SlotInfo | null> {
+export async function readSlot(client: PgClient, name: string): Promise<SlotInfo | null> {
   const res = await client.query(
     `SELECT slot_name, plugin, slot_type, database, active, active_pid,
             confirmed_flush_lsn::text AS confirmed_flush_lsn, restart_lsn::text AS restart_lsn,
@@ -43,8 +43,8 @@ export async function readSlot(client: pg.Client, name: string): Promise<SlotInf
   };
 }
 
-const versions = new WeakMap<pg.Client, number>();
-export async function serverVersionNum(client: pg.Client): Promise<number> {
+const versions = new WeakMap<PgClient, number>();
+export async function serverVersionNum(client: PgClient): Promise<number> {
   const known = versions.get(client);
   if (known !== undefined) return known;
   const res = await client.query(`SELECT current_setting('server_version_num')::int AS v`);
@@ -91,7 +91,7 @@ export async function createSlot(config: PgConnectionConfig, name: string, expor
 }
 
 /** Drops the slot if it exists; an active slot is retried briefly (a previous reader may still be exiting). */
-export async function dropSlot(client: pg.Client, name: string, attempts = 10, delayMs = 500): Promise<boolean> {
+export async function dropSlot(client: PgClient, name: string, attempts = 10, delayMs = 500): Promise<boolean> {
   for (let i = 0; ; i++) {
     const slot = await readSlot(client, name);
     if (!slot) return false;
@@ -108,7 +108,7 @@ export async function dropSlot(client: pg.Client, name: string, attempts = 10, d
 }
 
 /** WAL the slot keeps on the server, in bytes (`pg_current_wal_lsn() - restart_lsn`); null if unknown. */
-export async function retainedWalBytes(client: pg.Client, name: string): Promise<number | null> {
+export async function retainedWalBytes(client: PgClient, name: string): Promise<number | null> {
   const res = await client.query(
     `SELECT (pg_current_wal_lsn() - restart_lsn)::bigint::text AS retained FROM pg_replication_slots WHERE slot_name = $1`,
     [name],

@@ -3,7 +3,7 @@
  * being captured. Snapshot and streaming both build their table schemas from these, so the two agree; pgoutput
  * Relation messages carry types but neither nullability nor the primary key.
  */
-import type pg from 'pg';
+import type { PgClient } from '../../src/db/postgres.js';
 
 export interface CatalogColumn {
   name: string;
@@ -34,7 +34,7 @@ SELECT n.nspname, c.relname, c.relreplident,
 const IDENT: Record<string, CatalogTable['replicaIdentity']> = { d: 'default', n: 'nothing', f: 'full', i: 'index' };
 
 export async function readCatalogTables(
-  client: pg.Client, tables: ReadonlyArray<{ schema: string; table: string }>,
+  client: PgClient, tables: ReadonlyArray<{ schema: string; table: string }>,
 ): Promise<Map<string, CatalogTable>> {
   const out = new Map<string, CatalogTable>();
   if (tables.length === 0) return out;

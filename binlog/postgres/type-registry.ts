@@ -3,7 +3,7 @@
  * maps like a snapshot column does. Loaded once; a type oid we have not seen (a type created after start)
  * or a changed enum triggers a reload of just those oids.
  */
-import type pg from 'pg';
+import type { PgClient } from '../../src/db/postgres.js';
 import type { PgType } from '../../schemas/postgres/index.js';
 
 interface TypeRow {
@@ -26,10 +26,10 @@ const SELECT_TYPES = `
 export interface TypeRegistry {
   get(oid: number): PgType | undefined;
   /** Makes sure these oids (and the types they refer to) are loaded; `refresh` reloads them (enum labels may change). */
-  ensure(client: pg.Client, oids: readonly number[], refresh?: boolean): Promise<void>;
+  ensure(client: PgClient, oids: readonly number[], refresh?: boolean): Promise<void>;
 }
 
-export async function loadTypeRegistry(client: pg.Client): Promise<TypeRegistry> {
+export async function loadTypeRegistry(client: PgClient): Promise<TypeRegistry> {
   const rows = new Map<number, TypeRow>();
   const built = new Map<number, PgType>();
 

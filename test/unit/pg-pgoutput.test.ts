@@ -3,8 +3,6 @@ import { describe, it } from 'node:test';
 import {
   createPgOutputDecoder, formatLsn, lsnFromOffsetValue, lsnToNumber, parseLsn, UNCHANGED_TOAST,
 } from '../../binlog/postgres/index.js';
-import { SESSION_OPTIONS } from '../../binlog/postgres/connection.js';
-import { PG_SESSION_SETTINGS } from '../../snapshot/index.js';
 
 /** Builds pgoutput message bytes the way the server lays them out. */
 function msg(parts: Array<['u8' | 'i16' | 'i32' | 'i64', number | bigint] | ['str', string] | ['raw', Buffer]>): Buffer {
@@ -47,12 +45,6 @@ describe('LSNs', () => {
     assert.equal(lsnFromOffsetValue(lsnToNumber(lsn)), lsn);
     assert.equal(lsnFromOffsetValue('1A/2B3C4D5E'), lsn);
     assert.equal(lsnFromOffsetValue(null), null);
-  });
-
-  it('uses the same session settings as the snapshot readers', () => {
-    for (const [k, v] of Object.entries(PG_SESSION_SETTINGS)) {
-      assert.ok(SESSION_OPTIONS.includes(`-c ${k}=${v.replace(/\s+/g, '')}`), `${k}=${v} missing from ${SESSION_OPTIONS}`);
-    }
   });
 });
 

@@ -6,18 +6,17 @@
  * Chunk rows and streamed rows are compared by their *encoded* chunk key (the codecs' Connect values), since
  * mysql2 (chunk query) and the binlog decoder give some types (dates, decimals, big integers) in different forms.
  */
-import mysql from 'mysql2/promise';
 import type { SourceTaskContext } from '../../connect/index.js';
 import { ConfigError } from '../../errors/index.js';
 import {
-  bindKeyParams, createIncrementalSnapshotter, discoverTables, maxKeyQuery, MYSQL_SESSION_SETTINGS, mysqlConnectionOptions, mysqlFlavor,
+  bindKeyParams, createIncrementalSnapshotter, discoverTables, maxKeyQuery, mysqlFlavor,
   mysqlKeyParam, rangeQuery,
   type IncrementalChunkSource, type IncrementalSnapshotter, type IncrementalTableRef, type TableInfo,
 } from '../../../snapshot/index.js';
 import { translateMysqlError } from '../../../binlog/mysql/index.js';
 import type { MySqlSettings } from './config.js';
 import { databaseRetryPolicy, retry } from '../../retry/index.js';
-import { rawGeometry } from './snapshot-phase.js';
+import { openMySql, type MySqlConnection } from '../../db/mysql.js';
 import { withServer, type Flavour } from './server.js';
 import type { TableRegistry } from './tables.js';
 
@@ -84,18 +83,13 @@ export async function createMySqlIncremental(o: {
     return (d && registry.info(d.id.schema, d.id.table)) ?? d;
   };
 
-  let conn: mysql.Connection | null = null;
-  async function connection(): Promise<mysql.Connection> {
+  let conn: MySqlConnection | null = null;
+  async function connection(): Promise<MySqlConnection> {
     if (conn) return conn;
     const spatial = [...discovered.values()].some((t) => t.columns.some((c) => /geometry|point|polygon|linestring/i.test(c.nativeType)));
-    // The snapshot's connection options, so chunk rows come in the same forms as the initial snapshot's
-    const c = await mysql.createConnection(mysqlConnectionOptions({
-      ...settings.connection, ...(spatial ? { driverOptions: { typeCast: rawGeometry } } : {}),
-    }));
-    c.on('error', () => undefined);
-    for (const [name, value] of Object.entries(MYSQL_SESSION_SETTINGS)) await c.query(`SET SESSION ${name} = ${value}`);
-    conn = c;
-    return c;
+    // The same connection settings as the initial snapshot's, so chunk rows come in the same forms.
+    conn = await openMySql({ ...settings.connection, rawGeometry: spatial });
+    return conn;
   }
 
   const retryContext = { signal: ctx.signal, logger: ctx.logger, maxRetries: settings.maxRetries };
@@ -104,7 +98,7 @@ export async function createMySqlIncremental(o: {
     const rows = await retry(async () => {
       try {
         const c = await connection();
-        return (await c.query({ sql, values: params, rowsAsArray: true }))[0] as T[];
+        return await c.query<T>(sql, params, true);
       } catch (err) {
         conn?.destroy();
         conn = null;

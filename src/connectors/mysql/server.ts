@@ -2,8 +2,8 @@
  * Short control-connection work against the source server: flavour, binlog settings, positions, grants.
  * Driver errors are translated here, at the edge.
  */
-import mysql from 'mysql2/promise';
 import { translateMysqlError } from '../../../binlog/mysql/index.js';
+import { withMySql } from '../../db/mysql.js';
 import type { MySqlSettings } from './config.js';
 
 export type Flavour = 'mariadb' | 'mysql';
@@ -24,20 +24,10 @@ export type Query = <T = Record<string, unknown>>(sql: string, params?: unknown[
 
 /** Runs `fn` with one connection, closed afterwards; errors become CdcErrors saying what we were doing. */
 export async function withServer<T>(c: MySqlSettings['connection'], action: string, fn: (q: Query) => Promise<T>): Promise<T> {
-  const ctx = { host: c.host, port: c.port, user: c.user, action };
-  let conn: mysql.Connection | undefined;
   try {
-    conn = await mysql.createConnection({
-      host: c.host, port: c.port, user: c.user, password: c.password, ssl: c.ssl as never,
-      connectTimeout: c.connectTimeoutMs, dateStrings: true, supportBigNumbers: true, bigNumberStrings: false,
-    });
-    conn.on('error', () => undefined);
-    const q: Query = async (sql, params) => (await conn!.query(sql, params))[0] as never;
-    return await fn(q);
+    return await withMySql(c, (conn) => fn((sql, params) => conn.query(sql, params)));
   } catch (err) {
-    throw translateMysqlError(err, ctx);
-  } finally {
-    conn?.destroy();
+    throw translateMysqlError(err, { host: c.host, port: c.port, user: c.user, action });
   }
 }
 

@@ -37,10 +37,6 @@ const SEND_SLICE = 1000;
 
 const SPATIAL = new Set(['geometry', 'point', 'linestring', 'polygon', 'multipoint', 'multilinestring', 'multipolygon', 'geometrycollection', 'geomcollection']);
 
-export function rawGeometry(field: { type: string; buffer(): Buffer | null }, next: () => unknown): unknown {
-  return field.type === 'GEOMETRY' ? field.buffer() : next();
-}
-
 function marker(chunk: SnapshotChunk, i: number, n: number): SnapshotMarker {
   const { info } = chunk;
   const last = i === n - 1;
@@ -57,7 +53,7 @@ export async function runSnapshotPhase(o: SnapshotPhaseOptions): Promise<Snapsho
   // mysql2 parses spatial values into {x, y} objects, dropping the SRID and WKB Debezium reports: read their bytes.
   // Only then, as a typeCast hook costs on every value.
   const spatial = tables.some((t) => t.columns.some((c) => SPATIAL.has(c.nativeType)));
-  const connection = spatial ? { ...settings.connection, driverOptions: { typeCast: rawGeometry } } : { ...settings.connection };
+  const connection = { ...settings.connection, rawGeometry: spatial };
   registry.seed(tables);
   ctx.logger.info({ tables: tables.map((t) => t.name), resume: o.resumeFrom !== null }, 'snapshot starting');
   for (const t of tables) {

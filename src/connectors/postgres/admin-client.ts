@@ -2,11 +2,11 @@
  * One plain SQL connection the task keeps for catalog look-ups, heartbeat queries and WAL-retention
  * reports; reconnected on next use after it broke (e.g. a server restart).
  */
-import type pg from 'pg';
+import { queryText, type PgClient } from '../../db/postgres.js';
 import { connectClient, translatePgError, type PgConnectionConfig } from '../../../binlog/postgres/index.js';
 
 export interface AdminClient {
-  get(): Promise<pg.Client>;
+  get(): Promise<PgClient>;
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
   /**
    * Rows as arrays of PostgreSQL's text output, unparsed: the form pgoutput sends and the snapshot engine reads
@@ -16,14 +16,12 @@ export interface AdminClient {
   close(): Promise<void>;
 }
 
-const identity = (v: string): string => v;
-const TEXT_TYPES = { getTypeParser: () => identity } as unknown as pg.CustomTypesConfig;
 
 export function createAdminClient(config: PgConnectionConfig): AdminClient {
-  let client: Promise<pg.Client> | null = null;
+  let client: Promise<PgClient> | null = null;
   let broken = false;
 
-  const get = (): Promise<pg.Client> => {
+  const get = (): Promise<PgClient> => {
     if (client && !broken) return client;
     const old = client;
     broken = false;
@@ -51,7 +49,7 @@ export function createAdminClient(config: PgConnectionConfig): AdminClient {
     async queryText(sql, params) {
       const c = await get();
       try {
-        return (await c.query({ text: sql, values: params, rowMode: 'array', types: TEXT_TYPES })).rows as Array<Array<string | null>>;
+        return (await queryText(c, sql, params)).rows;
       } catch (err) {
         if (!(err as { code?: string }).code) broken = true;
         throw translatePgError(err, { action: 'querying PostgreSQL', user: config.user, database: config.database });

@@ -3,7 +3,7 @@
  * reachable with these credentials, wal_level=logical, REPLICATION (or superuser), a publication we may use,
  * and a slot nobody else is reading.
  */
-import type pg from 'pg';
+import type { PgClient } from '../../db/postgres.js';
 import {
   readPublication, readSlot, translatePgError, withClient, type PgConnectionConfig,
 } from '../../../binlog/postgres/index.js';
@@ -17,7 +17,7 @@ export interface PrerequisiteProblem {
   error: CdcError;
 }
 
-export async function checkWalLevel(client: pg.Client): Promise<void> {
+export async function checkWalLevel(client: PgClient): Promise<void> {
   const level = String((await client.query('SHOW wal_level')).rows[0]?.wal_level ?? '');
   if (level !== 'logical') {
     throw new SourcePrerequisiteError('PG_WAL_LEVEL',
@@ -26,7 +26,7 @@ export async function checkWalLevel(client: pg.Client): Promise<void> {
   }
 }
 
-export async function checkReplicationRole(client: pg.Client, user: string): Promise<{ superuser: boolean }> {
+export async function checkReplicationRole(client: PgClient, user: string): Promise<{ superuser: boolean }> {
   const r = (await client.query('SELECT rolreplication, rolsuper FROM pg_roles WHERE rolname = current_user')).rows[0] as
     { rolreplication: boolean; rolsuper: boolean } | undefined;
   if (!r?.rolreplication && !r?.rolsuper) {
@@ -37,7 +37,7 @@ export async function checkReplicationRole(client: pg.Client, user: string): Pro
   return { superuser: r.rolsuper };
 }
 
-export async function checkPublication(client: pg.Client, s: PgConnectorSettings, superuser: boolean): Promise<void> {
+export async function checkPublication(client: PgClient, s: PgConnectorSettings, superuser: boolean): Promise<void> {
   const pub = await readPublication(client, s.publicationName);
   const user = s.connection.user;
   if (!pub) {
@@ -60,7 +60,7 @@ export async function checkPublication(client: pg.Client, s: PgConnectorSettings
   }
 }
 
-export async function checkSlot(client: pg.Client, s: PgConnectorSettings): Promise<void> {
+export async function checkSlot(client: PgClient, s: PgConnectorSettings): Promise<void> {
   const slot = await readSlot(client, s.slotName);
   if (!slot) return;
   if (slot.plugin !== 'pgoutput') {

@@ -3,7 +3,7 @@
  * writes its chunk watermarks. The task reads its inserts from its own change stream, so the table must be in
  * the publication; its changes are never emitted to Kafka.
  */
-import type pg from 'pg';
+import type { PgClient } from '../../db/postgres.js';
 import { ConfigError, SourcePrerequisiteError } from '../../errors/index.js';
 
 export interface SignalTable {
@@ -39,7 +39,7 @@ const CREATE_HINT = (s: SignalTable): string =>
  * Fails with a fix when the signal table is missing, lacks the columns, or the publication (unless null: not
  * checked) does not cover it.
  */
-export async function checkSignalTable(client: pg.Client, s: SignalTable, publication: string | null): Promise<void> {
+export async function checkSignalTable(client: PgClient, s: SignalTable, publication: string | null): Promise<void> {
   const cols = (await client.query(
     `SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped`, [s.schema, s.table])).rows.map((r: { attname: string }) => r.attname);

@@ -3,7 +3,7 @@
  * pgoutput relations (rebuilt at every Relation message, so added, dropped and retyped columns take effect
  * for the events that follow).
  */
-import type pg from 'pg';
+import type { PgClient } from '../../db/postgres.js';
 import { readCatalogTables, type CatalogTable, type Relation, type TypeRegistry } from '../../../binlog/postgres/index.js';
 import type { PgType } from '../../../schemas/postgres/index.js';
 import type { CompiledTableFilters, TableInfo } from '../../../snapshot/index.js';
@@ -20,7 +20,7 @@ export interface TableResolver {
 }
 
 export interface TableResolverOptions {
-  client: () => Promise<pg.Client>;
+  client: () => Promise<PgClient>;
   registry: TypeRegistry;
   filters: CompiledTableFilters;
   settings: PgConnectorSettings;

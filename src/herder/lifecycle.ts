@@ -203,7 +203,9 @@ export function createLifecycle(deps: LifecycleDeps) {
     await statusStore.putConnector(name, status('RUNNING'));
     for (let i = 0; i < count; i++) {
       // A plain connector restart leaves FAILED tasks FAILED, as Connect does; only a task restart revives them.
-      if (!restartTasks && !running.isRunning(name, i) && statusStore.task(name, i)?.state === 'FAILED') continue;
+      // Tasks marked RESTARTING are started once, by the restart request that marked them, right after this.
+      const state = statusStore.task(name, i)?.state;
+      if (!restartTasks && !running.isRunning(name, i) && (state === 'FAILED' || state === 'RESTARTING')) continue;
       await startTask(p, i);
     }
   }

@@ -215,8 +215,23 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
     await sink.send(out);
   }
 
+  /**
+   * A batch counts only once its records are handed to the sink: if it fails part-way (a table definition that
+   * could not be loaded, a re-read after DDL, the sink), position and counters go back to where they were, so a
+   * reconnect from `position()` re-reads the batch instead of skipping the transactions it held.
+   */
+  async function deliverWhole(items: BinlogItem[]): Promise<void> {
+    const before = { position, tsSec, serverId, tablePositions, rows };
+    try {
+      await deliver(items);
+    } catch (err) {
+      ({ position, tsSec, serverId, tablePositions, rows } = before);
+      throw err;
+    }
+  }
+
   return {
-    deliver: (items) => serialise(() => deliver(items)),
+    deliver: (items) => serialise(() => deliverWhole(items)),
     position: () => position,
     heartbeat: () => serialise(() => sink.send([factory.heartbeat(Date.now(), offsetNow())])),
     get rows() { return rows; },

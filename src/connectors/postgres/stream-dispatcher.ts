@@ -116,6 +116,14 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
   const now = o.now ?? Date.now;
   let lastHeartbeat = now();
   let pending: ChangeRecord[] = [];
+  const current = (): ResumePoint => ({
+    flushLsn,
+    commitLsn: txn !== null ? txn.finalLsn : null,
+    lsn: txn !== null && lastCommitLsn === txn.finalLsn ? lastLsn : 0n,
+  });
+  // What position() answers: the position as of the last records handed to the sink (or the last whole batch),
+  // never one past records still pending when a batch fails part-way, which a reconnect would skip.
+  let handed: ResumePoint = resume ? { ...resume } : current();
 
   async function send(): Promise<void> {
     if (pending.length === 0) return;
@@ -129,6 +137,7 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
     const chunk = pending;
     pending = [];
     await o.sink.send(chunk);
+    handed = current();
   }
 
   return {
@@ -215,12 +224,9 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
         if (pending.length >= chunkRecords) await send();
       }
       await send();
+      handed = current();
     },
-    position: () => ({
-      flushLsn,
-      commitLsn: txn !== null ? txn.finalLsn : null,
-      lsn: txn !== null && lastCommitLsn === txn.finalLsn ? lastLsn : 0n,
-    }),
+    position: () => handed,
     inTransaction: () => txn !== null,
     stats: () => ({ events, lastLsn, flushLsn }),
   };

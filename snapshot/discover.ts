@@ -1,5 +1,5 @@
 import { compileTableFilters } from './filters.js';
-import { dialectFor } from './dialects.js';
+import { dialectFor } from './dialect-registry.js';
 import type { DiscoverOptions, TableInfo } from './types.js';
 
 /**

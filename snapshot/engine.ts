@@ -7,7 +7,7 @@ import { CdcError, ConfigError } from '../src/errors/index.js';
 import { retry } from '../src/retry/index.js';
 import { chunkRows, DEFAULT_FETCH_SIZE, DEFAULT_MAX_CHUNK_BYTES } from './chunk-planner.js';
 import type { ReaderConnection } from './dialect.js';
-import { dialectFor } from './dialects.js';
+import { dialectFor } from './dialect-registry.js';
 import { translateDriverError } from './errors.js';
 import { createProgressTracker, resumeTable } from './progress.js';
 import { createStatsTracker } from './stats.js';

@@ -14,7 +14,7 @@
  * chunk is emitted, so a restart resumes after the last emitted chunk (re-reading the next one with a new window).
  */
 import { randomUUID } from 'node:crypto';
-import type { SnapshotCommand } from '../src/connect/index.js';
+import type { SnapshotCommand } from './signals.js';
 import type { Logger } from '../src/logging/index.js';
 import { createChunkWindow } from './incremental-window.js';
 import { decodeKey, encodeKey } from './progress.js';

@@ -8,9 +8,12 @@
  *   stop-snapshot     {"data-collections": ["db.t"]?, "type": "incremental"}
  *   pause-snapshot / resume-snapshot   {} (data may be empty)
  */
-import type { SnapshotCommand } from '../src/connect/index.js';
-
-export type { SnapshotCommand };
+/** An ad-hoc snapshot command, from whichever channel it came: the signal table, the Kafka topic or REST. */
+export type SnapshotCommand =
+  | { kind: 'execute'; id: string; dataCollections: string[]; conditions: Record<string, string>; surrogateKey: string | null }
+  | { kind: 'stop'; id: string; dataCollections: string[] | null }
+  | { kind: 'pause'; id: string }
+  | { kind: 'resume'; id: string };
 
 /** A signal this connector does not act on: other signal types (log, schema-changes) are not ours. */
 export type ParsedSignal = { ok: true; command: SnapshotCommand } | { ok: false; error: string } | { ok: 'ignored'; type: string };

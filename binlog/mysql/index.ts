@@ -1,6 +1,6 @@
 export { startBinlogReader } from './reader.js';
 export type { BinlogReader, BinlogReaderOptions } from './reader.js';
-export type { BinlogItem, BinlogPosition, BinlogTransaction, WireTable } from './types.js';
+export type { BinlogItem, BinlogResumePosition, BinlogTransaction, WireTable } from './types.js';
 export type { BinlogConnectionConfig, WireEvent, WireStream, WireStreamOptions } from './zongji-adapter.js';
 export { parseDdl } from './ddl.js';
 export type { DdlKind, DdlStatement, TableName } from './ddl.js';

@@ -13,7 +13,7 @@
 import type { Logger } from '../../src/logging/index.js';
 import { parseDdl } from './ddl.js';
 import { translateMysqlError } from './errors.js';
-import type { BinlogItem, BinlogPosition, BinlogTransaction } from './types.js';
+import type { BinlogItem, BinlogResumePosition, BinlogTransaction } from './types.js';
 import {
   createGtidTracker, startWireStream, type BinlogConnectionConfig, type GtidTracker, type StartPoint, type WireEvent,
   type WireStream, type WireStreamOptions,
@@ -23,7 +23,7 @@ export interface BinlogReaderOptions {
   connection: BinlogConnectionConfig;
   /** The replica id this reader announces (`database.server.id`). */
   serverId: number;
-  start: BinlogPosition;
+  start: BinlogResumePosition;
   /** Resume by GTID (MariaDB/MySQL GTIDs) or by file and position. GTID needs `start.gtids`. */
   resumeBy: 'gtid' | 'position';
   includeTable(database: string, table: string): boolean;
@@ -101,7 +101,7 @@ export function startBinlogReader(o: BinlogReaderOptions): BinlogReader {
     rowEvent = 0;
   }
 
-  function endGroup(nextPos: number): BinlogPosition {
+  function endGroup(nextPos: number): BinlogResumePosition {
     if (tx?.gtid && tracker) tracker.add(tx.gtid);
     if (nextPos > 0) safePos = nextPos;
     txOpen = false;

@@ -6,7 +6,7 @@ import type { WireTable } from './zongji-adapter.js';
  * a transaction (or a point between transactions), and `event`/`row` say how much of that transaction was
  * already delivered, so a restart re-reads at most the transaction in flight and skips what was delivered.
  */
-export interface BinlogPosition {
+export interface BinlogResumePosition {
   file: string;
   pos: number;
   /** Executed GTIDs before the transaction at file/pos, in the server's notation; null when unknown. */
@@ -36,8 +36,8 @@ export interface BinlogTransaction {
 export type BinlogItem =
   /** One row event: rows[firstRow..] are new (earlier ones were delivered before a restart). */
   | { kind: 'rows'; op: 'c' | 'u' | 'd'; table: WireTable; rows: readonly unknown[]; firstRow: number; event: number; tx: BinlogTransaction }
-  | { kind: 'ddl'; statement: DdlStatement; sql: string; database: string; tx: BinlogTransaction; after: BinlogPosition }
+  | { kind: 'ddl'; statement: DdlStatement; sql: string; database: string; tx: BinlogTransaction; after: BinlogResumePosition }
   /** The transaction is complete; `after` is where reading continues. */
-  | { kind: 'commit'; tx: BinlogTransaction; after: BinlogPosition };
+  | { kind: 'commit'; tx: BinlogTransaction; after: BinlogResumePosition };
 
 export type { WireTable };

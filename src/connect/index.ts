@@ -1,5 +1,5 @@
 export type * from './plugin.js';
-export type * from './signals.js';
+export type { SnapshotCommand } from '../../snapshot/signals.js';
 export type * from './config-def.js';
 export * from './config-validation.js';
 export { SECRET_MASK, configValueToString, invalidValueMessage } from './config-values.js';

@@ -1,6 +1,6 @@
 import type { ConnectSchema } from '../../schemas/connect-schema.js';
 import type { Logger } from '../logging/index.js';
-import type { SnapshotCommand } from './signals.js';
+import type { SnapshotCommand } from '../../snapshot/signals.js';
 import type { ConfigDef, ConfigValue } from './config-def.js';
 
 /** Kafka Connect's source partition and offset: small JSON maps with fixed keys. */
@@ -87,7 +87,7 @@ export interface SourceTask {
   run(ctx: SourceTaskContext): Promise<void>;
   /** Called after offsets are durable in Kafka, e.g. so PostgreSQL can confirm the slot's LSN. */
   committed?(offsets: CommittedOffsets): void | Promise<void>;
-  /** Ad-hoc snapshot commands (see signals.ts); absent when the connector cannot take them. */
+  /** Ad-hoc snapshot commands (snapshot/signals.ts); absent when the connector cannot take them. */
   signal?(command: SnapshotCommand): string | null;
 }
 
@@ -124,4 +124,11 @@ export interface ConnectorPlugin {
   ): Promise<string[]>;
   /** Cleanup when the connector is deleted (e.g. drop a replication slot when `slot.drop.on.stop`). */
   onDelete?(settings: Readonly<Record<string, ConfigValue>>, logger: Logger): Promise<void>;
+}
+
+/** The connector plugins a worker knows, found by class name or alias. */
+export interface PluginRegistry {
+  all(): readonly ConnectorPlugin[];
+  /** The plugin for a `connector.class` value, or undefined. */
+  find(classOrAlias: string): ConnectorPlugin | undefined;
 }

@@ -6,7 +6,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ConnectorPlugin } from '../connect/index.js';
+import type { ConnectorPlugin, PluginRegistry } from '../connect/index.js';
 import { ConfigError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import { mariaDbConnectorPlugin, mySqlConnectorPlugin } from './mysql/index.js';
@@ -19,11 +19,6 @@ import { postgresConnectorPlugin } from './postgres/index.js';
  */
 export const builtinPlugins: readonly ConnectorPlugin[] = [mySqlConnectorPlugin, mariaDbConnectorPlugin, postgresConnectorPlugin];
 
-export interface PluginRegistry {
-  all(): readonly ConnectorPlugin[];
-  /** The plugin for a `connector.class` value, or undefined. */
-  find(classOrAlias: string): ConnectorPlugin | undefined;
-}
 
 const SUFFIX = 'Connector';
 

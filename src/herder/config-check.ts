@@ -17,7 +17,7 @@ import {
   type ConnectorPlugin,
 } from '../connect/index.js';
 import { CdcError } from '../errors/index.js';
-import type { PluginRegistry } from '../connectors/registry.js';
+import type { PluginRegistry } from '../connect/index.js';
 import { BadRequestError } from './errors.js';
 
 export type ConfigResolver = (props: Readonly<Record<string, string>>) => Record<string, string>;

@@ -4,7 +4,7 @@
  * REST API's questions. Every change goes through one serial queue, like Connect's herder thread.
  */
 import { describeConfigKeys, restoreMaskedSecrets, type ConfigDef, type ConfigInfos } from '../connect/index.js';
-import type { PluginRegistry } from '../connectors/registry.js';
+import type { PluginRegistry } from '../connect/index.js';
 import { ConfigError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import type { ConfigStore, OffsetStore, StatusStore, TargetState } from '../storage/types.js';

@@ -5,7 +5,7 @@
  * Callers run these functions inside the herder's serial queue.
  */
 import { collectSecretValues, parseConnectorConfig, redactSecretsInText, type ConfigValue, type ConnectorPlugin } from '../connect/index.js';
-import type { PluginRegistry } from '../connectors/registry.js';
+import type { PluginRegistry } from '../connect/index.js';
 import { CdcError, ConfigError, errorTrace } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import type { ConfigStore, RuntimeState, StatusEntry, StatusStore } from '../storage/types.js';

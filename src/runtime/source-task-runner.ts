@@ -5,7 +5,7 @@ import type { KafkaClient, RecordProducer, TopicSpec } from '../kafka/index.js';
 import type { Logger } from '../logging/index.js';
 import type { OffsetStore, StatusStore } from '../storage/types.js';
 import { DEFAULT_BACKOFF, type Backoff } from '../retry/index.js';
-import { startDispatcher } from './dispatcher.js';
+import { startDeliveryLoop } from './delivery-loop.js';
 import { createOffsetCommitter } from './offset-committer.js';
 import { createRecordQueue, RECORD_OVERHEAD_BYTES, recordSize, type QueuedRecord } from './record-queue.js';
 import { createTopicPreparer } from './topic-preparer.js';
@@ -82,7 +82,7 @@ export class RecordConversionError extends CdcError {
 
 /**
  * Runs one source task (Connect's WorkerSourceTask, our way). The task's `sink.send` converts records in the
- * caller's turn onto a queue bounded in bytes (backpressure); one dispatcher sends them to Kafka in order; the
+ * caller's turn onto a queue bounded in bytes (backpressure); one delivery loop sends them to Kafka in order; the
  * offsets of acknowledged records are committed per source partition. Stopping delivers what was queued
  * (bounded by `stopTimeoutMs`; what is left is dropped and, its offsets never committed, re-read on restart).
  */
@@ -123,7 +123,7 @@ export function startSourceTask(options: SourceTaskRunnerOptions): RunningTask {
     onCommitted: task.committed ? (offsets) => task.committed!(offsets) : undefined,
     onFatal: fail,
   });
-  const dispatcher = startDispatcher({
+  const delivery = startDeliveryLoop({
     queue,
     producer: options.producer,
     committer,
@@ -213,7 +213,7 @@ export function startSourceTask(options: SourceTaskRunnerOptions): RunningTask {
   function armDeadline(): void {
     if (deadline !== undefined || finished) return;
     deadline = setTimeout(() => {
-      const unsent = sentCount - dispatcher.ackedCount();
+      const unsent = sentCount - delivery.ackedCount();
       if (unsent > 0) logger.warn({ unsent }, 'Stop timeout reached; dropping undelivered records (they are re-read from the source on restart)');
       haltDelivery(new TaskStoppedError('The task stopped before these records were delivered'));
     }, stopTimeoutMs);
@@ -268,7 +268,7 @@ export function startSourceTask(options: SourceTaskRunnerOptions): RunningTask {
       return stopping;
     },
     progress: () => lastProgress,
-    stats: () => ({ sent: sentCount, acked: dispatcher.ackedCount(), committed: committer.committedCount, queuedBytes: queue.bytes }),
+    stats: () => ({ sent: sentCount, acked: delivery.ackedCount(), committed: committer.committedCount, queuedBytes: queue.bytes }),
   };
 }
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import {
-  startBinlogReader, type BinlogItem, type BinlogPosition, type WireEvent, type WireStream, type WireStreamOptions,
+  startBinlogReader, type BinlogItem, type BinlogResumePosition, type WireEvent, type WireStream, type WireStreamOptions,
 } from '../../binlog/mysql/index.js';
 import { columnFromDefinition } from '../../schemas/mysql/index.js';
 
@@ -47,7 +47,7 @@ function transaction(seq: number, startPos: number, rowEvents: number[], endPos:
 const logger = pino({ level: 'silent' });
 /** Lets deliveries queued behind the current one run (a stop drops what is not delivered yet). */
 const settled = () => new Promise((r) => setImmediate(r));
-const start = (p: Partial<BinlogPosition> = {}): BinlogPosition => ({ file: 'bin.000001', pos: 100, gtids: '0-1-4', event: 0, row: 0, ...p });
+const start = (p: Partial<BinlogResumePosition> = {}): BinlogResumePosition => ({ file: 'bin.000001', pos: 100, gtids: '0-1-4', event: 0, row: 0, ...p });
 
 describe('binlog reader', () => {
   it('tracks group starts, GTIDs and the position after each commit and DDL', async () => {

@@ -11,15 +11,15 @@
  */
 import type { SourceOffset, SourcePartition } from '../../connect/index.js';
 import { CdcError } from '../../errors/index.js';
-import type { BinlogPosition as SnapshotPosition, SnapshotProgress } from '../../../snapshot/index.js';
+import type { BinlogPosition, SnapshotProgress } from '../../../snapshot/index.js';
 import { isSnapshotProgress } from '../../../snapshot/index.js';
-import type { BinlogPosition } from '../../../binlog/mysql/index.js';
+import type { BinlogResumePosition } from '../../../binlog/mysql/index.js';
 
-export type TablePositions = Readonly<Record<string, SnapshotPosition>>;
+export type TablePositions = Readonly<Record<string, BinlogPosition>>;
 
 export interface MySqlOffset {
   /** Where streaming (re)starts. During a snapshot: the earliest table position so far. */
-  position: BinlogPosition;
+  position: BinlogResumePosition;
   tsSec: number;
   serverId: number;
   /** Present while a snapshot is running or was interrupted. */
@@ -69,7 +69,7 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInt
 function isTablePositions(v: unknown): v is TablePositions {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   return Object.values(v).every((p) => typeof p === 'object' && p !== null
-    && typeof (p as SnapshotPosition).file === 'string' && isInt((p as SnapshotPosition).pos));
+    && typeof (p as BinlogPosition).file === 'string' && isInt((p as BinlogPosition).pos));
 }
 
 export function decodeOffset(raw: SourceOffset): MySqlOffset {

@@ -13,7 +13,7 @@ import type { ChangeRecord, RecordSink } from '../../connect/index.js';
 import { CdcError } from '../../errors/index.js';
 import type { Logger } from '../../logging/index.js';
 import { compareBinlogPositions } from '../../../snapshot/index.js';
-import type { BinlogItem, BinlogPosition, BinlogTransaction, DdlStatement } from '../../../binlog/mysql/index.js';
+import type { BinlogItem, BinlogResumePosition, BinlogTransaction, DdlStatement } from '../../../binlog/mysql/index.js';
 import type { MySqlSettings } from './config.js';
 import type { MySqlChunkRow, MySqlIncremental } from './incremental.js';
 import { encodeOffset, type TablePositions } from './offsets.js';
@@ -27,7 +27,7 @@ export interface StreamDispatcherOptions {
   registry: TableRegistry;
   sink: RecordSink;
   logger: Logger;
-  start: BinlogPosition;
+  start: BinlogResumePosition;
   /** Per table, the binlog position its snapshot was read at: earlier events are already in the snapshot. */
   tablePositions: TablePositions | null;
   incremental?: MySqlIncremental | null;
@@ -36,7 +36,7 @@ export interface StreamDispatcherOptions {
 export interface StreamDispatcher {
   deliver(items: BinlogItem[]): Promise<void>;
   /** Where streaming would resume: after the last item handed to the sink. */
-  position(): BinlogPosition;
+  position(): BinlogResumePosition;
   /** Sends a heartbeat carrying the current offset, serialised with deliveries. */
   heartbeat(): Promise<void>;
   /** Rows turned into records so far. */
@@ -57,7 +57,7 @@ const text = (v: unknown): string | null => (v === null || v === undefined ? nul
 export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispatcher {
   const { settings, factory, registry, sink, logger } = o;
   const skipped = settings.skipped;
-  let position: BinlogPosition = { ...o.start };
+  let position: BinlogResumePosition = { ...o.start };
   let tsSec = 0;
   let serverId = 0;
   let tablePositions = o.tablePositions && Object.keys(o.tablePositions).length > 0 ? o.tablePositions : null;

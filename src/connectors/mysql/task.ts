@@ -5,7 +5,7 @@
  */
 import type { SnapshotCommand, SourceTask, SourceTaskContext } from '../../connect/index.js';
 import { PositionLostError } from '../../errors/index.js';
-import { startBinlogReader, type BinlogPosition } from '../../../binlog/mysql/index.js';
+import { startBinlogReader, type BinlogResumePosition } from '../../../binlog/mysql/index.js';
 import type { BinlogConnectorName } from '../../../schemas/index.js';
 import { mysqlSettings, type MySqlSettings } from './config.js';
 import { decodeOffset, sourcePartition, type MySqlOffset, type TablePositions } from './offsets.js';
@@ -37,7 +37,7 @@ function retrying<T>(s: Pick<Session, 'ctx' | 'settings'>, what: string, fn: () 
 
 const retryContext = (s: Pick<Session, 'ctx' | 'settings'>) => ({ signal: s.ctx.signal, logger: s.ctx.logger, maxRetries: s.settings.maxRetries });
 
-async function snapshotThenStart(s: Session, resumeFrom: MySqlOffset['snapshot']): Promise<{ start: BinlogPosition; tablePositions: TablePositions } | null> {
+async function snapshotThenStart(s: Session, resumeFrom: MySqlOffset['snapshot']): Promise<{ start: BinlogResumePosition; tablePositions: TablePositions } | null> {
   const before = await withServer(s.settings.connection, 'reading the binlog position', (q) => masterPosition(q, s.flavour));
   const r = await runSnapshotPhase({
     ctx: s.ctx, settings: s.settings, flavour: s.flavour, registry: s.registry, factory: s.factory,
@@ -47,7 +47,7 @@ async function snapshotThenStart(s: Session, resumeFrom: MySqlOffset['snapshot']
   return { start: { file: r.start.file, pos: r.start.pos, gtids: r.start.gtids, event: 0, row: 0 }, tablePositions: r.tablePositions };
 }
 
-async function stream(s: Session, start: BinlogPosition, tablePositions: TablePositions | null): Promise<void> {
+async function stream(s: Session, start: BinlogResumePosition, tablePositions: TablePositions | null): Promise<void> {
   const { ctx, settings } = s;
   const dispatcher = createStreamDispatcher({
     settings, factory: s.factory, registry: s.registry, sink: ctx.sink, logger: ctx.logger, start, tablePositions,
@@ -174,7 +174,7 @@ export function createMySqlTask(connector: BinlogConnectorName): SourceTask {
       const mode = settings.snapshotMode;
       ctx.logger.info({ mode, offset: offset ? { ...offset.position, snapshot: offset.snapshot !== null } : null, flavour }, 'MySQL task starting');
 
-      let start: BinlogPosition;
+      let start: BinlogResumePosition;
       let tablePositions: TablePositions | null = null;
       const snapshotNeeded = mode !== 'no_data' && (offset === null || mode === 'always' || !offset.snapshotCompleted);
       if (offset?.snapshotCompleted && mode === 'initial_only') return;

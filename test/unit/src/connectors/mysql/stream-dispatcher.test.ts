@@ -17,7 +17,7 @@ import {
 } from '../../../../../src/connectors/mysql/stream-dispatcher.js';
 import { createTableRegistry, type TableRegistry } from '../../../../../src/connectors/mysql/tables.js';
 import { TransientError } from '../../../../../src/errors/index.js';
-import { parseDdl, type BinlogItem, type BinlogPosition, type BinlogTransaction, type WireTable } from '../../../../../binlog/mysql/index.js';
+import { parseDdl, type BinlogItem, type BinlogResumePosition, type BinlogTransaction, type WireTable } from '../../../../../binlog/mysql/index.js';
 import { columnFromDefinition } from '../../../../../schemas/mysql/index.js';
 import type { IncrementalSnapshotter } from '../../../../../snapshot/incremental.js';
 import type { ColumnInfo, TableInfo } from '../../../../../snapshot/index.js';
@@ -71,7 +71,7 @@ function rows(t: BinlogTransaction, op: 'c' | 'u' | 'd', data: unknown[], o: { e
   return { kind: 'rows', op, table: o.table ?? customers, rows: data, firstRow: o.firstRow ?? 0, event: o.event ?? 0, tx: t };
 }
 
-const after = (t: BinlogTransaction, n: number): BinlogPosition => ({ file: t.file, pos: t.pos + 500, gtids: `0-1-${n}`, event: 0, row: 0 });
+const after = (t: BinlogTransaction, n: number): BinlogResumePosition => ({ file: t.file, pos: t.pos + 500, gtids: `0-1-${n}`, event: 0, row: 0 });
 function commit(t: BinlogTransaction, n: number): BinlogItem {
   return { kind: 'commit', tx: t, after: after(t, n) };
 }
@@ -115,7 +115,7 @@ function memoryRegistry(settings: MySqlSettings, tables: TableInfo[]) {
   return { registry, catalog, calls, state };
 }
 
-function setup(o: { config?: Record<string, string>; tables?: TableInfo[]; start?: BinlogPosition; extra?: Partial<StreamDispatcherOptions> } = {}) {
+function setup(o: { config?: Record<string, string>; tables?: TableInfo[]; start?: BinlogResumePosition; extra?: Partial<StreamDispatcherOptions> } = {}) {
   const settings = settingsWith(o.config);
   const reg = memoryRegistry(settings, o.tables ?? [tableInfo('customers', CUSTOMERS)]);
   const factory = createRecordFactory({ connector: 'mariadb', topicPrefix: 'shop', heartbeatTopic: settings.heartbeatTopic, partition: { server: 'shop' } });

@@ -5,7 +5,7 @@ import type { OffsetCommitter } from './offset-committer.js';
 import type { RecordQueue } from './record-queue.js';
 import type { TopicPreparer } from './topic-preparer.js';
 
-export interface DispatcherOptions {
+export interface DeliveryLoopOptions {
   queue: RecordQueue;
   producer: RecordProducer;
   committer: OffsetCommitter;
@@ -16,11 +16,11 @@ export interface DispatcherOptions {
   /** Hard stop: no new batches, no more retries. */
   signal: AbortSignal;
   logger: Logger;
-  /** A non-retriable failure: the task must fail. The dispatcher has stopped when this is called. */
+  /** A non-retriable failure: the task must fail. The loop has stopped when this is called. */
   onFatal: (err: unknown) => void;
 }
 
-export interface Dispatcher {
+export interface DeliveryLoop {
   /** Settles when the loop has ended (hard stop or fatal error). Never rejects. */
   readonly done: Promise<void>;
   /** Records acknowledged by Kafka so far. */
@@ -32,7 +32,7 @@ export interface Dispatcher {
  * retry can never overtake a later batch), retriable failures retried with backoff for as long as it takes,
  * and each acknowledged batch handed to the offset committer.
  */
-export function startDispatcher(options: DispatcherOptions): Dispatcher {
+export function startDeliveryLoop(options: DeliveryLoopOptions): DeliveryLoop {
   const { queue, producer, committer, topics, logger, signal } = options;
   let acked = 0;
   const policy = {

@@ -1,3 +1,4 @@
+/** Which `SnapshotDialect` (snapshot/dialect.ts) serves a dialect name: the one place that knows them all. */
 import { ConfigError } from '../src/errors/index.js';
 import type { SnapshotDialect } from './dialect.js';
 import { createMysqlDialect } from './mysql-dialect.js';

@@ -15,7 +15,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { servicesDir } from '../test/harness/native.js';
+import { servicesDir } from '../scripts/testbed/index.js';
 
 /** Producer settings of our dispatcher's path (see java-ceiling.ts for why these are the same thing). */
 export interface JavaProducerSettings {

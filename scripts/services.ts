@@ -38,7 +38,7 @@
  *   SCRAM users: one ConfigCommand run per mechanism (both in one run: "A user credential cannot be altered twice
  *   in the same request").
  */
-import { envAnswers, readEnvFile, servicesDown, servicesUp } from '../test/harness/native.js';
+import { envAnswers, readEnvFile, servicesDown, servicesUp } from './testbed/index.js';
 
 function usage(): never {
   console.error('usage: node --import tsx scripts/services.ts up|down|status');

@@ -32,7 +32,7 @@ import {
   servicesUp,
   type KafkaSecurityEnv,
   type ServiceEnv,
-} from './native.js';
+} from '../../scripts/testbed/index.js';
 
 export interface TestServices {
   kafkaBrokers: string[];

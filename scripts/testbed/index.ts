@@ -18,24 +18,10 @@
  * the current configuration (kafka.config-sha256), otherwise restarted.
  * The Kafka version is pinned in scripts/kafka/pom.xml (<kafka.version>).
  */
-import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  chmodSync,
-  chownSync,
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer } from 'node:net';
-import { delimiter, dirname, join } from 'node:path';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { pino } from 'pino';
@@ -60,6 +46,24 @@ import {
   type PgParams,
   type ServiceEnv,
 } from './env.js';
+import { withLock } from './lock.js';
+import {
+  isAlive,
+  isRoot,
+  livePid,
+  readTrimmed,
+  requireBin,
+  requirePortFree,
+  run,
+  ServiceStartError,
+  spawnDetached,
+  strayProcesses,
+  tail,
+  terminate,
+  waitHealthy,
+  which,
+  type Log,
+} from './process.js';
 
 export {
   envFilePath,
@@ -77,30 +81,13 @@ export {
   type PgParams,
   type ServiceEnv,
 } from './env.js';
-
-export type ServiceName = 'kafka' | 'mariadb' | 'postgres';
-
-export class ServiceStartError extends Error {
-  constructor(
-    readonly service: ServiceName | 'setup',
-    reason: string,
-    readonly logFile?: string,
-    readonly logTail?: string,
-  ) {
-    super(
-      `${service}: ${reason}` +
-        (logFile ? `\n--- last lines of ${logFile} ---\n${logTail ?? '(log file is empty or missing)'}\n--- end of ${logFile} ---` : ''),
-    );
-    this.name = 'ServiceStartError';
-  }
-}
+export { ServiceStartError, type ServiceName } from './process.js';
 
 export interface NativeOptions {
   /** progress messages; default: console.error with a prefix */
   log?: (msg: string) => void;
 }
 
-type Log = (msg: string) => void;
 const defaultLog: Log = (msg) => console.error(`[services] ${msg}`);
 
 // ---------------------------------------------------------------------------------------------
@@ -175,155 +162,6 @@ export async function envAnswers(env: ServiceEnv, timeoutMs = 5000): Promise<{ k
 }
 
 // ---------------------------------------------------------------------------------------------
-// small process / fs helpers
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function tail(file: string, lines = 40): string | undefined {
-  try {
-    const text = readFileSync(file, 'utf8').trimEnd();
-    if (!text) return undefined;
-    return text.split('\n').slice(-lines).join('\n');
-  } catch {
-    return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    return '';
-  }
-}
-
-/** pid from a pid file, if that process is alive and its command line mentions `marker` (guards against pid reuse). */
-function livePid(pidFile: string, marker: string): number | undefined {
-  let pid: number;
-  try {
-    pid = Number.parseInt(readFileSync(pidFile, 'utf8').trim().split('\n')[0]!, 10);
-  } catch {
-    return undefined;
-  }
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
-  const cmd = cmdline(pid);
-  if (cmd && !cmd.includes(marker)) return undefined;
-  return pid;
-}
-
-async function waitExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (!isAlive(pid)) return true;
-    await sleep(200);
-  }
-  return !isAlive(pid);
-}
-
-async function terminate(pid: number, what: string, log: Log, graceMs = 60_000): Promise<void> {
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    return;
-  }
-  if (await waitExit(pid, graceMs)) return;
-  log(`${what} (pid ${pid}) did not stop within ${graceMs / 1000}s; sending SIGKILL`);
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    /* gone */
-  }
-  await waitExit(pid, 10_000);
-}
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen({ port, host: '127.0.0.1', exclusive: true }, () => srv.close(() => resolve(true)));
-  });
-}
-
-async function requirePortFree(service: ServiceName, port: number): Promise<void> {
-  if (!(await portFree(port))) {
-    throw new ServiceStartError(
-      service,
-      `port ${port} on 127.0.0.1 is already in use by a process this script did not start (no live pid file under .services/). ` +
-        `Find it with \`ss -ltnp 'sport = :${port}'\` and stop it.`,
-    );
-  }
-}
-
-/** Find an executable in PATH plus the sbin dirs (mariadbd lives in /usr/sbin, often not in a non-root PATH). */
-function which(name: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin', '/usr/local/bin', '/usr/bin'];
-  for (const d of dirs) {
-    if (!d) continue;
-    const p = join(d, name);
-    try {
-      if (statSync(p).isFile()) return p;
-    } catch {
-      /* next */
-    }
-  }
-  return undefined;
-}
-
-function requireBin(service: ServiceName | 'setup', name: string, debianPackage: string): string {
-  const p = which(name);
-  if (!p) throw new ServiceStartError(service, `\`${name}\` not found. Install it: apt-get install -y ${debianPackage}`);
-  return p;
-}
-
-function run(cmd: string, args: string[], opts: SpawnSyncOptions = {}): { status: number | null; out: string } {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
-  if (r.error) return { status: null, out: String(r.error) };
-  return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
-}
-
-/** Spawn a long-running server detached from us, stdout+stderr appended to `logFile`. */
-function spawnDetached(cmd: string, args: string[], logFile: string, cwd: string): number {
-  const fd = openSync(logFile, 'a');
-  try {
-    const child = spawn(cmd, args, { cwd, detached: true, stdio: ['ignore', fd, fd] });
-    child.on('error', () => {});
-    child.unref();
-    if (child.pid === undefined) throw new Error(`failed to spawn ${cmd}`);
-    return child.pid;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-async function waitHealthy(
-  service: ServiceName,
-  check: () => Promise<boolean>,
-  opts: { timeoutMs: number; pid?: () => number | undefined; logFile: string; dataDir?: string },
-): Promise<void> {
-  const hint = opts.dataDir ? ` (if its data is damaged, remove ${opts.dataDir} for a fresh start)` : '';
-  const end = Date.now() + opts.timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    if (opts.pid && opts.pid() === undefined) {
-      throw new ServiceStartError(service, `the server process exited during startup${hint}`, opts.logFile, tail(opts.logFile));
-    }
-    await sleep(500);
-  }
-  throw new ServiceStartError(service, `did not become ready within ${opts.timeoutMs / 1000}s${hint}`, opts.logFile, tail(opts.logFile));
-}
-
-const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
-
-// ---------------------------------------------------------------------------------------------
 // Kafka
 
 function kafkaPaths() {
@@ -366,14 +204,6 @@ function javaMajor(java: string): number | undefined {
   const m = /version "(\d+)(?:\.(\d+))?/.exec(r.out);
   if (!m) return undefined;
   return m[1] === '1' ? Number(m[2]) : Number(m[1]);
-}
-
-function readTrimmed(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -1046,67 +876,4 @@ export async function servicesDown(opts: NativeOptions = {}): Promise<void> {
     }
     if (errors.length) throw new AggregateError(errors, errors.map((e) => (e instanceof Error ? e.message : String(e))).join('\n\n'));
   });
-}
-
-/**
- * Serialise up/down across processes (e.g. `npm test` and a test file using the 'native' provider
- * at the same time): `.services/lock` holds the owner's pid; a lock whose owner is dead is stale.
- */
-async function withLock<T>(log: Log, fn: () => Promise<T>): Promise<T> {
-  mkdirSync(servicesDir(), { recursive: true });
-  const lock = join(servicesDir(), 'lock');
-  const end = Date.now() + 10 * 60_000;
-  let announced = false;
-  for (;;) {
-    try {
-      writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-    let owner = NaN;
-    let ageMs = 0;
-    try {
-      owner = Number.parseInt(readFileSync(lock, 'utf8').trim(), 10);
-      ageMs = Date.now() - statSync(lock).mtimeMs;
-    } catch {
-      continue; // released meanwhile
-    }
-    const garbled = !Number.isInteger(owner) || owner <= 0;
-    if ((garbled && ageMs > 5000) || (!garbled && !isAlive(owner))) {
-      rmSync(lock, { force: true }); // stale
-      continue;
-    }
-    if (Date.now() > end) throw new ServiceStartError('setup', `${lock} is held by pid ${owner} for more than 10 minutes`);
-    if (!announced) log(`waiting for another services:up/down (pid ${owner}) to finish`);
-    announced = true;
-    await sleep(500);
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(lock, { force: true });
-  }
-}
-
-/** Processes whose command line points into our state dirs (i.e. servers this module started). */
-function strayProcesses(): { pid: number; cmd: string }[] {
-  const markers = [servicesDir(), join('/var/tmp', `tscdc-${repoTag()}-pg`)];
-  const out: { pid: number; cmd: string }[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    if (!/^\d+$/.test(e)) continue;
-    const pid = Number(e);
-    if (pid === process.pid) continue;
-    const cmd = cmdline(pid);
-    if (!markers.some((m) => cmd.includes(m))) continue;
-    // only server processes (not e.g. an editor or `tail -f` on a log file)
-    if (/(^|\/)(java|mariadbd|postgres)\s/.test(cmd)) out.push({ pid, cmd });
-  }
-  return out;
 }

@@ -24,14 +24,10 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync,
 import { dirname, join } from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { pino } from 'pino';
-import { createKafkaClient, plaintextConnection, type KafkaClient } from '../../src/kafka/index.js';
 import {
   envFilePath,
-  KAFKA_CLIENT_P12_PASSWORD,
   KAFKA_SASL_PASSWORD,
   KAFKA_SASL_USER,
-  kafkaTlsPaths,
   NATIVE_ENV,
   parseMysqlUrl,
   parsePgUrl,
@@ -46,6 +42,7 @@ import {
   type PgParams,
   type ServiceEnv,
 } from './env.js';
+import { bedKafka, kafkaAnswers, mysqlAnswers, pgAnswers, withTimeout } from './health.js';
 import { withLock } from './lock.js';
 import {
   isAlive,
@@ -64,6 +61,7 @@ import {
   which,
   type Log,
 } from './process.js';
+import { ensureKafkaTls } from './tls.js';
 
 export {
   envFilePath,
@@ -81,6 +79,7 @@ export {
   type PgParams,
   type ServiceEnv,
 } from './env.js';
+export { envAnswers, kafkaAnswers, mysqlAnswers, pgAnswers } from './health.js';
 export { ServiceStartError, type ServiceName } from './process.js';
 
 export interface NativeOptions {
@@ -89,77 +88,6 @@ export interface NativeOptions {
 }
 
 const defaultLog: Log = (msg) => console.error(`[services] ${msg}`);
-
-// ---------------------------------------------------------------------------------------------
-// health checks (shared with the test harness)
-
-async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      p,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    if (timer) clearTimeout(timer);
-  }
-}
-
-/** A client of the product's own Kafka edge for the test bed's checks; nothing it logs matters here. */
-function bedKafka(brokers: string[], clientId: string, connectTimeoutMs: number): KafkaClient {
-  return createKafkaClient({ connection: plaintextConnection(brokers), clientId, logger: pino({ level: 'silent' }), connectTimeoutMs, retries: 0 });
-}
-
-export async function kafkaAnswers(brokers: string[], timeoutMs = 5000): Promise<boolean> {
-  const kafka = bedKafka(brokers, 'tscdc-services-health', Math.min(timeoutMs, 3000));
-  try {
-    await withTimeout(kafka.clusterId(), timeoutMs, 'kafka health check');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await kafka.close().catch(() => {});
-  }
-}
-
-export async function mysqlAnswers(p: MysqlParams | { socketPath: string; user: string }, timeoutMs = 5000): Promise<boolean> {
-  let conn: mysql.Connection | undefined;
-  try {
-    conn = await withTimeout(mysql.createConnection({ ...p, connectTimeout: timeoutMs }), timeoutMs, 'mysql health check');
-    await conn.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await conn?.end().catch(() => {});
-  }
-}
-
-export async function pgAnswers(p: PgParams, timeoutMs = 5000): Promise<boolean> {
-  const client = new pg.Client({ ...p, connectionTimeoutMillis: timeoutMs });
-  client.on('error', () => {});
-  try {
-    await withTimeout(client.connect(), timeoutMs, 'pg health check');
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-/** Do all three services described by `env` answer? */
-export async function envAnswers(env: ServiceEnv, timeoutMs = 5000): Promise<{ kafka: boolean; mysql: boolean; pg: boolean; all: boolean }> {
-  const [k, m, p] = await Promise.all([
-    kafkaAnswers(env.KAFKA_BROKERS.split(',').map((s) => s.trim()).filter(Boolean), timeoutMs),
-    mysqlAnswers(parseMysqlUrl(env.MYSQL_URL), timeoutMs),
-    pgAnswers(parsePgUrl(env.PG_URL), timeoutMs),
-  ]);
-  return { kafka: k, mysql: m, pg: p, all: k && m && p };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Kafka
@@ -229,59 +157,6 @@ function ensureKafkaLibs(version: string, log: Log): void {
   renameSync(tmp, p.libs);
   // Formatted log dirs are not guaranteed to work across versions: start from scratch.
   if (present?.split(' ')[0] !== version) rmSync(p.data, { recursive: true, force: true });
-}
-
-const TLS_DAYS = '3650';
-
-/**
- * Make the TLS material once with openssl: a CA, a broker certificate for 127.0.0.1/localhost and a client
- * certificate signed by it, an unrelated CA, and the client's key and chain as PKCS#12 too. Made in a
- * temporary dir and renamed at the end, so that a half-made set is never used.
- */
-function ensureKafkaTls(log: Log): KafkaTlsPaths {
-  const tls = kafkaTlsPaths();
-  if (Object.values(tls).every((f) => existsSync(f))) return tls;
-  const openssl = requireBin('kafka', 'openssl', 'openssl');
-  log(`kafka: making TLS material in ${tls.dir} (once)`);
-  const tmp = `${tls.dir}.tmp`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  const ssl: OpenSsl = (...args) => {
-    const r = run(openssl, args, { cwd: tmp });
-    if (r.status !== 0) throw new ServiceStartError('kafka', `\`openssl ${args.join(' ')}\` failed (exit ${r.status}):\n${r.out.trim()}`);
-  };
-  makeCa(ssl, 'ca', 'tscdc test CA');
-  makeCa(ssl, 'other-ca', 'tscdc untrusted CA');
-  makeLeaf(ssl, tmp, 'broker', 'localhost', ['subjectAltName=IP:127.0.0.1,DNS:localhost', 'extendedKeyUsage=serverAuth']);
-  makeLeaf(ssl, tmp, 'client', KAFKA_SASL_USER, ['extendedKeyUsage=clientAuth']);
-  const keystore = ['broker-key.pem', 'broker-cert.pem', 'ca.pem'].map((f) => readFileSync(join(tmp, f), 'utf8'));
-  writeFileSync(join(tmp, 'broker-keystore.pem'), keystore.join(''), { mode: 0o600 });
-  ssl('pkcs12', '-export', '-in', 'client-cert.pem', '-inkey', 'client-key.pem', '-certfile', 'ca.pem', '-name', 'tscdc-client',
-    '-out', 'client.p12', '-passout', `pass:${KAFKA_CLIENT_P12_PASSWORD}`);
-  rmSync(tls.dir, { recursive: true, force: true });
-  renameSync(tmp, tls.dir);
-  return tls;
-}
-
-type OpenSsl = (...args: string[]) => void;
-
-/** A self-signed CA: `<name>.pem` and its unencrypted PKCS#8 key `<name>-key.pem`. */
-function makeCa(ssl: OpenSsl, name: string, cn: string): void {
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-noenc', '-keyout', `${name}-key.pem`, '-out', `${name}.pem`, '-days', TLS_DAYS,
-    '-subj', `/CN=${cn}`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-}
-
-/** `<name>-cert.pem` signed by ca.pem, with its unencrypted PKCS#8 key `<name>-key.pem`; `extensions` are x509v3 config lines. */
-function makeLeaf(ssl: OpenSsl, dir: string, name: string, cn: string, extensions: string[]): void {
-  const ext = `${name}.ext`;
-  const csr = `${name}.csr`;
-  const lines = ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment', 'subjectKeyIdentifier=hash', 'authorityKeyIdentifier=keyid', ...extensions];
-  writeFileSync(join(dir, ext), `${lines.join('\n')}\n`);
-  ssl('req', '-new', '-newkey', 'rsa:2048', '-noenc', '-keyout', `${name}-key.pem`, '-out', csr, '-subj', `/CN=${cn}`);
-  ssl('x509', '-req', '-in', csr, '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-set_serial', `0x${randomBytes(8).toString('hex')}`,
-    '-days', TLS_DAYS, '-extfile', ext, '-out', `${name}-cert.pem`);
-  rmSync(join(dir, ext));
-  rmSync(join(dir, csr));
 }
 
 function kafkaServerProperties(dataDir: string, tls: KafkaTlsPaths): string {

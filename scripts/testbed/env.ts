@@ -173,6 +173,24 @@ export function parsePgUrl(url: string): PgParams {
   };
 }
 
+/** The broker's files under `.services/kafka/`, and its POM and Log4j2 configuration in scripts/kafka/. */
+export function kafkaPaths() {
+  const dir = join(servicesDir(), 'kafka');
+  return {
+    dir,
+    libs: join(dir, 'libs'),
+    data: join(dir, 'data'),
+    props: join(dir, 'server.properties'),
+    log: join(dir, 'kafka.log'),
+    pid: join(dir, 'kafka.pid'),
+    /** hash of the configuration the running broker was started with, written once it is fully set up */
+    configHash: join(dir, 'kafka.config-sha256'),
+    clusterId: join(dir, 'cluster-id'),
+    pom: join(repoRoot(), 'scripts', 'kafka', 'pom.xml'),
+    log4j: join(repoRoot(), 'scripts', 'kafka', 'log4j2.yaml'),
+  };
+}
+
 /** TLS material of the secured listeners, made once by ensureKafkaTls. */
 export function kafkaTlsPaths() {
   const dir = join(servicesDir(), 'kafka', 'tls');

@@ -18,37 +18,30 @@
  * the current configuration (kafka.config-sha256), otherwise restarted.
  * The Kafka version is pinned in scripts/kafka/pom.xml (<kafka.version>).
  */
-import { spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import {
   envFilePath,
-  KAFKA_SASL_PASSWORD,
-  KAFKA_SASL_USER,
   NATIVE_ENV,
   parseMysqlUrl,
   parsePgUrl,
   PORTS,
-  repoRoot,
   repoTag,
   servicesDir,
   socketPathFor,
   writeEnvFile,
-  type KafkaTlsPaths,
   type MysqlParams,
-  type PgParams,
   type ServiceEnv,
 } from './env.js';
-import { bedKafka, kafkaAnswers, mysqlAnswers, pgAnswers, withTimeout } from './health.js';
+import { mysqlAnswers, pgAnswers } from './health.js';
+import { kafkaDown, kafkaUp } from './kafka.js';
 import { withLock } from './lock.js';
 import {
   isAlive,
   isRoot,
   livePid,
-  readTrimmed,
   requireBin,
   requirePortFree,
   run,
@@ -61,7 +54,6 @@ import {
   which,
   type Log,
 } from './process.js';
-import { ensureKafkaTls } from './tls.js';
 
 export {
   envFilePath,
@@ -80,6 +72,7 @@ export {
   type ServiceEnv,
 } from './env.js';
 export { envAnswers, kafkaAnswers, mysqlAnswers, pgAnswers } from './health.js';
+export { kafkaToolOutput, kafkaVersion } from './kafka-tools.js';
 export { ServiceStartError, type ServiceName } from './process.js';
 
 export interface NativeOptions {
@@ -88,318 +81,6 @@ export interface NativeOptions {
 }
 
 const defaultLog: Log = (msg) => console.error(`[services] ${msg}`);
-
-// ---------------------------------------------------------------------------------------------
-// Kafka
-
-function kafkaPaths() {
-  const dir = join(servicesDir(), 'kafka');
-  return {
-    dir,
-    libs: join(dir, 'libs'),
-    data: join(dir, 'data'),
-    props: join(dir, 'server.properties'),
-    log: join(dir, 'kafka.log'),
-    pid: join(dir, 'kafka.pid'),
-    /** hash of the configuration the running broker was started with, written once it is fully set up */
-    configHash: join(dir, 'kafka.config-sha256'),
-    clusterId: join(dir, 'cluster-id'),
-    pom: join(repoRoot(), 'scripts', 'kafka', 'pom.xml'),
-    log4j: join(repoRoot(), 'scripts', 'kafka', 'log4j2.yaml'),
-  };
-}
-
-/**
- * Runs one of Kafka's own Java tools (e.g. `org.apache.kafka.tools.ConsoleProducer`) from the test bed's jars,
- * so a test can compare with the real Java client. Null where the jars are not there (another provider).
- */
-export function kafkaToolOutput(mainClass: string, args: string[], input?: string): { status: number | null; out: string } | null {
-  const p = kafkaPaths();
-  if (!existsSync(join(p.libs, 'VERSION'))) return null;
-  const r = spawnSync('java', [`-Dlog4j2.configurationFile=${p.log4j}`, '-cp', `${p.libs}/*`, mainClass, ...args], { input, encoding: 'utf8', timeout: 120_000 });
-  return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
-}
-
-/** The Kafka version pinned in scripts/kafka/pom.xml. */
-export function kafkaVersion(): string {
-  const m = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(readFileSync(kafkaPaths().pom, 'utf8'));
-  if (!m) throw new Error('scripts/kafka/pom.xml has no <kafka.version>');
-  return m[1]!.trim();
-}
-
-function javaMajor(java: string): number | undefined {
-  const r = run(java, ['-version']);
-  const m = /version "(\d+)(?:\.(\d+))?/.exec(r.out);
-  if (!m) return undefined;
-  return m[1] === '1' ? Number(m[2]) : Number(m[1]);
-}
-
-/**
- * libs/VERSION holds the Kafka version and the POM's hash: any POM change (e.g. an added jar) fetches the
- * libs again, but only a new version wipes the data dir.
- */
-function ensureKafkaLibs(version: string, log: Log): void {
-  const p = kafkaPaths();
-  const marker = join(p.libs, 'VERSION');
-  const wanted = `${version} ${createHash('sha256').update(readFileSync(p.pom)).digest('hex')}`;
-  const present = readTrimmed(marker);
-  if (present === wanted) return;
-  const mvn = requireBin('kafka', 'mvn', 'maven');
-  log(`kafka: downloading Kafka ${version} jars from Maven Central into ${p.libs} (once) ...`);
-  const tmp = `${p.libs}.tmp`;
-  rmSync(tmp, { recursive: true, force: true });
-  const r = run(mvn, ['-B', '-q', '-f', p.pom, 'dependency:copy-dependencies', `-DoutputDirectory=${tmp}`], { cwd: repoRoot() });
-  if (r.status !== 0 || !existsSync(join(tmp, `kafka_2.13-${version}.jar`))) {
-    throw new ServiceStartError('kafka', `\`mvn dependency:copy-dependencies\` failed (exit ${r.status}):\n${r.out.trim().split('\n').slice(-40).join('\n')}`);
-  }
-  writeFileSync(join(tmp, 'VERSION'), `${wanted}\n`);
-  rmSync(p.libs, { recursive: true, force: true });
-  renameSync(tmp, p.libs);
-  // Formatted log dirs are not guaranteed to work across versions: start from scratch.
-  if (present?.split(' ')[0] !== version) rmSync(p.data, { recursive: true, force: true });
-}
-
-function kafkaServerProperties(dataDir: string, tls: KafkaTlsPaths): string {
-  const l = (name: string, port: number) => `${name}://127.0.0.1:${port}`;
-  const brokerListeners = [l('PLAINTEXT', PORTS.kafka), l('SASL_SSL', PORTS.kafkaSaslSsl), l('SSL', PORTS.kafkaSsl)];
-  return [
-    '# Generated by test/harness/native.ts on every start; edits are overwritten.',
-    'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.bootstrap.servers=127.0.0.1:${PORTS.kafkaController}`,
-    `listeners=${[...brokerListeners, l('CONTROLLER', PORTS.kafkaController)].join(',')}`,
-    `advertised.listeners=${brokerListeners.join(',')}`,
-    'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL',
-    ...saslSslListenerProperties(tls),
-    ...sslListenerProperties(tls),
-    `log.dirs=${dataDir}`,
-    'num.partitions=1',
-    'default.replication.factor=1',
-    'offsets.topic.replication.factor=1',
-    'offsets.topic.num.partitions=1',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
-    'transaction.state.log.num.partitions=1',
-    'share.coordinator.state.topic.replication.factor=1',
-    'share.coordinator.state.topic.min.isr=1',
-    'min.insync.replicas=1',
-    'group.initial.rebalance.delay.ms=0',
-    'auto.create.topics.enable=true',
-    'delete.topic.enable=true',
-    'num.network.threads=2',
-    'num.io.threads=4',
-    '',
-  ].join('\n');
-}
-
-/** The broker's PEM keystore (PKCS#8 key, unencrypted, so no ssl.key.password; then the chain). */
-function brokerKeystoreProperties(prefix: string, tls: KafkaTlsPaths): string[] {
-  return [`${prefix}.ssl.keystore.type=PEM`, `${prefix}.ssl.keystore.location=${tls.brokerKeystore}`];
-}
-
-/** SASL_SSL: TLS with the broker's certificate only, then one of four SASL mechanisms. */
-function saslSslListenerProperties(tls: KafkaTlsPaths): string[] {
-  const l = 'listener.name.sasl_ssl';
-  return [
-    '# SASL_SSL: server-authenticated TLS, then SASL',
-    ...brokerKeystoreProperties(l, tls),
-    `${l}.sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512,OAUTHBEARER`,
-    `${l}.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${KAFKA_SASL_USER}="${KAFKA_SASL_PASSWORD}";`,
-    '# SCRAM credentials are cluster metadata, created by ConfigCommand after the start (native.ts, createScramUsers)',
-    `${l}.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;`,
-    `${l}.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;`,
-    '# No server callback handler: Kafka\'s default OAuthBearerUnsecuredValidatorCallbackHandler, not for production. It',
-    '# accepts an unsigned JWS "<base64url header>.<base64url claims>." (empty signature) whose header has "alg":"none"',
-    '# and whose claims have "sub" (string: the principal) and "exp" (number, seconds, in the future); "iat" is optional',
-    '# but must not lie in the future and must be before "exp"; no scope is required; no clock skew is allowed.',
-    `${l}.oauthbearer.sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;`,
-  ];
-}
-
-/** SSL: mutual TLS, the client must present a certificate signed by ca.pem. */
-function sslListenerProperties(tls: KafkaTlsPaths): string[] {
-  const l = 'listener.name.ssl';
-  return [
-    '# SSL: mutual TLS',
-    ...brokerKeystoreProperties(l, tls),
-    `${l}.ssl.truststore.type=PEM`,
-    `${l}.ssl.truststore.location=${tls.ca}`,
-    `${l}.ssl.client.auth=required`,
-  ];
-}
-
-/** What the broker runs with: its properties and the TLS files they name (new files need a restart as well). */
-function kafkaConfigHash(props: string, tls: KafkaTlsPaths): string {
-  const hash = createHash('sha256').update(props);
-  for (const file of [tls.brokerKeystore, tls.ca]) hash.update(readFileSync(file));
-  return hash.digest('hex');
-}
-
-/**
- * Reuse our running broker if it was set up with this configuration and answers. One with another
- * configuration (e.g. started by an older harness, without the secured listeners) or unhealthy is stopped.
- */
-async function reuseKafka(configHash: string, log: Log): Promise<boolean> {
-  const p = kafkaPaths();
-  const running = livePid(p.pid, p.dir);
-  if (running === undefined) return false;
-  const brokers = [NATIVE_ENV.KAFKA_BROKERS];
-  if (readTrimmed(p.configHash) !== configHash) {
-    log(`kafka: pid ${running} runs with another configuration (or was not fully set up); restarting it`);
-  } else if (await kafkaAnswers(brokers)) {
-    log(`kafka: already running (pid ${running}), reusing`);
-    return true;
-  } else {
-    log(`kafka: pid ${running} is alive but not answering yet; waiting up to 60s`);
-    try {
-      await waitHealthy('kafka', () => kafkaAnswers(brokers), { timeoutMs: 60_000, pid: () => livePid(p.pid, p.dir), logFile: p.log });
-      log(`kafka: running (pid ${running}), reusing`);
-      return true;
-    } catch {
-      log(`kafka: pid ${running} is unhealthy; restarting it`);
-    }
-  }
-  await terminate(running, 'kafka', log);
-  return false;
-}
-
-function requireJava17(): string {
-  const java = requireBin('kafka', 'java', 'openjdk-17-jre-headless');
-  const major = javaMajor(java);
-  if (major !== undefined && major < 17) {
-    throw new ServiceStartError('kafka', `Kafka 4.x needs Java 17+, found Java ${major}. Install: apt-get install -y openjdk-17-jre-headless`);
-  }
-  return java;
-}
-
-/** Run one of Kafka's command-line tools (a main class from the jars) with the test bed's Log4j2 config. */
-function runKafkaTool(java: string, mainClass: string, args: string[]): void {
-  const p = kafkaPaths();
-  const r = run(java, [`-Dlog4j2.configurationFile=${p.log4j}`, '-cp', `${p.libs}/*`, mainClass, ...args]);
-  writeFileSync(p.log, `${r.out}\n`, { flag: 'a' });
-  if (r.status !== 0) throw new ServiceStartError('kafka', `\`${mainClass} ${args.join(' ')}\` failed (exit ${r.status})`, p.log, tail(p.log));
-}
-
-function formatKafkaStorage(java: string, log: Log): void {
-  const p = kafkaPaths();
-  rmSync(p.data, { recursive: true, force: true });
-  const clusterId = randomBytes(16).toString('base64url');
-  writeFileSync(p.clusterId, `${clusterId}\n`);
-  log(`kafka: formatting KRaft storage (cluster id ${clusterId})`);
-  runKafkaTool(java, 'kafka.tools.StorageTool', ['format', '--standalone', '-t', clusterId, '-c', p.props]);
-}
-
-/**
- * SCRAM credentials live in the cluster metadata, not in server.properties: ConfigCommand sets them after every
- * start (same user, same password: repeating it changes nothing), which also covers a data dir formatted by an
- * older harness. One run per mechanism: Kafka 4.4 refuses both in one request ("A user credential cannot be
- * altered twice in the same request").
- */
-function createScramUsers(java: string): void {
-  for (const mechanism of ['SCRAM-SHA-256', 'SCRAM-SHA-512']) {
-    runKafkaTool(java, 'org.apache.kafka.tools.ConfigCommand', [
-      '--bootstrap-server', NATIVE_ENV.KAFKA_BROKERS,
-      '--alter', '--add-config', `${mechanism}=[password=${KAFKA_SASL_PASSWORD}]`,
-      '--entity-type', 'users', '--entity-name', KAFKA_SASL_USER,
-    ]);
-  }
-}
-
-function spawnKafka(java: string, version: string, log: Log): number {
-  const p = kafkaPaths();
-  log(`kafka: starting Kafka ${version} on 127.0.0.1:${PORTS.kafka}, SASL_SSL ${PORTS.kafkaSaslSsl}, SSL ${PORTS.kafkaSsl} (log: ${p.log})`);
-  writeFileSync(p.log, `\n===== ${new Date().toISOString()} starting kafka.Kafka ${version} =====\n`, { flag: 'a' });
-  const pid = spawnDetached(
-    java,
-    [
-      '-Xms256m',
-      '-Xmx512m',
-      '-XX:+UseG1GC',
-      '-XX:MaxGCPauseMillis=20',
-      '-Djava.awt.headless=true',
-      `-Dkafka.logs.dir=${p.dir}`,
-      `-Dlog4j2.configurationFile=${p.log4j}`,
-      '-cp',
-      `${p.libs}/*`,
-      'kafka.Kafka',
-      p.props,
-    ],
-    p.log,
-    p.dir,
-  );
-  writeFileSync(p.pid, `${pid}\n`);
-  return pid;
-}
-
-async function kafkaUp(log: Log): Promise<void> {
-  const p = kafkaPaths();
-  const tls = ensureKafkaTls(log);
-  const props = kafkaServerProperties(p.data, tls);
-  const configHash = kafkaConfigHash(props, tls);
-  if (await reuseKafka(configHash, log)) return;
-  rmSync(p.pid, { force: true });
-  rmSync(p.configHash, { force: true });
-
-  const java = requireJava17();
-  mkdirSync(p.dir, { recursive: true });
-  const version = kafkaVersion();
-  ensureKafkaLibs(version, log);
-  for (const port of [PORTS.kafka, PORTS.kafkaController, PORTS.kafkaSaslSsl, PORTS.kafkaSsl]) await requirePortFree('kafka', port);
-
-  writeFileSync(p.props, props);
-  if (!existsSync(join(p.data, 'meta.properties'))) formatKafkaStorage(java, log);
-  const pid = spawnKafka(java, version, log);
-  const brokers = [NATIVE_ENV.KAFKA_BROKERS];
-  try {
-    await waitHealthy('kafka', () => kafkaAnswers(brokers), { timeoutMs: 180_000, pid: () => livePid(p.pid, p.dir), logFile: p.log, dataDir: p.data });
-    createScramUsers(java);
-  } catch (e) {
-    if (isAlive(pid)) await terminate(pid, 'kafka', log, 20_000);
-    rmSync(p.pid, { force: true });
-    throw e;
-  }
-  writeFileSync(p.configHash, `${configHash}\n`);
-  await warmUpKafka(brokers);
-  log(`kafka: ready (pid ${pid})`);
-}
-
-/** Make the broker create __consumer_offsets and an idempotent producer id now rather than in the first test. Best effort. */
-async function warmUpKafka(brokers: string[]): Promise<void> {
-  const kafka = bedKafka(brokers, 'tscdc-services-warmup', 3000);
-  const topic = 'tscdc-warmup';
-  const producer = kafka.createProducer();
-  try {
-    await withTimeout(
-      (async () => {
-        await kafka.ensureTopic(topic, { partitions: 1, replicationFactor: -1 });
-        await producer.send([{ topic, key: Buffer.from('warm'), value: Buffer.from('up') }]);
-        const group = await kafka.consumeGroup({ groupId: topic, topic, onRecord: () => undefined });
-        await group.stop();
-      })(),
-      60_000,
-      'kafka warm-up',
-    );
-  } catch {
-    /* best effort */
-  } finally {
-    await producer.disconnect().catch(() => {});
-    await kafka.close().catch(() => {});
-  }
-}
-
-async function kafkaDown(log: Log): Promise<void> {
-  const p = kafkaPaths();
-  const pid = livePid(p.pid, p.dir);
-  if (pid === undefined) {
-    log('kafka: not running');
-  } else {
-    log(`kafka: stopping (pid ${pid})`);
-    await terminate(pid, 'kafka', log);
-  }
-  rmSync(p.pid, { force: true });
-}
 
 // ---------------------------------------------------------------------------------------------
 // MariaDB

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { CompressionType } from '../src/kafka/index.js';
 import { testServices } from '../scripts/testbed/providers.js';
 import { waitFor } from '../scripts/testbed/util.js';
-import { api, testKafka, waitForStatus } from '../test/harness/worker.js';
+import { api, testKafka, waitForStatus } from '../scripts/testbed/worker.js';
 import { describeStored, storedBytes } from './java-producer.js';
 import { javaProduceRate, rawProduceRate, sampleTopic, type JavaProduceResult } from './produce-same.js';
 

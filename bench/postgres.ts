@@ -37,7 +37,7 @@ import {
 import { benchWorkerEnv } from './worker-env.js';
 import { testServices } from '../scripts/testbed/providers.js';
 import { uniqueName, waitFor } from '../scripts/testbed/util.js';
-import { api, cleanupWorkerTopics, closeTestKafka, newWorkerSettings, spawnWorker } from '../test/harness/worker.js';
+import { api, cleanupWorkerTopics, closeTestKafka, newWorkerSettings, spawnWorker } from '../scripts/testbed/worker.js';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 

@@ -16,6 +16,14 @@
  *   mariadb.ts       MariaDB (ROW binlog, GTIDs)
  *   postgres.ts      PostgreSQL (wal_level=logical)
  *
+ * and beside it, for tests and benches (not imported here):
+ *
+ *   providers.ts     testServices(): the services from the environment, Docker (containers.ts) or this test bed
+ *   util.ts          uniqueName, waitFor
+ *   worker.ts        spawned workers, their REST API, one Kafka client to read topics and clean up
+ *
+ * The services (ports before TSCDC_SERVICES_PORT_OFFSET):
+ *
  *   Kafka       127.0.0.1:19092 PLAINTEXT (also inter-broker), controller 19093 .services/kafka/{libs,data,kafka.log,kafka.pid}
  *               127.0.0.1:19094 SASL_SSL: PLAIN, SCRAM-SHA-256/512 (user tscdc), OAUTHBEARER (unsecured JWTs)
  *               127.0.0.1:19095 SSL with a required client certificate (mutual TLS)   .services/kafka/tls/*.pem, client.p12

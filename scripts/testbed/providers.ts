@@ -26,7 +26,7 @@ import { servicesUp } from './index.js';
 
 export interface TestServices {
   kafkaBrokers: string[];
-  /** The native test bed's secured Kafka listeners; other providers have none (see securedKafka). */
+  /** The native test bed's secured Kafka listeners; other providers have none (tests: securedKafka in test/harness). */
   kafkaSecurity?: KafkaSecurity;
   mysql: { host: string; port: number; user: string; password: string };
   pg: { host: string; port: number; user: string; password: string; database: string };

@@ -5,8 +5,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { CompressionType } from '../src/kafka/index.js';
-import { testServices, waitFor } from '../test/harness/services.js';
-import { api, testKafka, waitForStatus } from '../test/harness/worker.js';
+import { testServices } from '../scripts/testbed/providers.js';
+import { waitFor } from '../scripts/testbed/util.js';
+import { api, testKafka, waitForStatus } from '../scripts/testbed/worker.js';
 import { describeStored, storedBytes } from './java-producer.js';
 import { javaProduceRate, rawProduceRate, sampleTopic, type JavaProduceResult } from './produce-same.js';
 

@@ -17,7 +17,7 @@
  */
 import { pino } from 'pino';
 import { createKafkaClient, plaintextConnection, type CompressionType } from '../src/kafka/index.js';
-import { testServices } from '../test/harness/services.js';
+import { testServices } from '../scripts/testbed/providers.js';
 import { jvmOpts, type JavaProducerSettings } from './java-producer.js';
 import { javaProduceRate, rawProduceRate, type SampledRecord } from './produce-same.js';
 

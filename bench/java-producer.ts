@@ -5,8 +5,8 @@
  * excluded); CPU seconds and peak RSS come from the JVM's rusage (GNU time, i.e. wait4 of the child), CPU net of
  * a 1-record run (JVM start-up, producer set-up, close).
  *
- * Jars: `KAFKA_LIBS` (default `<repo>/.services/kafka/libs`, where test/harness/native.ts installs Kafka with
- * kafka-tools). Without GNU time (/usr/bin/time, Debian package `time`) CPU and RSS are not reported.
+ * Jars: `KAFKA_LIBS` (default `<repo>/.services/kafka/libs`, where the test bed, scripts/testbed/kafka-tools.ts,
+ * installs Kafka with kafka-tools). Without GNU time (/usr/bin/time, Debian package `time`) CPU and RSS are not reported.
  * JVM flags: `BENCH_JAVA_OPTS`, default those of kafka-producer-perf-test.sh (-Xmx512M, G1 as kafka-run-class.sh).
  * `BENCH_JAVA_PROPS='k=v,k=v'` adds producer properties (to try e.g. send.buffer.bytes=-1; not the same thing as
  * our dispatcher any more).
@@ -15,7 +15,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { servicesDir } from '../test/harness/native.js';
+import { servicesDir } from '../scripts/testbed/index.js';
 
 /** Producer settings of our dispatcher's path (see java-ceiling.ts for why these are the same thing). */
 export interface JavaProducerSettings {

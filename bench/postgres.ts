@@ -35,8 +35,9 @@ import {
   stopOnceStreaming, timeSnapshot, type Round,
 } from './common.js';
 import { benchWorkerEnv } from './worker-env.js';
-import { testServices, uniqueName, waitFor } from '../test/harness/services.js';
-import { api, cleanupWorkerTopics, closeTestKafka, newWorkerSettings, spawnWorker } from '../test/harness/worker.js';
+import { testServices } from '../scripts/testbed/providers.js';
+import { uniqueName, waitFor } from '../scripts/testbed/util.js';
+import { api, cleanupWorkerTopics, closeTestKafka, newWorkerSettings, spawnWorker } from '../scripts/testbed/worker.js';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 

@@ -15,7 +15,8 @@ import type { ChangeRecord, SourceTask } from '../src/connect/index.js';
 import { createKafkaClient, plaintextConnection, type OutgoingMessage } from '../src/kafka/index.js';
 import { startSourceTask } from '../src/runtime/index.js';
 import { createKafkaOffsetStore } from '../src/storage/index.js';
-import { testServices, uniqueName } from '../test/harness/services.js';
+import { testServices } from '../scripts/testbed/providers.js';
+import { uniqueName } from '../scripts/testbed/util.js';
 
 const N = Number(process.argv[2] ?? 200_000);
 const VALUE_BYTES = Number(process.argv[3] ?? 200);

@@ -8,7 +8,7 @@
  * Nothing is converted or queued: the rate a connector could reach if everything before Kafka were free.
  */
 import type { CompressionType, KafkaClient, OutgoingMessage } from '../src/kafka/index.js';
-import { uniqueName } from '../test/harness/services.js';
+import { uniqueName } from '../scripts/testbed/util.js';
 import { describeStored, runJavaProducer, storedBytes, writePayloadFile, type JavaProducerResult, type JavaProducerSettings } from './java-producer.js';
 
 export interface SampledRecord {

@@ -12,7 +12,8 @@
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { discoverTables, runSnapshot, type DbConnectionConfig, type SnapshotDialectName } from '../snapshot/index.js';
-import { testServices, uniqueName } from '../test/harness/services.js';
+import { testServices } from '../scripts/testbed/providers.js';
+import { uniqueName } from '../scripts/testbed/util.js';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const FETCH = Number(process.argv[3] ?? 10_000);

@@ -6,7 +6,7 @@
 //   node scripts/run-tests.mjs <files>  just those files (services are still ensured)
 //
 // Services: unless KAFKA_BROKERS, MYSQL_URL and PG_URL are all set (or TEST_SERVICES_PROVIDER is set,
-// which lets test/harness/services.ts decide), runs `node --import tsx scripts/services.ts up`
+// which lets testServices() in scripts/testbed/providers.ts decide), runs `node --import tsx scripts/services.ts up`
 // (reuses running services) and passes the values from .services/env to the test process (all of them: the
 // secured Kafka listeners too). TSCDC_SERVICES_PORT_OFFSET is inherited by services.ts, so it picks the ports.
 import { spawnSync } from 'node:child_process';

@@ -19,7 +19,8 @@
  * All state lives in `.services/` (gitignored); wipe it for a fresh start (`rm -rf .services`).
  * TSCDC_SERVICES_PORT_OFFSET=<n> shifts every port by n (e.g. 1000: Kafka 20092, MariaDB 14306, ...), for a
  * second checkout's test bed beside another one.
- * The implementation is shared with the test harness: test/harness/native.ts.
+ * The implementation is scripts/testbed/ (index.ts and one file per concern), shared with the demo, the benches
+ * and the tests.
  *
  * Kafka 4.4.0 (newest on Maven Central, pinned in scripts/kafka/pom.xml) with the product's client,
  *   @platformatic/kafka 2.12 (checked 2026-12 by the whole test suite): admin (create/describe/delete topics,
@@ -38,7 +39,7 @@
  *   SCRAM users: one ConfigCommand run per mechanism (both in one run: "A user credential cannot be altered twice
  *   in the same request").
  */
-import { envAnswers, readEnvFile, servicesDown, servicesUp } from '../test/harness/native.js';
+import { envAnswers, readEnvFile, servicesDown, servicesUp } from './testbed/index.js';
 
 function usage(): never {
   console.error('usage: node --import tsx scripts/services.ts up|down|status');

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { kafkaToolOutput } from './harness/native.js';
+import { kafkaToolOutput } from '../scripts/testbed/index.js';
 import { createKafkaClient, plaintextConnection, KafkaError, translateKafkaError, type KafkaClient } from '../src/kafka/index.js';
 import { CdcError } from '../src/errors/index.js';
 import {

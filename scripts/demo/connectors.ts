@@ -1,5 +1,5 @@
 /** The demo's two connectors, registered through the worker's REST API the way a user would with curl. */
-import { parseMysqlUrl, parsePgUrl, type ServiceEnv } from '../../test/harness/native.js';
+import { parseMysqlUrl, parsePgUrl, type ServiceEnv } from '../testbed/index.js';
 import { DemoError } from './errors.js';
 import type { DemoNames } from './options.js';
 

@@ -1,6 +1,6 @@
 /** The sample database in MariaDB/MySQL: (re)create it, make the live changes, drop it. */
 import mysql from 'mysql2/promise';
-import { parseMysqlUrl } from '../../test/harness/native.js';
+import { parseMysqlUrl } from '../testbed/index.js';
 import { DemoError } from './errors.js';
 import { CUSTOMERS, DEMO_MARKER, ORDERS, PRODUCTS, STOCK_MOVEMENT_ROWS, literal, stockMovement, valuesList } from './sample-data.js';
 

@@ -3,7 +3,7 @@
  * drops the demo connector's replication slot, which would otherwise keep the database from being dropped.
  */
 import pg from 'pg';
-import { parsePgUrl } from '../../test/harness/native.js';
+import { parsePgUrl } from '../testbed/index.js';
 import { DemoError } from './errors.js';
 import { CUSTOMERS, DEMO_MARKER, ORDERS, PRODUCTS, STOCK_MOVEMENT_ROWS, literal, valuesList } from './sample-data.js';
 

@@ -2,7 +2,7 @@
  * Where the demo gets Kafka, MariaDB and PostgreSQL: the environment (KAFKA_BROKERS, MYSQL_URL, PG_URL, all
  * three), else a live `.services/env`, else the native test bed started exactly as `npm run services:up` does.
  */
-import { envAnswers, readEnvFile, servicesUp, type ServiceEnv } from '../../test/harness/native.js';
+import { envAnswers, readEnvFile, servicesUp, type ServiceEnv } from '../testbed/index.js';
 import { DemoError } from './errors.js';
 
 export interface ResolvedServices {

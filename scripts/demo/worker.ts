@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { repoRoot, servicesDir } from '../../test/harness/native.js';
+import { repoRoot, servicesDir } from '../testbed/index.js';
 import { DemoError } from './errors.js';
 import type { DemoNames } from './options.js';
 

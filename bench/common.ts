@@ -95,7 +95,7 @@ const MiB = 1024 * 1024;
 
 /**
  * Produces `n` records like the `op` records of `topic` (a small table of the benched table's shape, captured by
- * the same connector) to fresh 1-partition topics, with `compression`: our adapter as the dispatcher sends, and
+ * the same connector) to fresh 1-partition topics, with `compression`: our adapter as the delivery loop sends, and
  * Kafka's Java producer with the same settings (java-producer.ts), in either order (the benches alternate it: on
  * this shared machine the run after another one's 700 MB of writes often comes out slower). Prints and returns both.
  */

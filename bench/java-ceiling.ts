@@ -6,13 +6,13 @@
  *
  * Records: 2000 distinct Debezium-style change events with schemas (JSON, ≈ 3.5 KB, the shape a connector
  * writes with the default JSON converter), null keys for both producers (ProducerPerformance has no keys).
- * Our adapter sends them the way the dispatcher does: ≤ 1000 records / ≤ 1 MB (uncompressed) per produce call,
+ * Our adapter sends them the way the delivery loop does: ≤ 1000 records / ≤ 1 MB (uncompressed) per produce call,
  * one in flight, idempotent, acks=all. The Java producer: acks=all, enable.idempotence=true,
  * max.in.flight.requests.per.connection=1, batch.size=1 MiB, max.request.size=1 MiB, linger.ms 0 and 5 (the
- * same thing as our dispatcher is linger 0: it sends what is queued as soon as the previous request is
+ * same thing as our delivery loop is linger 0: it sends what is queued as soon as the previous request is
  * acknowledged). With lz4, batch.size bounds a batch's *estimated compressed* size; the estimate starts at the
  * uncompressed size and moves towards the real ratio by 0.005 per batch, so a run starts with batches of ~1 MB
- * uncompressed (as our dispatcher's) and ends with far fuller ones: records/request shows where it got to.
+ * uncompressed (as our delivery loop's) and ends with far fuller ones: records/request shows where it got to.
  * Creates a topic per run and deletes it. Numbers depend on the machine and whatever else it is running.
  */
 import { pino } from 'pino';
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   const samples: SampledRecord[] = Array.from({ length: 2000 }, (_, i) => ({ key: null, value: syntheticValue(i + 1) }));
   const avg = samples.reduce((a, s) => a + s.value!.length, 0) / samples.length;
   console.log(`${samples.length} distinct synthetic values of ${Math.round(avg)} B on average, ${N} records a run, ${ROUNDS} rounds; JVM: ${jvmOpts().join(' ')}`);
-  console.log(`our dispatcher: ${Math.min(1000, Math.floor(1_000_000 / (64 + 20 + avg)))} of these records (≤ 1 MB uncompressed) per produce request, one in flight\n`);
+  console.log(`our delivery loop: ${Math.min(1000, Math.floor(1_000_000 / (64 + 20 + avg)))} of these records (≤ 1 MB uncompressed) per produce request, one in flight\n`);
   const runs: Run[] = [];
   const adapter = async (compression: CompressionType) => {
     const name = `adapter, ${compression}`;

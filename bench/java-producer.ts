@@ -1,7 +1,7 @@
 /**
  * Kafka's own Java producer as a ceiling: `org.apache.kafka.tools.ProducerPerformance` (what
  * kafka-producer-perf-test.sh runs) from the Kafka jars, sending given payloads with the settings of our
- * dispatcher. Its records/sec is its own clock from the first send to the last acknowledgement (JVM start-up
+ * delivery loop. Its records/sec is its own clock from the first send to the last acknowledgement (JVM start-up
  * excluded); CPU seconds and peak RSS come from the JVM's rusage (GNU time, i.e. wait4 of the child), CPU net of
  * a 1-record run (JVM start-up, producer set-up, close).
  *
@@ -9,7 +9,7 @@
  * installs Kafka with kafka-tools). Without GNU time (/usr/bin/time, Debian package `time`) CPU and RSS are not reported.
  * JVM flags: `BENCH_JAVA_OPTS`, default those of kafka-producer-perf-test.sh (-Xmx512M, G1 as kafka-run-class.sh).
  * `BENCH_JAVA_PROPS='k=v,k=v'` adds producer properties (to try e.g. send.buffer.bytes=-1; not the same thing as
- * our dispatcher any more).
+ * our delivery loop any more).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,12 +17,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { servicesDir } from '../scripts/testbed/index.js';
 
-/** Producer settings of our dispatcher's path (see java-ceiling.ts for why these are the same thing). */
+/** Producer settings of our delivery loop's path (see java-ceiling.ts for why these are the same thing). */
 export interface JavaProducerSettings {
   compression: string;
-  /** Default 0: our dispatcher sends what is queued as soon as the previous request is acknowledged. */
+  /** Default 0: our delivery loop sends what is queued as soon as the previous request is acknowledged. */
   lingerMs?: number;
-  /** Default 1 MiB: our dispatcher's ~1 MB per request, one partition batch per request. */
+  /** Default 1 MiB: our delivery loop's ~1 MB per request, one partition batch per request. */
   batchSize?: number;
 }
 

@@ -17,7 +17,7 @@
  *  - the Kafka side's ceilings for the connector's own records (sampled from a 2000-row table of the same shape,
  *    snapshotted and updated alongside), same compression, one partition: Kafka's Java producer
  *    (ProducerPerformance, acks=all, idempotent, one request in flight, 1 MiB batches, linger.ms=0) and our
- *    adapter sending as the dispatcher does;
+ *    adapter sending as the delivery loop does;
  *  - commit → Kafka latency p50/p99 of single-row transactions (first round).
  * Drops what it created. Numbers depend on the machine and on whatever else it is running.
  */

@@ -1,7 +1,7 @@
 /**
  * The raw produce ceilings for a connector's own records: the same keys and values (sampled from a topic the
  * connector wrote), produced to a fresh 1-partition topic
- *  - with our Kafka adapter (@platformatic/kafka underneath) the way the dispatcher sends them: batches of at most 1000
+ *  - with our Kafka adapter (@platformatic/kafka underneath) the way the delivery loop sends them: batches of at most 1000
  *    records / 1 MB, one batch in flight, idempotent, acks=all;
  *  - with Kafka's own Java producer (ProducerPerformance, see java-producer.ts) set up the same way; it sends the
  *    values only (its keys are null).

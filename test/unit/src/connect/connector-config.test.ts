@@ -1,0 +1,122 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ConfigDef } from '../../../../src/connect/config-def.js';
+import {
+  commonConnectorConfigDef,
+  connectorConfigDef,
+  JSON_CONVERTER,
+  parseConnectorConfig,
+  validateConfigInfos,
+} from '../../../../src/connect/index.js';
+
+const pluginDef: ConfigDef = {
+  keys: [
+    { name: 'database.hostname', type: 'STRING', documentation: 'host', group: 'Connection' },
+    { name: 'database.password', type: 'PASSWORD', documentation: 'pw', group: 'Connection' },
+  ],
+  passthroughPrefixes: ['driver.'],
+};
+const base = {
+  name: 'inventory', 'connector.class': 'io.debezium.connector.mysql.MySqlConnector', 'database.hostname': 'db', 'database.password': 'Sup3r-s3cret',
+};
+
+test('a minimal Debezium-style config is valid with Connect\'s defaults', () => {
+  const { settings, errors, warnings } = parseConnectorConfig(pluginDef, base);
+  assert.deepEqual(errors, {});
+  assert.deepEqual(warnings, {});
+  assert.equal(settings['tasks.max'], 1);
+  assert.equal(settings['key.converter'], null);
+  assert.equal(settings['errors.tolerance'], 'none');
+  assert.deepEqual(settings['transforms'], []);
+  assert.equal(settings['exactly.once.support'], 'requested');
+});
+
+test('connector.class and name are required', () => {
+  const { errors } = parseConnectorConfig(pluginDef, { 'database.hostname': 'db', 'database.password': 'pw' });
+  assert.deepEqual(errors['connector.class'], ['Missing required configuration "connector.class" which has no default value.']);
+  assert.deepEqual(errors['name'], ['Missing required configuration "name" which has no default value.']);
+});
+
+test('tasks.max must be at least 1', () => {
+  assert.deepEqual(parseConnectorConfig(pluginDef, { ...base, 'tasks.max': '0' }).errors['tasks.max'], [
+    'Invalid value 0 for configuration tasks.max: Value must be at least 1',
+  ]);
+});
+
+test('JsonConverter is accepted (also by short alias); other converters are refused as not supported', () => {
+  const ok = parseConnectorConfig(pluginDef, { ...base, 'value.converter': 'JsonConverter', 'key.converter': JSON_CONVERTER, 'value.converter.schemas.enable': 'false' });
+  assert.deepEqual(ok.errors, {});
+  assert.equal(ok.settings['value.converter'], JSON_CONVERTER);
+  assert.equal(ok.settings['value.converter.schemas.enable'], false);
+  const avro = parseConnectorConfig(pluginDef, { ...base, 'value.converter': 'io.confluent.connect.avro.AvroConverter' });
+  assert.match(avro.errors['value.converter']![0]!, /^Invalid value io\.confluent\.connect\.avro\.AvroConverter for configuration value\.converter: Not supported by this service/);
+  const header = parseConnectorConfig(pluginDef, { ...base, 'header.converter': 'org.apache.kafka.connect.storage.SimpleHeaderConverter' });
+  assert.deepEqual(header.errors, {});
+});
+
+test('converter and producer settings pass through; a typo in a plugin key does not', () => {
+  const { errors } = parseConnectorConfig(pluginDef, {
+    ...base, 'value.converter.decimal.format': 'NUMERIC', 'producer.override.compression.type': 'lz4', 'driver.connectTimeout': '5', 'database.hostnme': 'x',
+  });
+  assert.deepEqual(Object.keys(errors), ['database.hostnme']);
+  assert.match(errors['database.hostnme']![0]!, /did you mean "database.hostname"/);
+});
+
+test('SMTs are refused explicitly, and their settings point at "transforms"', () => {
+  const { errors } = parseConnectorConfig(pluginDef, {
+    ...base, transforms: 'unwrap', 'transforms.unwrap.type': 'io.debezium.transforms.ExtractNewRecordState',
+  });
+  assert.match(errors['transforms']![0]!, /Single Message Transforms \(SMTs\) are not supported by this service/);
+  assert.match(errors['transforms.unwrap.type']![0]!, /keys under "transforms\." are not accepted here/);
+  assert.match(parseConnectorConfig(pluginDef, { ...base, predicates: 'p' }).errors['predicates']![0]!, /not supported/);
+});
+
+test('errors.tolerance=all and exactly.once.support=required are refused; tolerance is case-insensitive', () => {
+  const { errors, settings } = parseConnectorConfig(pluginDef, { ...base, 'errors.tolerance': 'ALL', 'exactly.once.support': 'required' });
+  assert.match(errors['errors.tolerance']![0]!, /lose change events/);
+  assert.match(errors['exactly.once.support']![0]!, /at least once/);
+  assert.equal(parseConnectorConfig(pluginDef, { ...base, 'errors.tolerance': 'NONE' }).settings['errors.tolerance'], 'none');
+  assert.equal(settings['errors.tolerance'], 'all');
+});
+
+test('keys that have no effect here are accepted with warnings', () => {
+  const { errors, warnings } = parseConnectorConfig(pluginDef, { ...base, 'offsets.storage.topic': 'my-offsets', 'transaction.boundary': 'poll' });
+  assert.deepEqual(errors, {});
+  assert.deepEqual(Object.keys(warnings).sort(), ['offsets.storage.topic', 'transaction.boundary']);
+});
+
+test('topic creation settings: default group needs replication factor and partitions; groups need include', () => {
+  const missing = parseConnectorConfig(pluginDef, { ...base, 'topic.creation.default.cleanup.policy': 'compact' });
+  assert.deepEqual(Object.keys(missing.errors).sort(), ['topic.creation.default.partitions', 'topic.creation.default.replication.factor']);
+
+  const good = parseConnectorConfig(pluginDef, {
+    ...base, 'topic.creation.default.replication.factor': '-1', 'topic.creation.default.partitions': '3',
+    'topic.creation.default.cleanup.policy': 'compact', 'topic.creation.groups': 'big',
+    'topic.creation.big.include': 'inventory\\.orders.*', 'topic.creation.big.partitions': '12',
+  });
+  assert.deepEqual(good.errors, {});
+  assert.equal(good.settings['topic.creation.big.partitions'], 12);
+  assert.equal(good.settings['topic.creation.big.replication.factor'], null);
+  assert.deepEqual(good.settings['topic.creation.big.include'], ['inventory\\.orders.*']);
+
+  const bad = parseConnectorConfig(pluginDef, {
+    ...base, 'topic.creation.default.replication.factor': '0', 'topic.creation.default.partitions': '1', 'topic.creation.groups': 'big,big',
+  });
+  assert.deepEqual(Object.keys(bad.errors).sort(), ['topic.creation.big.include', 'topic.creation.default.replication.factor', 'topic.creation.groups']);
+});
+
+test('the plugin def can override a common key; validate lists common groups before the plugin\'s', () => {
+  const def = connectorConfigDef({ keys: [{ name: 'tasks.max', type: 'INT', default: 1, documentation: 'only one', validate: (v) => (v === 1 ? undefined : 'Value must be 1') }] }, {});
+  assert.equal(def.keys.find((k) => k.name === 'tasks.max')!.documentation, 'only one');
+  const infos = validateConfigInfos('io.debezium.connector.mysql.MySqlConnector', connectorConfigDef(pluginDef, base), base);
+  assert.equal(infos.error_count, 0);
+  assert.deepEqual(infos.groups, ['Common', 'Transforms', 'Predicates', 'Error Handling', 'Topic Creation', 'Exactly Once Support', 'offsets.topic', 'Connection']);
+  assert.ok(!JSON.stringify(infos).includes('Sup3r-s3cret'));
+});
+
+test('every common key has documentation, and optional ones a default', () => {
+  for (const key of commonConnectorConfigDef.keys) {
+    assert.ok(key.documentation.length > 10, key.name);
+    if (key.name !== 'name' && key.name !== 'connector.class') assert.notEqual(key.default, undefined, key.name);
+  }
+});

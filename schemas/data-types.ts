@@ -38,10 +38,6 @@ export function geometrySchema(o?: SchemaOptions): ConnectSchema {
   return struct([field('wkb', bytes()), field('srid', int32({ optional: true }))], { ...named(DataName.Geometry, o), doc: 'Geometry' });
 }
 
-export function geographySchema(o?: SchemaOptions): ConnectSchema {
-  return struct([field('wkb', bytes()), field('srid', int32())], { ...named(DataName.Geography, o), doc: 'Geography' });
-}
-
 /** Point: x, y and the WKB/SRID of a Geometry (Debezium's field order). */
 export function pointSchema(o?: SchemaOptions): ConnectSchema {
   return struct(

@@ -66,20 +66,4 @@ export const heartbeatValueSchema: ConnectSchema = struct([field('ts_ms', int64(
   name: 'io.debezium.connector.common.Heartbeat', version: 1,
 });
 
-/** Transaction metadata topic key (`provide.transaction.metadata`). */
-export const transactionKeySchema: ConnectSchema = struct([field('id', string())], {
-  name: 'io.debezium.connector.common.TransactionMetadataKey', version: 1,
-});
 
-const eventCountSchema = struct([field('data_collection', string()), field('event_count', int64())], {
-  optional: true, name: 'event.collection', version: 1,
-});
-
-/** Transaction metadata topic value: status BEGIN/END, id, event_count, data_collections, ts_ms. */
-export const transactionValueSchema: ConnectSchema = struct([
-  field('status', string()),
-  field('id', string()),
-  field('event_count', int64({ optional: true })),
-  field('data_collections', arrayOf(eventCountSchema, { optional: true })),
-  field('ts_ms', int64()),
-], { name: 'io.debezium.connector.common.TransactionMetadataValue', version: 1 });

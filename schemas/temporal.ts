@@ -1,5 +1,4 @@
 import { int32, int64, string, type SchemaOptions, type ValueMapping } from './builders.js';
-import { invalidValue } from './errors.js';
 import { civilOf, NANOS_PER_DAY, parseDate, parsed, parseTime, parseTimestamp } from './temporal-parse.js';
 
 /** Debezium's and Connect's temporal logical types (all version 1). */
@@ -189,9 +188,3 @@ export function timestampMapping(mode: TimePrecisionMode, precision: number, o?:
   return { schema: nanoTimestampSchema(o), encode: encodeTimestampNanos };
 }
 
-/** Checks and passes through a YEAR value (int32). */
-export function encodeYear(value: number | string): number {
-  const y = typeof value === 'number' ? value : Number(value);
-  if (!Number.isInteger(y)) throw invalidValue('Year', 'an integer year');
-  return y;
-}

@@ -12,13 +12,8 @@ import type { Logger } from '../logging/index.js';
 import { mariaDbConnectorPlugin, mySqlConnectorPlugin } from './mysql/index.js';
 import { postgresConnectorPlugin } from './postgres/index.js';
 
-/**
- * Built-in connector plugins. The MySQL/MariaDB and PostgreSQL connectors register here, e.g.
- *   import { mySqlConnectorPlugin } from './mysql/index.js';
- * and add it to the list.
- */
+/** The built-in connector plugins: MySQL, MariaDB and PostgreSQL. */
 export const builtinPlugins: readonly ConnectorPlugin[] = [mySqlConnectorPlugin, mariaDbConnectorPlugin, postgresConnectorPlugin];
-
 
 const SUFFIX = 'Connector';
 

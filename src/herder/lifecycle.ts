@@ -242,4 +242,3 @@ export function createLifecycle(deps: LifecycleDeps) {
   return { status, prepare, startConnector, restartTask, stopTasks, applyStopped, applyPaused, shutdown, recordedTaskCount, failConnector };
 }
 
-export type Lifecycle = ReturnType<typeof createLifecycle>;

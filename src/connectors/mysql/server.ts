@@ -62,11 +62,6 @@ export async function gtidsAt(q: Query, file: string, pos: number): Promise<stri
   return rows[0]?.g ?? null;
 }
 
-export async function binlogFiles(q: Query): Promise<string[]> {
-  const rows = await q<{ Log_name: string }>('SHOW BINARY LOGS');
-  return rows.map((r) => r.Log_name);
-}
-
 export async function grants(q: Query): Promise<string[]> {
   const rows = await q<Record<string, string>>('SHOW GRANTS');
   return rows.map((r) => String(Object.values(r)[0]));

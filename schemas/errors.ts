@@ -3,12 +3,20 @@
  * class carries the same fields as the runtime's `CdcError` (`code`, `retriable`, `fix`, `describe()`); callers at
  * the edge may wrap it. Messages never include the offending value: row data may be sensitive.
  */
+/**
+ * The codes raised here. `src/errors/catalogue.ts` must list each of them (it does not compile otherwise), with
+ * its meaning and general fix for docs/errors.md.
+ */
+export type SchemaErrorCode =
+  | 'DATA_INVALID_VALUE' | 'DATA_REQUIRED_NULL' | 'AVRO_SCHEMALESS' | 'AVRO_SCHEMA_NOT_REGISTERED'
+  | 'SCHEMA_REGISTRY_UNAVAILABLE' | 'SCHEMA_REGISTRY_REJECTED';
+
 export class SchemaDataError extends Error {
-  readonly code: string;
+  readonly code: SchemaErrorCode;
   readonly retriable: boolean;
   readonly fix: string;
 
-  constructor(code: string, message: string, fix: string, retriable = false) {
+  constructor(code: SchemaErrorCode, message: string, fix: string, retriable = false) {
     super(message);
     this.name = 'SchemaDataError';
     this.code = code;

@@ -297,7 +297,7 @@ describe('kafka error translation (no broker needed)', () => {
   it("unknown errors keep the client's verdict; our own errors pass through", () => {
     assert.deepEqual(pick(translateKafkaError(err('PLT_KFK_USER', { canRetry: false }), 'x')), ['KAFKA_ERROR', false]);
     assert.deepEqual(pick(translateKafkaError(err('PLT_KFK_MULTIPLE', { errors: [err('PLT_KFK_UNSUPPORTED')] }), 'x')), ['KAFKA_ERROR', true]);
-    const ours = new CdcError('SOMETHING', 'mine');
+    const ours = new CdcError('CONFIG_INVALID', 'mine');
     assert.equal(translateKafkaError(ours, 'x'), ours);
   });
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { CdcError } from '../src/errors/index.js';
+import { CdcError, type ErrorCode } from '../src/errors/index.js';
 import { discoverTables, runSnapshot, type DbConnectionConfig, type SnapshotChunk } from '../snapshot/index.js';
 import { testServices, uniqueName } from './harness/services.js';
 
@@ -23,7 +23,7 @@ async function closedPort(): Promise<number> {
   });
 }
 
-function assertCdcError(err: unknown, code: string, retriable: boolean, secret?: string): true {
+function assertCdcError(err: unknown, code: ErrorCode, retriable: boolean, secret?: string): true {
   assert.ok(err instanceof CdcError, `a CdcError, got ${String(err)}`);
   assert.equal(err.code, code, err.message);
   assert.equal(err.retriable, retriable);
@@ -76,7 +76,7 @@ describe('snapshot errors and recovery (MariaDB)', () => {
 
   it("an error from the caller's callback fails the run as it is, without a retry that would skip the chunk", async () => {
     const [table] = await discoverTables({ dialect: 'mariadb', connection, filters: { databaseInclude: [db] } });
-    const sendFailed = new CdcError('KAFKA_SEND_FAILED', 'send failed', { retriable: true });
+    const sendFailed = new CdcError('KAFKA_UNAVAILABLE', 'send failed', { retriable: true });
     let calls = 0;
     await assert.rejects(
       runSnapshot({ dialect: 'mariadb', connection, tables: [table!], fetchSize: 100, onChunk: async () => { calls++; throw sendFailed; } }),

@@ -1,10 +1,17 @@
 /**
- * The error catalogue. Every error the service reports to a user carries:
- *  - `code`: a stable identifier (documented in the README, greppable in logs),
+ * The service's errors. Every error the service reports to a user carries:
+ *  - `code`: a stable identifier from the catalogue (`./catalogue.ts`, documented in docs/errors.md, greppable in logs),
  *  - `retriable`: whether retrying the same operation can succeed without a human,
- *  - `fix`: what the user should do, in words.
+ *  - `fix`: what the user should do, in words (the call site's, else the catalogue's general one).
  * Driver errors (mysql2, pg, the Kafka client) are translated into these at the edge where they are caught.
  */
+import { errorSpec, type ErrorCode, type ErrorCodeWhere } from './catalogue.js';
+
+export {
+  ERROR_AREAS, ERROR_CATALOGUE, errorSpec, isErrorCode,
+  type ErrorArea, type ErrorCode, type ErrorCodeIn, type ErrorCodeWhere, type ErrorSpec, type Retriable,
+} from './catalogue.js';
+
 export interface CdcErrorOptions {
   retriable?: boolean;
   fix?: string;
@@ -12,16 +19,24 @@ export interface CdcErrorOptions {
 }
 
 export class CdcError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly retriable: boolean;
+  /** The call site's fix, else the catalogue's general one (undefined only for a code outside the catalogue). */
   readonly fix: string | undefined;
 
-  constructor(code: string, message: string, options: CdcErrorOptions = {}) {
+  /**
+   * `code: ErrorCode` is what keeps the catalogue complete: a code that is not in it does not compile, here and in
+   * every subclass, whose constructors take `ErrorCode` (or a narrower part of it) too. `retriable` defaults to the
+   * catalogue's flag where that is true or false ('depends': false); `fix`, to the catalogue's fix.
+   */
+  constructor(code: ErrorCode, message: string, options: CdcErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
-    this.retriable = options.retriable ?? false;
-    this.fix = options.fix;
+    // JavaScript plugins (plugin.path) are not type-checked: a code outside the catalogue has no defaults.
+    const spec = errorSpec(code);
+    this.retriable = options.retriable ?? (spec?.retriable === true);
+    this.fix = options.fix ?? spec?.fix;
   }
 
   /** Message plus the fix, as shown in connector status traces and logs. */
@@ -41,7 +56,7 @@ export class ConfigError extends CdcError {
 
 /** The source database cannot be used as configured (server settings, privileges, credentials). */
 export class SourcePrerequisiteError extends CdcError {
-  constructor(code: string, message: string, fix: string, cause?: unknown) {
+  constructor(code: ErrorCodeWhere<false | 'depends'>, message: string, fix: string, cause?: unknown) {
     super(code, message, { retriable: false, fix, cause });
   }
 }
@@ -55,7 +70,7 @@ export class PositionLostError extends CdcError {
 
 /** A transient outage (server restart, network blip, Kafka leader election). Retried with backoff. */
 export class TransientError extends CdcError {
-  constructor(code: string, message: string, cause?: unknown) {
+  constructor(code: ErrorCodeWhere<true | 'depends'>, message: string, cause?: unknown) {
     super(code, message, { retriable: true, cause });
   }
 }

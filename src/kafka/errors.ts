@@ -1,9 +1,9 @@
-import { CdcError } from '../errors/index.js';
+import { CdcError, type ErrorCode } from '../errors/index.js';
 import type { KafkaConnection } from './types.js';
 
 /** A Kafka client error, translated at the adapter's edge. */
 export class KafkaError extends CdcError {
-  constructor(code: string, message: string, retriable: boolean, fix: string, cause?: unknown) {
+  constructor(code: ErrorCode, message: string, retriable: boolean, fix: string, cause?: unknown) {
     super(code, message, { retriable, fix, cause });
   }
 }
@@ -22,7 +22,7 @@ const TRANSIENT_TYPES = new Set([
 ]);
 
 /** Broker error types that no retry fixes, with what the user should do. */
-const PERMANENT: Record<string, { code: string; fix: string }> = {
+const PERMANENT: Record<string, { code: ErrorCode; fix: string }> = {
   MESSAGE_TOO_LARGE: { code: 'KAFKA_RECORD_TOO_LARGE', fix: 'Raise max.message.bytes on the topic (and message.max.bytes on the broker), or make records smaller (e.g. exclude large columns).' },
   RECORD_LIST_TOO_LARGE: { code: 'KAFKA_RECORD_TOO_LARGE', fix: 'Raise max.message.bytes on the topic (and message.max.bytes on the broker), or make records smaller.' },
   INVALID_RECORD: { code: 'KAFKA_INVALID_RECORD', fix: 'Check the topic configuration (e.g. compacted topics need keys on every record).' },

@@ -26,6 +26,7 @@ import {
 } from '@platformatic/kafka';
 import { SplicedBytes } from '../../schemas/index.js';
 import type { Logger } from '../logging/index.js';
+import type { ErrorCode } from '../errors/index.js';
 import { hasKafkaErrorType, translateKafkaError } from './errors.js';
 import { murmur2 } from './murmur2.js';
 import { retry } from '../retry/index.js';
@@ -235,7 +236,7 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
       backoff: { initialMs: 100, maxMs: 2000 },
       maxRetries: 7,
       translate: (err) => translateKafkaError(err, action, options.admin ?? options.connection),
-      retriable: (err) => (err as { code?: string }).code === 'KAFKA_TRANSIENT',
+      retriable: (err) => (err as { code?: ErrorCode }).code === 'KAFKA_TRANSIENT',
       onRetry: (err, _delay, attempt) => logger.debug({ err: (err as Error).message, attempt }, 'Transient Kafka admin error; retrying'),
     })) as T;
   }

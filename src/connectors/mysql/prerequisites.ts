@@ -3,14 +3,14 @@
  * (a FAILED task whose trace says how to fix it).
  */
 import type { ConfigValue, ValidationResult } from '../../connect/index.js';
-import { CdcError, SourcePrerequisiteError } from '../../errors/index.js';
+import { CdcError, SourcePrerequisiteError, type ErrorCodeWhere } from '../../errors/index.js';
 import { mysqlSettings, type MySqlSettings } from './config.js';
 import { checkSignalTable } from './incremental.js';
 import { grants, serverInfo, withServer, type ServerInfo } from './server.js';
 
 export interface Problem {
   key: string;
-  code: string;
+  code: ErrorCodeWhere<false>;
   message: string;
   fix: string;
 }

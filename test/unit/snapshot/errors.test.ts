@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CdcError } from '../../../src/errors/index.js';
+import { CdcError, type ErrorCode } from '../../../src/errors/index.js';
 import { translateDriverError } from '../../../snapshot/errors.js';
 
 function driverError(code: string, message = 'boom'): Error {
@@ -8,7 +8,7 @@ function driverError(code: string, message = 'boom'): Error {
 }
 
 describe('snapshot driver error translation', () => {
-  const cases: Array<[string, string, string, boolean]> = [
+  const cases: Array<[string, string, ErrorCode, boolean]> = [
     ['ER_ACCESS_DENIED_ERROR', "Access denied for user 'u'@'h' (using password: YES)", 'SOURCE_ACCESS_DENIED', false],
     ['ER_TABLEACCESS_DENIED_ERROR', 'SELECT command denied', 'SOURCE_ACCESS_DENIED', false],
     ['ER_SPECIFIC_ACCESS_DENIED_ERROR', 'need BINLOG MONITOR', 'SOURCE_ACCESS_DENIED', false],
@@ -39,7 +39,7 @@ describe('snapshot driver error translation', () => {
     assert.equal(translateDriverError(new Error('Connection terminated unexpectedly'), 'x').code, 'SOURCE_UNREACHABLE');
     assert.equal(translateDriverError(new Error('Client has encountered a connection error and is not queryable'), 'x').code, 'SOURCE_UNREACHABLE');
     assert.equal(translateDriverError(new Error("Can't add new command when connection is in closed state"), 'x').code, 'SOURCE_UNREACHABLE');
-    const own = new CdcError('X', 'y');
+    const own = new CdcError('CONFIG_INVALID', 'y');
     assert.equal(translateDriverError(own, 'z'), own);
   });
 });

@@ -9,6 +9,7 @@ import {
   startBinlogReader, type BinlogItem, type BinlogResumePosition, type WireEvent, type WireStream, type WireStreamOptions,
 } from '../../../../binlog/mysql/index.js';
 import { columnFromDefinition } from '../../../../schemas/mysql/index.js';
+import type { ErrorCode } from '../../../../src/errors/index.js';
 
 const table = {
   tableId: 7, database: 'db', table: 't', primaryKey: ['id'], selfDescribing: true,
@@ -134,7 +135,7 @@ describe('binlog reader', () => {
       deliver: async () => undefined, logger, openStream: s.open,
     });
     s.fail(Object.assign(new Error('Could not find first log file name in binary log index file'), { errno: 1236, code: 'ER_MASTER_FATAL_ERROR_READING_BINLOG' }));
-    await assert.rejects(reader.done, (err: Error & { code?: string }) => err.code === 'POSITION_LOST');
+    await assert.rejects(reader.done, (err: Error & { code?: ErrorCode }) => err.code === 'POSITION_LOST');
     assert.ok(s.calls.includes('stop'));
   });
 });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { CdcError } from '../../../../src/errors/index.js';
 import { nextDelay, retry, type RetryPolicy } from '../../../../src/retry/index.js';
 
-const transient = (n: number) => new CdcError('X_TRANSIENT', `failure ${n}`, { retriable: true });
+const transient = (n: number) => new CdcError('KAFKA_TRANSIENT', `failure ${n}`, { retriable: true });
 const fast = { backoff: { initialMs: 1, maxMs: 2, jitter: 0 } };
 
 test('retries retriable failures until success, throws the first permanent one at once', async () => {
@@ -11,7 +11,7 @@ test('retries retriable failures until success, throws the first permanent one a
   assert.equal(await retry(async () => (++calls < 3 ? Promise.reject(transient(calls)) : 'ok'), fast), 'ok');
   assert.equal(calls, 3);
   calls = 0;
-  await assert.rejects(retry(async () => { calls++; throw new CdcError('X_PERMANENT', 'no', { retriable: false }); }, fast), /no/);
+  await assert.rejects(retry(async () => { calls++; throw new CdcError('CONFIG_INVALID', 'no', { retriable: false }); }, fast), /no/);
   assert.equal(calls, 1);
 });
 

@@ -28,7 +28,7 @@ import { pino } from 'pino';
 import { createSlot, loadTypeRegistry, startReplicationStream, type Lsn } from '../binlog/postgres/index.js';
 import { createJsonConverter } from '../schemas/index.js';
 import { compileTableFilters } from '../snapshot/index.js';
-import { parseConfig, type RecordSink } from '../src/connect/index.js';
+import { parseConfig, type RecordSink } from '../src/connect-api/index.js';
 import { createStreamDispatcher, createTableResolver, pgSettings, postgresConfigDef } from '../src/connectors/postgres/index.js';
 import {
   benchCompressions, connectorOverrides, kafkaCeilings, line, measurePhase, now, printConnectorStored, printLatency, printSummary, recordsIn,

@@ -11,7 +11,7 @@
  */
 import { pino } from 'pino';
 import { createJsonConverter } from '../schemas/json-converter.js';
-import type { ChangeRecord, SourceTask } from '../src/connect/index.js';
+import type { ChangeRecord, SourceTask } from '../src/connect-api/index.js';
 import { createKafkaClient, plaintextConnection, type OutgoingMessage } from '../src/kafka/index.js';
 import { startSourceTask } from '../src/runtime/index.js';
 import { createKafkaOffsetStore } from '../src/storage/index.js';

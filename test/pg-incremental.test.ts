@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type pg from 'pg';
-import { parseConfig, type SnapshotCommand } from '../src/connect/index.js';
+import { parseConfig, type SnapshotCommand } from '../src/connect-api/index.js';
 import { postgresConnectorPlugin } from '../src/connectors/postgres/index.js';
 import { createKafkaClient, plaintextConnection } from '../src/kafka/index.js';
 import { startSourceTask, type RunningTask } from '../src/runtime/source-task-runner.js';

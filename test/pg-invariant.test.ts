@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type pg from 'pg';
 import { pino } from 'pino';
 import { postgresConnectorPlugin } from '../src/connectors/postgres/index.js';
-import { parseConfig } from '../src/connect/index.js';
+import { parseConfig } from '../src/connect-api/index.js';
 import { createKafkaClient, plaintextConnection, type RecordProducer } from '../src/kafka/index.js';
 import { startSourceTask } from '../src/runtime/source-task-runner.js';
 import { createKafkaOffsetStore } from '../src/storage/index.js';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { createJsonConverter } from '../schemas/json-converter.js';
-import type { ChangeRecord, SourcePartition, SourceTask, SourceTaskContext } from '../src/connect/index.js';
+import type { ChangeRecord, SourcePartition, SourceTask, SourceTaskContext } from '../src/connect-api/index.js';
 import { createKafkaClient, plaintextConnection, type KafkaClient, type RecordProducer } from '../src/kafka/index.js';
 import { startSourceTask, type RunningTask } from '../src/runtime/index.js';
 import {

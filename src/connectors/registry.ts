@@ -6,7 +6,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ConnectorPlugin, PluginRegistry } from '../connect/index.js';
+import type { ConnectorPlugin, PluginRegistry } from '../connect-api/index.js';
 import { ConfigError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import { mariaDbConnectorPlugin, mySqlConnectorPlugin } from './mysql/index.js';

@@ -15,9 +15,9 @@ import {
   type ConfigInfos,
   type ConfigValue,
   type ConnectorPlugin,
-} from '../connect/index.js';
+} from '../connect-api/index.js';
 import { CdcError } from '../errors/index.js';
-import type { PluginRegistry } from '../connect/index.js';
+import type { PluginRegistry } from '../connect-api/index.js';
 import { BadRequestError } from './errors.js';
 
 export type ConfigResolver = (props: Readonly<Record<string, string>>) => Record<string, string>;

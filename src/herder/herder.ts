@@ -3,8 +3,8 @@
  * config/status/offset stores (Kafka topics in Connect's formats); this object runs the tasks and answers the
  * REST API's questions. Every change goes through one serial queue, like Connect's herder thread.
  */
-import { describeConfigKeys, restoreMaskedSecrets, type ConfigDef, type ConfigInfos } from '../connect/index.js';
-import type { PluginRegistry } from '../connect/index.js';
+import { describeConfigKeys, restoreMaskedSecrets, type ConfigDef, type ConfigInfos } from '../connect-api/index.js';
+import type { PluginRegistry } from '../connect-api/index.js';
 import { ConfigError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import type { ConfigStore, OffsetStore, StatusStore, TargetState } from '../storage/types.js';

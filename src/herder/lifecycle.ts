@@ -4,8 +4,8 @@
  * worker runs every task, so there is no assignment, only a generation number for the status records.
  * Callers run these functions inside the herder's serial queue.
  */
-import { collectSecretValues, parseConnectorConfig, redactSecretsInText, type ConfigValue, type ConnectorPlugin } from '../connect/index.js';
-import type { PluginRegistry } from '../connect/index.js';
+import { collectSecretValues, parseConnectorConfig, redactSecretsInText, type ConfigValue, type ConnectorPlugin } from '../connect-api/index.js';
+import type { PluginRegistry } from '../connect-api/index.js';
 import { CdcError, ConfigError, errorTrace } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import type { ConfigStore, RuntimeState, StatusEntry, StatusStore } from '../storage/types.js';

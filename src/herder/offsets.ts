@@ -2,7 +2,7 @@
  * Connect's offsets API (KIP-875) for source connectors: read the committed offsets, and — only while the
  * connector is STOPPED, so no task writes offsets at the same time — reset them (tombstones) or alter them.
  */
-import { redactSecretsInText, type SourceOffset, type SourcePartition } from '../connect/index.js';
+import { redactSecretsInText, type SourceOffset, type SourcePartition } from '../connect-api/index.js';
 import type { ConfigStore, OffsetEntry, OffsetStore } from '../storage/types.js';
 import { BadRequestError } from './errors.js';
 import type { PreparedConnector } from './lifecycle.js';

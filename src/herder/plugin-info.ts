@@ -8,7 +8,7 @@ import {
   SIMPLE_HEADER_CONVERTER,
   type ConfigDef,
   type ConnectorPlugin,
-} from '../connect/index.js';
+} from '../connect-api/index.js';
 import type { PluginDescription } from './types.js';
 
 const CONVERTER_TYPE = {

@@ -2,7 +2,7 @@
  * The tasks running on this worker. Knows which handle is current for a task, so the end of a task that was
  * stopped on purpose (pause, restart, delete) is told apart from one that ended by itself (failed, finished).
  */
-import type { SnapshotCommand, TaskProgress } from '../connect/index.js';
+import type { SnapshotCommand, TaskProgress } from '../connect-api/index.js';
 import type { TaskHandle, TaskOutcome } from './types.js';
 
 export interface RunningTasks {

@@ -2,7 +2,7 @@
  * The herder's API, in the shapes Kafka Connect's REST entities have (ConnectorInfo, ConnectorStateInfo,
  * TaskInfo, ConnectorOffsets, Message), so the REST layer only serialises them.
  */
-import type { ConfigInfo, ConfigInfos, ConfigValue, ConnectorPlugin, SnapshotCommand, SourceOffset, SourcePartition, TaskProgress } from '../connect/index.js';
+import type { ConfigInfo, ConfigInfos, ConfigValue, ConnectorPlugin, SnapshotCommand, SourceOffset, SourcePartition, TaskProgress } from '../connect-api/index.js';
 import type { Logger } from '../logging/index.js';
 import type { TargetState } from '../storage/types.js';
 

@@ -2,7 +2,7 @@
  * The herder's read side: connector info and statuses in Connect's REST shapes, secrets masked, task
  * progress (an extension) added from the tasks running here.
  */
-import type { PluginRegistry } from '../connect/index.js';
+import type { PluginRegistry } from '../connect-api/index.js';
 import type { ConfigStore, StatusStore } from '../storage/types.js';
 import { CONNECTOR_CLASS, masked } from './config-check.js';
 import { NotFoundError } from './errors.js';

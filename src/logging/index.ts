@@ -10,7 +10,7 @@ export interface LoggerOptions {
 
 /**
  * The root logger. Child loggers carry `connector` and `task` bindings so every line says whose it is.
- * Secrets are masked before they reach a logger (see `maskSecrets` in src/connect/secrets.ts), and the
+ * Secrets are masked before they reach a logger (see `maskSecrets` in src/connect-api/secrets.ts), and the
  * redact paths below are a second line of defence for anything that slips through as a config object.
  */
 export function createLogger(options: LoggerOptions = {}): Logger {

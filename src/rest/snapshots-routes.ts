@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parseSnapshotSignal } from '../../snapshot/index.js';
-import type { SnapshotCommand } from '../connect/index.js';
+import type { SnapshotCommand } from '../connect-api/index.js';
 import type { Herder } from '../herder/index.js';
 import { RestError } from './errors.js';
 

@@ -1,4 +1,4 @@
-import type { CommittedOffsets, SourceOffset, SourcePartition } from '../connect/index.js';
+import type { CommittedOffsets, SourceOffset, SourcePartition } from '../connect-api/index.js';
 import { isRetriable } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import { partitionIdentity } from '../storage/offset-records.js';

@@ -1,5 +1,5 @@
 import type { ConvertedBytes } from '../../schemas/index.js';
-import type { SourceOffset, SourcePartition } from '../connect/index.js';
+import type { SourceOffset, SourcePartition } from '../connect-api/index.js';
 import type { OutgoingMessage } from '../kafka/index.js';
 
 /**

@@ -6,7 +6,7 @@
  * consumer group, so a signal is acted on once, also across task restarts.
  */
 import { parseSnapshotSignal, type ParsedSignal } from '../../snapshot/index.js';
-import type { SnapshotCommand } from '../connect/index.js';
+import type { SnapshotCommand } from '../connect-api/index.js';
 import type { GroupConsumer, KafkaClient } from '../kafka/index.js';
 import type { Logger } from '../logging/index.js';
 import { nextDelay, retry, sleep, type Backoff } from '../retry/index.js';

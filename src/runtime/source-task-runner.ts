@@ -1,5 +1,5 @@
 import { asBuffer, type Converter, type ConvertedBytes } from '../../schemas/converter.js';
-import type { ChangeRecord, ConfigValue, RecordSink, SourceTask, SourceTaskContext, TaskProgress } from '../connect/index.js';
+import type { ChangeRecord, ConfigValue, RecordSink, SourceTask, SourceTaskContext, TaskProgress } from '../connect-api/index.js';
 import { CdcError } from '../errors/index.js';
 import type { KafkaClient, RecordProducer, TopicSpec } from '../kafka/index.js';
 import type { Logger } from '../logging/index.js';

@@ -5,7 +5,7 @@
  * Connect looks offsets up by the key's exact bytes, so the same partition must always give the same bytes.
  */
 import { parseJson, sortedJson, writeJson } from './connect-json.js';
-import type { SourceOffset, SourcePartition } from '../connect/index.js';
+import type { SourceOffset, SourcePartition } from '../connect-api/index.js';
 
 export function encodeOffsetKey(connector: string, partition: SourcePartition): Buffer {
   return Buffer.from(writeJson([connector, partition]), 'utf8');

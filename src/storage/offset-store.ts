@@ -1,4 +1,4 @@
-import type { SourceOffset, SourcePartition } from '../connect/index.js';
+import type { SourceOffset, SourcePartition } from '../connect-api/index.js';
 import type { KafkaClient } from '../kafka/index.js';
 import type { KeyValue } from './config-records.js';
 import { decodeOffsetRecord, encodeOffsetKey, encodeOffsetValue, partitionIdentity } from './offset-records.js';

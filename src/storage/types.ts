@@ -1,4 +1,4 @@
-import type { SourceOffset, SourcePartition } from '../connect/index.js';
+import type { SourceOffset, SourcePartition } from '../connect-api/index.js';
 
 /** Connect's target state as kept in the config topic (`target-state-<name>`). */
 export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED';

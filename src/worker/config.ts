@@ -6,7 +6,7 @@
  * Unknown keys are allowed (Connect passes many through to its Kafka clients); known keys with bad values throw.
  */
 import { readFileSync } from 'node:fs';
-import type { ConfigDef, ConfigKeyDef } from '../connect/config-def.js';
+import type { ConfigDef, ConfigKeyDef } from '../connect-api/config-def.js';
 import {
   JSON_CONVERTER,
   SIMPLE_HEADER_CONVERTER,
@@ -15,7 +15,7 @@ import {
   maskSecrets,
   nonEmptyString,
   parseConfig,
-} from '../connect/index.js';
+} from '../connect-api/index.js';
 import {
   configProviderSpecs,
   createConfigProviders,

@@ -3,7 +3,7 @@
  * connector's converters (or the worker's defaults), topic creation settings, and the runtime's task runner.
  */
 import { createJsonConverter } from '../../schemas/index.js';
-import { redactSecretsInText, signalSettings, type SourceTask } from '../connect/index.js';
+import { redactSecretsInText, signalSettings, type SourceTask } from '../connect-api/index.js';
 import { createKafkaClient, type KafkaClient, type KafkaConnection, type TopicSpec } from '../kafka/index.js';
 import type { TaskHandle, TaskLaunch, TaskLauncher } from '../herder/index.js';
 import type { Logger } from '../logging/index.js';

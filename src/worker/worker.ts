@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { createConfigProviders, resolveConfigProviders } from '../config-providers/index.js';
-import type { PluginRegistry } from '../connect/index.js';
+import type { PluginRegistry } from '../connect-api/index.js';
 import { loadPluginRegistry } from '../connectors/registry.js';
 import { createHerder, type Herder } from '../herder/index.js';
 import { createKafkaClient } from '../kafka/index.js';

@@ -1,8 +1,8 @@
 /**
  * The MySQL/MariaDB connector's configuration: Debezium's keys and defaults, parsed once into typed settings.
  */
-import type { ConfigDef, ConfigKeyDef, ConfigValue } from '../../connect/index.js';
-import { atLeast, between, nonEmptyString, SIGNAL_CONFIG_KEYS, signalSettings, type SignalSettings } from '../../connect/index.js';
+import type { ConfigDef, ConfigKeyDef, ConfigValue } from '../../connect-api/index.js';
+import { atLeast, between, nonEmptyString, SIGNAL_CONFIG_KEYS, signalSettings, type SignalSettings } from '../../connect-api/index.js';
 import type { TypeModes } from '../../../schemas/mysql/index.js';
 import { tableFiltersFromConfig, type TableFilters } from '../../../snapshot/index.js';
 

@@ -6,7 +6,7 @@
  * Chunk rows and streamed rows are compared by their *encoded* chunk key (the codecs' Connect values), since
  * mysql2 (chunk query) and the binlog decoder give some types (dates, decimals, big integers) in different forms.
  */
-import type { SourceTaskContext } from '../../connect/index.js';
+import type { SourceTaskContext } from '../../connect-api/index.js';
 import { ConfigError } from '../../errors/index.js';
 import {
   bindKeyParams, createIncrementalSnapshotter, discoverTables, maxKeyQuery, mysqlFlavor,

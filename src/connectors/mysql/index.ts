@@ -1,5 +1,5 @@
 /** The MySQL and MariaDB source connectors (Debezium's MySqlConnector / MariaDbConnector). */
-import type { ConnectorPlugin } from '../../connect/index.js';
+import type { ConnectorPlugin } from '../../connect-api/index.js';
 import { DEBEZIUM_VERSION, type BinlogConnectorName } from '../../../schemas/index.js';
 import { MYSQL_CONFIG_DEF } from './config.js';
 import { validateMySqlOffsets } from './offset-validation.js';

@@ -4,7 +4,7 @@
  * position the server no longer has would only fail with POSITION_LOST on resume; refusing it up front says so
  * while the user can still pick another one.
  */
-import type { ConfigValue, SourceOffset, SourcePartition } from '../../connect/index.js';
+import type { ConfigValue, SourceOffset, SourcePartition } from '../../connect-api/index.js';
 import { CdcError } from '../../errors/index.js';
 import { mysqlSettings } from './config.js';
 import { decodeOffset, OffsetFormatError } from './offsets.js';

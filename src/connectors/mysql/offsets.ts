@@ -9,7 +9,7 @@
  * While an ad-hoc (incremental) snapshot runs, its context rides along under Debezium's `incremental_snapshot_*`
  * keys (JSON strings, see snapshot/incremental.ts); streaming offsets without one carry none of them.
  */
-import type { SourceOffset, SourcePartition } from '../../connect/index.js';
+import type { SourceOffset, SourcePartition } from '../../connect-api/index.js';
 import { CdcError } from '../../errors/index.js';
 import type { BinlogPosition, SnapshotProgress } from '../../../snapshot/index.js';
 import { isSnapshotProgress } from '../../../snapshot/index.js';

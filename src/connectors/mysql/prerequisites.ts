@@ -2,7 +2,7 @@
  * Server prerequisites, checked by `validate` (per-key errors in the validate response) and at task start
  * (a FAILED task whose trace says how to fix it).
  */
-import type { ConfigValue, ValidationResult } from '../../connect/index.js';
+import type { ConfigValue, ValidationResult } from '../../connect-api/index.js';
 import { CdcError, SourcePrerequisiteError, type ErrorCodeWhere } from '../../errors/index.js';
 import { mysqlSettings, type MySqlSettings } from './config.js';
 import { checkSignalTable } from './incremental.js';

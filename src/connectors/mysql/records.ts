@@ -2,7 +2,7 @@
  * Builds ChangeRecords from encoded rows: Debezium envelopes with the MySQL/MariaDB source block, tombstones,
  * schema change events and heartbeats. Schemas are shared per table; per row only the value objects are new.
  */
-import type { ChangeRecord, SourceOffset, SourcePartition } from '../../connect/index.js';
+import type { ChangeRecord, SourceOffset, SourcePartition } from '../../connect-api/index.js';
 import type { ConnectSchema } from '../../../schemas/index.js';
 import {
   binlogSourceSchema, DEBEZIUM_VERSION, envelopeSchema, heartbeatKeySchema, heartbeatValueSchema, makeEnvelope,

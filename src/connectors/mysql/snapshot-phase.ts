@@ -3,7 +3,7 @@
  * record of each chunk carries the chunk's progress in its offset, so an interrupted snapshot resumes after
  * the last committed chunk; the last record of the snapshot carries the offset streaming starts from.
  */
-import type { ChangeRecord, SourceTaskContext } from '../../connect/index.js';
+import type { ChangeRecord, SourceTaskContext } from '../../connect-api/index.js';
 import { ConfigError } from '../../errors/index.js';
 import {
   discoverTables, emptyProgress, minBinlogPosition, runSnapshot, type SnapshotChunk, type SnapshotProgress, type TableInfo,

@@ -9,7 +9,7 @@
  * watermark the chunk's rows are emitted right there, in stream order, as `op: r` (`source.snapshot` incremental).
  * Offsets carry the snapshotter's context.
  */
-import type { ChangeRecord, RecordSink } from '../../connect/index.js';
+import type { ChangeRecord, RecordSink } from '../../connect-api/index.js';
 import { CdcError } from '../../errors/index.js';
 import type { Logger } from '../../logging/index.js';
 import { compareBinlogPositions } from '../../../snapshot/index.js';

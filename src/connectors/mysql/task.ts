@@ -3,7 +3,7 @@
  * streams the binlog until stopped. Retriable failures (server restarts, network) restart the reader with
  * backoff from the position after the last record handed to the sink.
  */
-import type { SnapshotCommand, SourceTask, SourceTaskContext } from '../../connect/index.js';
+import type { SnapshotCommand, SourceTask, SourceTaskContext } from '../../connect-api/index.js';
 import { PositionLostError } from '../../errors/index.js';
 import { startBinlogReader, type BinlogResumePosition } from '../../../binlog/mysql/index.js';
 import type { BinlogConnectorName } from '../../../schemas/index.js';

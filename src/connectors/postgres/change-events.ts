@@ -6,7 +6,7 @@ import {
   DEBEZIUM_VERSION, heartbeatKeySchema, heartbeatValueSchema, makeEnvelope,
   type Operation, type PostgresSourceValue, type SnapshotMarker,
 } from '../../../schemas/index.js';
-import type { ChangeRecord } from '../../connect/index.js';
+import type { ChangeRecord } from '../../connect-api/index.js';
 import type { DeleteMessage, InsertMessage, TupleValues, UpdateMessage } from '../../../binlog/postgres/index.js';
 import type { TableSchema } from './table-schema.js';
 

@@ -1,8 +1,8 @@
 /**
  * The PostgreSQL connector's configuration: Debezium's keys and defaults, and the typed view the task uses.
  */
-import type { ConfigDef, ConfigKeyDef, ConfigValue } from '../../connect/index.js';
-import { atLeast, nonEmptyString, SIGNAL_CONFIG_KEYS, signalSettings, type SignalSettings } from '../../connect/index.js';
+import type { ConfigDef, ConfigKeyDef, ConfigValue } from '../../connect-api/index.js';
+import { atLeast, nonEmptyString, SIGNAL_CONFIG_KEYS, signalSettings, type SignalSettings } from '../../connect-api/index.js';
 import type { PgConnectionConfig, PublicationAutocreateMode } from '../../../binlog/postgres/index.js';
 import type { PgMappingOptions } from '../../../schemas/postgres/index.js';
 import type { BinaryHandlingMode, DecimalHandlingMode, TimePrecisionMode } from '../../../schemas/index.js';

@@ -8,7 +8,7 @@
  * any other failure (e.g. a bad additional condition) drops that table from the snapshot (the snapshotter does)
  * and shows in the log and in the task's progress (`incrementalSnapshotError`).
  */
-import type { ChangeRecord, SnapshotCommand } from '../../connect/index.js';
+import type { ChangeRecord, SnapshotCommand } from '../../connect-api/index.js';
 import type { Logger } from '../../logging/index.js';
 import type { Relation } from '../../../binlog/postgres/index.js';
 import type { PostgresSourceValue } from '../../../schemas/index.js';

@@ -6,7 +6,7 @@
  * position (or the slot missing) is a position the server no longer has, and is refused; a position after the
  * server's current WAL end does not exist yet. Moving forward (skipping changes) is accepted.
  */
-import type { ConfigValue, SourceOffset, SourcePartition } from '../../connect/index.js';
+import type { ConfigValue, SourceOffset, SourcePartition } from '../../connect-api/index.js';
 import { CdcError } from '../../errors/index.js';
 import { formatLsn, parseLsn, readSlot, withClient, type Lsn } from '../../../binlog/postgres/index.js';
 import { pgSettings } from './config.js';

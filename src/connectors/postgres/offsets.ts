@@ -10,7 +10,7 @@
  *  - `lsn_proc`: every transaction committed before this position is completely in Kafka once the offset
  *    is; it is the flush position we confirm to the replication slot.
  */
-import type { SourceOffset, SourcePartition } from '../../connect/index.js';
+import type { SourceOffset, SourcePartition } from '../../connect-api/index.js';
 import { lsnFromOffsetValue, lsnToNumber, type Lsn } from '../../../binlog/postgres/index.js';
 import { isSnapshotProgress, type SnapshotProgress } from '../../../snapshot/index.js';
 

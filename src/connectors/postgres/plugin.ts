@@ -1,5 +1,5 @@
 /** The PostgreSQL connector plugin: `io.debezium.connector.postgresql.PostgresConnector` (alias `postgres`). */
-import type { ConnectorPlugin, ValidationResult } from '../../connect/index.js';
+import type { ConnectorPlugin, ValidationResult } from '../../connect-api/index.js';
 import { dropSlot, withClient } from '../../../binlog/postgres/index.js';
 import { DEBEZIUM_VERSION } from '../../../schemas/index.js';
 import { pgSettings, postgresConfigDef } from './config.js';

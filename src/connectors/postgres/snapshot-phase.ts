@@ -2,7 +2,7 @@
  * The snapshot phase: reads the captured tables with the shared snapshot engine (importing the slot's exported
  * snapshot when there is one) and sends `op: r` records whose offsets carry the engine's resumable progress.
  */
-import type { ChangeRecord, SourceTaskContext } from '../../connect/index.js';
+import type { ChangeRecord, SourceTaskContext } from '../../connect-api/index.js';
 import type { Lsn } from '../../../binlog/postgres/index.js';
 import type { SnapshotMarker } from '../../../schemas/index.js';
 import { emptyProgress, runSnapshot, type SnapshotProgress, type SnapshotResult, type TableInfo } from '../../../snapshot/index.js';

@@ -4,7 +4,7 @@
  * completely sent transaction, or a keepalive's WAL end between transactions), and what to skip after a
  * restart so that nothing is emitted twice by our own replay.
  */
-import type { ChangeRecord, RecordSink } from '../../connect/index.js';
+import type { ChangeRecord, RecordSink } from '../../connect-api/index.js';
 import type { Logger } from '../../logging/index.js';
 import type { Lsn, Relation, StreamBatch, TupleValues } from '../../../binlog/postgres/index.js';
 import {

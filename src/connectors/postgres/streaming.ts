@@ -3,7 +3,7 @@
  * slot what Kafka has committed, sends heartbeats, reports progress, and reconnects with backoff after
  * transient failures (server restart, network) from the last position handed to Kafka.
  */
-import type { SourceTaskContext } from '../../connect/index.js';
+import type { SourceTaskContext } from '../../connect-api/index.js';
 import { CdcError, PositionLostError } from '../../errors/index.js';
 import { DATABASE_BACKOFF, retry } from '../../retry/index.js';
 import {

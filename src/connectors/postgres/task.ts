@@ -2,7 +2,7 @@
  * The PostgreSQL source task: decides between snapshot and streaming from the committed offset, the slot and
  * `snapshot.mode`, runs them in order, and confirms to the slot what Kafka has durably committed.
  */
-import type { CommittedOffsets, SnapshotCommand, SourceTask, SourceTaskContext } from '../../connect/index.js';
+import type { CommittedOffsets, SnapshotCommand, SourceTask, SourceTaskContext } from '../../connect-api/index.js';
 import { PositionLostError } from '../../errors/index.js';
 import { DATABASE_BACKOFF, retry } from '../../retry/index.js';
 import {

@@ -4,7 +4,7 @@
  * Every write is appended to one shared `log` (e.g. `target inv PAUSED`, `task inv-0 RUNNING`), so tests can
  * check what was written and in which order. `hold()` makes writes wait until released.
  */
-import type { SourceOffset, SourcePartition } from '../../../src/connect/index.js';
+import type { SourceOffset, SourcePartition } from '../../../src/connect-api/index.js';
 import type { ConfigStore, OffsetEntry, OffsetStore, StatusEntry, StatusStore, TargetState } from '../../../src/storage/types.js';
 
 export interface MemoryStores {

@@ -2,7 +2,7 @@
  * A RecordSink that keeps what it is given: each `send` as one batch, in order. Sends can be held (to see what
  * waits behind one) or made to fail once.
  */
-import type { ChangeRecord, RecordSink, SourceOffset, SourcePartition } from '../../../src/connect/index.js';
+import type { ChangeRecord, RecordSink, SourceOffset, SourcePartition } from '../../../src/connect-api/index.js';
 
 export interface CapturingSink {
   sink: RecordSink;

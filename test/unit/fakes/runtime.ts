@@ -1,7 +1,7 @@
 /** Fakes for the runtime unit tests: a producer whose acknowledgements the test controls, a memory offset store. */
 import { pino } from 'pino';
 import type { Converter } from '../../../schemas/converter.js';
-import type { ChangeRecord, SourceOffset, SourcePartition, SourceTask, SourceTaskContext } from '../../../src/connect/index.js';
+import type { ChangeRecord, SourceOffset, SourcePartition, SourceTask, SourceTaskContext } from '../../../src/connect-api/index.js';
 import type { OutgoingMessage, RecordProducer } from '../../../src/kafka/index.js';
 import type { OffsetEntry, OffsetStore } from '../../../src/storage/types.js';
 

@@ -3,7 +3,7 @@
  * `LaunchedTask` the test controls (fail, finish, progress, answers to snapshot commands) and inspects
  * (the config it was given, whether it was stopped).
  */
-import type { ConfigDef, ConnectorPlugin, SnapshotCommand, SourceOffset, SourcePartition, TaskProgress } from '../../../src/connect/index.js';
+import type { ConfigDef, ConnectorPlugin, SnapshotCommand, SourceOffset, SourcePartition, TaskProgress } from '../../../src/connect-api/index.js';
 import type { TaskHandle, TaskLaunch, TaskLauncher, TaskOutcome } from '../../../src/herder/index.js';
 
 export const FAKE_CLASS = 'test.FakeSourceConnector';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import { createIncrementalSnapshotter, type IncrementalChunkSource, type IncrementalSnapshotter } from '../../../snapshot/index.js';
-import type { SnapshotCommand } from '../../../src/connect/index.js';
+import type { SnapshotCommand } from '../../../src/connect-api/index.js';
 
 interface Row { id: number; v: string }
 type StreamEvent = { signal: string; type: string; data?: string } | { table: string; id: number; v: string | null };

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ConfigDef } from '../../../../src/connect/config-def.js';
-import { atLeast, between, describeConfigKeys, mergeConfigDefs, parseConfig, validateConfigInfos } from '../../../../src/connect/index.js';
+import type { ConfigDef } from '../../../../src/connect-api/config-def.js';
+import { atLeast, between, describeConfigKeys, mergeConfigDefs, parseConfig, validateConfigInfos } from '../../../../src/connect-api/index.js';
 
 const def: ConfigDef = {
   keys: [

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ConfigDef } from '../../../../src/connect/config-def.js';
+import type { ConfigDef } from '../../../../src/connect-api/config-def.js';
 import {
   commonConnectorConfigDef,
   connectorConfigDef,
   JSON_CONVERTER,
   parseConnectorConfig,
   validateConfigInfos,
-} from '../../../../src/connect/index.js';
+} from '../../../../src/connect-api/index.js';
 
 const pluginDef: ConfigDef = {
   keys: [

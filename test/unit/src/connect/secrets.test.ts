@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ConfigDef } from '../../../../src/connect/config-def.js';
+import type { ConfigDef } from '../../../../src/connect-api/config-def.js';
 import { ConfigError } from '../../../../src/errors/index.js';
-import { collectSecretValues, maskSecrets, redactSecretsInText, restoreMaskedSecrets, SECRET_MASK } from '../../../../src/connect/index.js';
+import { collectSecretValues, maskSecrets, redactSecretsInText, restoreMaskedSecrets, SECRET_MASK } from '../../../../src/connect-api/index.js';
 
 const def: ConfigDef = {
   keys: [

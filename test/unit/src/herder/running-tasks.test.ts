@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { SnapshotCommand, TaskProgress } from '../../../../src/connect/index.js';
+import type { SnapshotCommand, TaskProgress } from '../../../../src/connect-api/index.js';
 import { createRunningTasks } from '../../../../src/herder/running-tasks.js';
 import type { TaskHandle, TaskOutcome } from '../../../../src/herder/types.js';
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { CdcError } from '../../../../src/errors/index.js';
 import { createOffsetCommitter } from '../../../../src/runtime/offset-committer.js';
 import type { QueuedRecord } from '../../../../src/runtime/record-queue.js';
-import type { CommittedOffsets, SourcePartition } from '../../../../src/connect/index.js';
+import type { CommittedOffsets, SourcePartition } from '../../../../src/connect-api/index.js';
 import { memoryOffsetStore, silentLogger } from '../../fakes/runtime.js';
 
 const p1: SourcePartition = { server: 'a' };

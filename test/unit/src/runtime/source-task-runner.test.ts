@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CommittedOffsets, SourceTask } from '../../../../src/connect/index.js';
+import type { CommittedOffsets, SourceTask } from '../../../../src/connect-api/index.js';
 import { CdcError } from '../../../../src/errors/index.js';
 import type { TopicSpec } from '../../../../src/kafka/index.js';
 import { RecordConversionError, startSourceTask, type SourceTaskRunnerOptions } from '../../../../src/runtime/index.js';

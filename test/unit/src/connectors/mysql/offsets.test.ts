@@ -4,7 +4,7 @@ import {
   checkServer, decodeOffset, derivedServerId, encodeOffset, globalPrivileges, MYSQL_CONFIG_DEF, mysqlSettings, OffsetFormatError,
   sourcePartition, type MySqlOffset,
 } from '../../../../../src/connectors/mysql/index.js';
-import { parseConfig } from '../../../../../src/connect/index.js';
+import { parseConfig } from '../../../../../src/connect-api/index.js';
 import { emptyProgress } from '../../../../../snapshot/index.js';
 
 const streaming: MySqlOffset = {

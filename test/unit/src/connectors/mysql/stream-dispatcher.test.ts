@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
-import { parseConnectorConfig, type ChangeRecord } from '../../../../../src/connect/index.js';
+import { parseConnectorConfig, type ChangeRecord } from '../../../../../src/connect-api/index.js';
 import { mySqlConnectorPlugin, mysqlSettings, type MySqlSettings } from '../../../../../src/connectors/mysql/index.js';
 import type { MySqlChunkRow, MySqlIncremental } from '../../../../../src/connectors/mysql/incremental.js';
 import { createRecordFactory } from '../../../../../src/connectors/mysql/records.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseConfig } from '../../../../../src/connect/index.js';
+import { parseConfig } from '../../../../../src/connect-api/index.js';
 import { pgSettings, postgresConfigDef, postgresConnectorPlugin } from '../../../../../src/connectors/postgres/index.js';
 
 const minimal = { 'database.hostname': 'db', 'database.user': 'u', 'database.dbname': 'inventory', 'topic.prefix': 'srv' };

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
-import type { ChangeRecord, RecordSink } from '../../../../../src/connect/index.js';
+import type { ChangeRecord, RecordSink } from '../../../../../src/connect-api/index.js';
 import {
   buildTableSchema, createStreamDispatcher, decodeOffset, encodeOffset, parseSignalTable,
   type IncrementalStreamHooks, type PgOffset, type TableResolver, type TableSchema,

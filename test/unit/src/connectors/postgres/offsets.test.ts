@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ChangeRecord, RecordSink } from '../../../../../src/connect/index.js';
+import type { ChangeRecord, RecordSink } from '../../../../../src/connect-api/index.js';
 import { pino } from 'pino';
 import {
   buildTableSchema, createStreamDispatcher, decodeOffset, encodeOffset, snapshotCompleted,

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
-import type { ChangeRecord } from '../../../../../src/connect/index.js';
+import type { ChangeRecord } from '../../../../../src/connect-api/index.js';
 import { decodeOffset, encodeOffset } from '../../../../../src/connectors/postgres/offsets.js';
 import type { IncrementalStreamHooks } from '../../../../../src/connectors/postgres/incremental.js';
 import { parseSignalTable } from '../../../../../src/connectors/postgres/signal-table.js';

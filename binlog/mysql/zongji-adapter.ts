@@ -8,15 +8,10 @@
 import ZongJi, { GtidSet, MariadbGtidPosition } from '@vlasky/zongji';
 import type { AnyBinlogEvent, ColumnSchema, TableMapEvent } from '@vlasky/zongji';
 import { columnFromDefinition, type MySqlColumn } from '../../schemas/mysql/index.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, type MySqlConnectionConfig } from '../../src/db/mysql.js';
 
-export interface BinlogConnectionConfig {
-  host: string;
-  port: number;
-  user: string;
-  password?: string;
-  ssl?: unknown;
-  connectTimeoutMs?: number;
-}
+/** The replication connection is configured like every other connection of the service (src/db/mysql.ts). */
+export type BinlogConnectionConfig = MySqlConnectionConfig;
 
 export type StartPoint = { gtids: string } | { file: string; pos: number };
 
@@ -79,7 +74,7 @@ export function startWireStream(options: WireStreamOptions): WireStream {
     user: c.user,
     password: c.password,
     ssl: c.ssl as never,
-    connectTimeout: c.connectTimeoutMs ?? 10_000,
+    connectTimeout: c.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     dateStrings: true,
     supportBigNumbers: true,
     bigNumberStrings: false,

@@ -4,6 +4,7 @@
 import type { ConfigDef, ConfigKeyDef, ConfigValue } from '../../connect-api/index.js';
 import { atLeast, between, nonEmptyString, SIGNAL_CONFIG_KEYS, signalSettings, type SignalSettings } from '../../connect-api/index.js';
 import type { TypeModes } from '../../../schemas/mysql/index.js';
+import type { MySqlConnectionConfig } from '../../db/mysql.js';
 import { tableFiltersFromConfig, type TableFilters } from '../../../snapshot/index.js';
 
 type Validate = NonNullable<ConfigKeyDef['validate']>;
@@ -138,7 +139,7 @@ export const MYSQL_CONFIG_DEF: ConfigDef = {
 export type SnapshotMode = 'initial' | 'initial_only' | 'no_data' | 'when_needed' | 'always';
 
 export interface MySqlSettings {
-  connection: { host: string; port: number; user: string; password?: string; ssl?: unknown; connectTimeoutMs: number };
+  connection: MySqlConnectionConfig & { connectTimeoutMs: number };
   serverId: number;
   topicPrefix: string;
   filters: TableFilters;

@@ -100,7 +100,7 @@ describe('MySQL connector: errors users see', () => {
     assert.deepEqual(errors['snapshot.mode'], [
       'Invalid value sometimes for configuration snapshot.mode: String must be one of (case insensitive): initial, initial_only, no_data, when_needed, always',
     ]);
-    assert.deepEqual(errors['database.hostnam'], ['Unknown configuration key; check the spelling (did you mean "database.hostname"?)']);
+    assert.equal(errors['database.hostnam'], undefined, 'an unknown key is accepted (Connect does), only reported');
     assert.match(errors['decimal.handling.mode']![0]!, /String must be one of \(case insensitive\): precise, double, string/);
   });
 

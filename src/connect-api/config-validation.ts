@@ -2,8 +2,9 @@
  * Validating raw connector/worker properties against a ConfigDef, at the edge, with Kafka Connect's semantics
  * and messages, and rendering the result in Connect's validate response shape.
  *
- * Differences from Connect, on purpose: an unknown key is an error (Connect ignores it), so a misspelt key
- * never silently does nothing; a key with `ignoredBecause` is accepted and reported in `warnings`.
+ * An unknown key is accepted, as Connect and Debezium accept keys of features, transforms and tools they do not
+ * know; it is reported in `warnings` (with the known key it may be a misspelling of), which `validate` shows and
+ * the herder logs when the connector starts. A key with `ignoredBecause` is accepted and reported the same way.
  * Messages of `validate` hooks are prefixed Connect-style: `Invalid value V for configuration K: <message>`.
  */
 import type { ConfigDef, ConfigInfo, ConfigInfos, ConfigKeyDef, ConfigValue } from './config-def.js';
@@ -16,7 +17,7 @@ export interface ParsedConfig {
   settings: Record<string, ConfigValue>;
   /** Messages per key; empty when the config is valid. */
   errors: Record<string, string[]>;
-  /** Keys that were set but have no effect here (`ignoredBecause`), with the reason. Not errors. */
+  /** Keys that were set but have no effect here (unknown, or `ignoredBecause`), with the reason. Not errors. */
   warnings: Record<string, string>;
 }
 
@@ -79,7 +80,7 @@ export function parseConfig(def: ConfigDef, props: Readonly<Record<string, strin
       if (typeof raw === 'string') (passthrough ??= {})[name] = raw;
       continue;
     }
-    addError(errors, name, unknownKeyMessage(index, name));
+    warnings[name] = unknownKeyMessage(index, name);
   }
 
   // Hooks run after every key is parsed so they can check combinations; they see pass-through keys too.
@@ -100,13 +101,13 @@ function unknownKeyMessage(index: Map<string, ConfigKeyDef>, name: string): stri
   for (let dot = name.lastIndexOf('.'); dot > 0; dot = name.lastIndexOf('.', dot - 1)) {
     const parent = name.slice(0, dot);
     if (index.has(parent)) {
-      return `Unknown configuration key; keys under "${parent}." are not accepted here (see "${parent}")`;
+      return `Not a configuration key of this connector, so it has no effect; keys under "${parent}." are not read (see "${parent}")`;
     }
   }
   const suggestion = closestKey(index, name);
   return suggestion
-    ? `Unknown configuration key; check the spelling (did you mean "${suggestion}"?)`
-    : 'Unknown configuration key; check the spelling';
+    ? `Not a configuration key of this connector, so it has no effect; did you mean "${suggestion}"?`
+    : 'Not a configuration key of this connector, so it has no effect';
 }
 
 function closestKey(index: Map<string, ConfigKeyDef>, name: string): string | undefined {
@@ -173,17 +174,19 @@ export function validateConfigInfos(
   props: Readonly<Record<string, string>>,
   extraErrors: Readonly<Record<string, readonly string[]>> = {},
 ): ConfigInfos {
-  const { settings, errors } = parseConfig(def, props);
+  const { settings, errors, warnings } = parseConfig(def, props);
   for (const [name, messages] of Object.entries(extraErrors)) for (const m of messages) addError(errors, name, m);
 
   const index = keyIndex(def);
   const configs: ConfigInfo[] = [];
+  // Keys without a definition first, as in Connect: those with errors, then unknown ones (no error, a warning).
+  for (const name of Object.keys(warnings)) if (!index.has(name) && !errors[name]) errors[name] = [];
   for (const name of Object.keys(errors)) {
     if (index.has(name)) continue;
     const raw = rawString(props[name]);
     const value = typeof raw === 'string' ? (isSecretKey(def, name) ? SECRET_MASK : raw) : null;
     configs.push({
-      definition: { ...describeConfigKey({ name, type: 'STRING', documentation: 'Not a configuration key of this connector.', default: null }), importance: 'LOW' },
+      definition: { ...describeConfigKey({ name, type: 'STRING', documentation: warnings[name] ?? 'Not a configuration key of this connector.', default: null }), importance: 'LOW' },
       value: { name, value, recommended_values: [], errors: errors[name]!, visible: true },
     });
   }

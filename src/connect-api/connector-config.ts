@@ -102,7 +102,7 @@ export const commonConnectorConfigDef: ConfigDef = {
       displayName: 'Offsets topic', ignoredBecause: 'offsets of every connector are kept in the worker\'s offset.storage.topic',
       documentation: 'A separate offsets topic for this connector.' },
   ],
-  passthroughPrefixes: ['key.converter.', 'value.converter.', 'header.converter.', 'topic.creation.', 'producer.override.'],
+  passthroughPrefixes: ['key.converter.', 'value.converter.', 'header.converter.', 'topic.creation.', 'producer.override.', 'signal.consumer.'],
 };
 
 /**

@@ -73,6 +73,7 @@ export function createLifecycle(deps: LifecycleDeps) {
         fix: `Correct the config with PUT /connectors/${name}/config.`,
       });
     }
+    for (const [key, why] of Object.entries(parsed.warnings)) logger.warn({ connector: name, key }, `connector setting ${key}: ${why}`);
     return { name, plugin, raw, resolved, settings: parsed.settings, secrets };
   }
 

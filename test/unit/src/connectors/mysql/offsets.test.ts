@@ -99,7 +99,7 @@ describe('MySQL connector config', () => {
     assert.match(parsed.errors['table.include.list']![0]!, /Cannot be set together with "table.exclude.list"/);
     assert.match(parsed.errors['max.queue.size']![0]!, /Must be larger than max.batch.size/);
     assert.match(parsed.errors['topic.prefix']![0]!, /Must contain only ASCII alphanumerics/);
-    assert.match(parsed.errors['database.hostnme']![0]!, /did you mean "database.hostname"/);
+    assert.match(parsed.warnings['database.hostnme']!, /did you mean "database.hostname"/);
     assert.match(parseConfig(MYSQL_CONFIG_DEF, {})['errors']['topic.prefix']![0]!, /Missing required configuration "topic.prefix"/);
   });
 });

@@ -17,3 +17,4 @@ export * from './json-converter.js';
 export { formatDouble, formatFloat } from './json-format.js';
 export * from './avro-schema.js';
 export * from './avro-converter.js';
+export { dataCollectionTopic } from './topic-names.js';

@@ -1,4 +1,5 @@
 import type { ConnectField, ConnectSchema } from '../connect-schema.js';
+import { dataCollectionTopic } from '../topic-names.js';
 import type { MySqlColumn, MySqlTable } from './column.js';
 import { columnMapping, fieldOf, type Encoder, type TypeModes } from './types.js';
 
@@ -31,7 +32,7 @@ export interface TableCodec {
 }
 
 export function buildTableCodec(table: MySqlTable, options: TableCodecOptions): TableCodec {
-  const base = `${options.topicPrefix}.${table.database}.${table.table}`;
+  const base = dataCollectionTopic(options.topicPrefix, table.database, table.table);
   const included: { column: MySqlColumn; index: number; encode: Encoder }[] = [];
   const fields: ConnectField[] = [];
   for (let i = 0; i < table.columns.length; i++) {

@@ -6,3 +6,4 @@ export { SECRET_MASK, configValueToString, invalidValueMessage } from './config-
 export * from './secrets.js';
 export * from './connector-config.js';
 export { SIGNAL_CONFIG_KEYS, signalSettings, type SignalSettings } from './signal-config.js';
+export { heartbeatTopic, heartbeatTopicKeys } from './heartbeat-config.js';

@@ -2,7 +2,7 @@
  * The MySQL/MariaDB connector's configuration: Debezium's keys and defaults, parsed once into typed settings.
  */
 import type { ConfigDef, ConfigKeyDef, ConfigValue } from '../../connect-api/index.js';
-import { atLeast, between, nonEmptyString, SIGNAL_CONFIG_KEYS, signalSettings, type SignalSettings } from '../../connect-api/index.js';
+import { atLeast, between, heartbeatTopic, heartbeatTopicKeys, nonEmptyString, SIGNAL_CONFIG_KEYS, signalSettings, type SignalSettings } from '../../connect-api/index.js';
 import type { TypeModes } from '../../../schemas/mysql/index.js';
 import type { MySqlConnectionConfig } from '../../db/mysql.js';
 import { tableFiltersFromConfig, type TableFilters } from '../../../snapshot/index.js';
@@ -107,10 +107,9 @@ export const MYSQL_CONFIG_DEF: ConfigDef = {
       documentation: 'Publish DDL of captured tables as schema change events to the topic named <topic.prefix>.' },
     { name: 'heartbeat.interval.ms', type: 'INT', default: 0, importance: 'MEDIUM', group: EVENTS, orderInGroup: 8, validate: atLeast(0),
       documentation: 'Send a heartbeat with the current binlog offset this often (0 = never), so offsets advance while captured tables are idle.' },
-    { name: 'heartbeat.topics.prefix', type: 'STRING', default: '__debezium-heartbeat', importance: 'LOW', group: EVENTS, orderInGroup: 9, validate: topicName,
-      documentation: 'Heartbeats go to <heartbeat.topics.prefix>.<topic.prefix>.' },
+    ...heartbeatTopicKeys(EVENTS, 9),
     { name: 'event.processing.failure.handling.mode', type: 'STRING', default: 'fail', allowed: ['fail', 'warn', 'skip'], importance: 'MEDIUM',
-      group: EVENTS, orderInGroup: 10,
+      group: EVENTS, orderInGroup: 11,
       documentation: 'A row that cannot be converted: fail the task, log it and skip it (warn), or skip it silently.' },
 
     { name: 'max.batch.size', type: 'INT', default: 2048, importance: 'LOW', group: ENGINE, orderInGroup: 1, validate: atLeast(1),
@@ -209,7 +208,7 @@ export function mysqlSettings(s: Readonly<Record<string, ConfigValue>>, connecto
     },
     includeSchemaChanges: s['include.schema.changes'] as boolean,
     heartbeatIntervalMs: num('heartbeat.interval.ms'),
-    heartbeatTopic: `${str('heartbeat.topics.prefix')}.${str('topic.prefix')}`,
+    heartbeatTopic: heartbeatTopic(s, str('topic.prefix')),
     failureHandling: str('event.processing.failure.handling.mode') as MySqlSettings['failureHandling'],
     maxBatchSize: num('max.batch.size'),
     maxQueueSize: num('max.queue.size'),

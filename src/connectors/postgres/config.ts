@@ -2,7 +2,7 @@
  * The PostgreSQL connector's configuration: Debezium's keys and defaults, and the typed view the task uses.
  */
 import type { ConfigDef, ConfigKeyDef, ConfigValue } from '../../connect-api/index.js';
-import { atLeast, nonEmptyString, SIGNAL_CONFIG_KEYS, signalSettings, type SignalSettings } from '../../connect-api/index.js';
+import { atLeast, heartbeatTopic, heartbeatTopicKeys, nonEmptyString, SIGNAL_CONFIG_KEYS, signalSettings, type SignalSettings } from '../../connect-api/index.js';
 import type { PgConnectionConfig, PublicationAutocreateMode } from '../../../binlog/postgres/index.js';
 import type { PgMappingOptions } from '../../../schemas/postgres/index.js';
 import type { BinaryHandlingMode, DecimalHandlingMode, TimePrecisionMode } from '../../../schemas/index.js';
@@ -70,7 +70,7 @@ export const postgresConfigDef: ConfigDef = {
       documentation: 'How many times to retry when the replication slot is in use by another client before failing.' },
     { name: 'slot.retry.delay.ms', type: 'LONG', default: 10000, importance: 'LOW', group: REPL, orderInGroup: 5, validate: atLeast(0),
       documentation: 'Delay between retries when the replication slot is in use.' },
-    { name: 'errors.max.retries', type: 'INT', default: -1, importance: 'LOW', group: REPL, orderInGroup: 11, validate: atLeast(-1),
+    { name: 'errors.max.retries', type: 'INT', default: -1, importance: 'LOW', group: REPL, orderInGroup: 12, validate: atLeast(-1),
       documentation: 'Retries after a retriable error (server unreachable, connection lost) before failing; -1 = no limit.' },
     { name: 'publication.name', type: 'STRING', default: 'dbz_publication', importance: 'MEDIUM', group: REPL, orderInGroup: 6, validate: nonEmptyString,
       documentation: 'Name of the publication pgoutput reads through.' },
@@ -81,8 +81,7 @@ export const postgresConfigDef: ConfigDef = {
       documentation: 'Send a heartbeat record (with the current position) at this interval so the slot advances while captured tables are quiet; 0 disables.' },
     { name: 'heartbeat.action.query', type: 'STRING', default: null, importance: 'LOW', group: REPL, orderInGroup: 9,
       documentation: 'SQL run on the source at every heartbeat, e.g. an INSERT into a table in the publication, so WAL of quiet databases is consumed.' },
-    { name: 'topic.heartbeat.prefix', type: 'STRING', default: '__debezium-heartbeat', importance: 'LOW', group: REPL, orderInGroup: 10,
-      documentation: 'Heartbeat records go to <topic.heartbeat.prefix>.<topic.prefix>.' },
+    ...heartbeatTopicKeys(REPL, 10),
     { name: 'schema.include.list', type: 'LIST', default: null, importance: 'HIGH', group: FILT, orderInGroup: 1, validate: bothLists('schema.include.list', 'schema.exclude.list'),
       documentation: 'Regular expressions matching schema names to capture (whole name).' },
     { name: 'schema.exclude.list', type: 'LIST', default: null, importance: 'HIGH', group: FILT, orderInGroup: 2,
@@ -203,7 +202,7 @@ export function pgSettings(s: Readonly<Record<string, ConfigValue>>, connectorNa
     publicationAutocreateMode: str(s['publication.autocreate.mode'], 'all_tables') as PublicationAutocreateMode,
     heartbeatIntervalMs: num(s['heartbeat.interval.ms'], 0),
     heartbeatActionQuery: typeof s['heartbeat.action.query'] === 'string' && s['heartbeat.action.query'] !== '' ? s['heartbeat.action.query'] : null,
-    heartbeatTopic: `${str(s['topic.heartbeat.prefix'], '__debezium-heartbeat')}.${topicPrefix}`,
+    heartbeatTopic: heartbeatTopic(s, topicPrefix),
     schemaInclude: list(s['schema.include.list']),
     schemaExclude: list(s['schema.exclude.list']),
     tableInclude: list(s['table.include.list']),

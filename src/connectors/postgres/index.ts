@@ -8,7 +8,7 @@ export type { PgOffset } from './offsets.js';
 export { findProblems } from './prerequisites.js';
 export { createStreamDispatcher } from './stream-dispatcher.js';
 export type { StreamDispatcher, StreamDispatcherOptions, ResumePoint } from './stream-dispatcher.js';
-export { buildTableSchema, topicName } from './table-schema.js';
+export { buildTableSchema } from './table-schema.js';
 export type { TableSchema, ColumnSpec } from './table-schema.js';
 export { createTableResolver } from './tables.js';
 export type { TableResolver } from './tables.js';

@@ -4,7 +4,7 @@
  * per schema change, shared by every event of the table.
  */
 import {
-  envelopeSchema, field, keySchema as keyStructSchema, postgresSourceSchema, rowSchema as rowStructSchema,
+  dataCollectionTopic, envelopeSchema, field, keySchema as keyStructSchema, postgresSourceSchema, rowSchema as rowStructSchema,
   SchemaDataError, type ConnectField, type ConnectSchema,
 } from '../../../schemas/index.js';
 import { pgColumnMapping, type PgMappingOptions, type PgType } from '../../../schemas/postgres/index.js';
@@ -41,10 +41,6 @@ export interface TableSchema {
 
 export const POSTGRES_SOURCE_SCHEMA = postgresSourceSchema();
 
-/** Debezium replaces characters Kafka does not allow in topic names with `_`. */
-export function topicName(prefix: string, schema: string, table: string): string {
-  return `${prefix}.${schema}.${table}`.replace(/[^A-Za-z0-9._-]/g, '_');
-}
 
 /** What Debezium's converters fall back to for a null in a required field. */
 function zeroOf(schema: ConnectSchema): unknown {
@@ -71,7 +67,7 @@ export interface TableSchemaInput {
 }
 
 export function buildTableSchema(input: TableSchemaInput): TableSchema {
-  const topic = topicName(input.topicPrefix, input.schema, input.table);
+  const topic = dataCollectionTopic(input.topicPrefix, input.schema, input.table);
   const fields: ConnectField[] = [];
   const fieldNames: string[] = [];
   const fieldIdx: number[] = [];

@@ -97,7 +97,7 @@ describe('bad REST input', () => {
       { what: 'empty name', method: 'POST', path: '/connectors', body: { name: '  ', config: counterConfig(topic) }, status: 400, message: /configuration name: String may not be empty/ },
       { what: 'bad initial_state', method: 'POST', path: '/connectors', body: { name: fresh, config: counterConfig(topic), initial_state: 'SLEEPING' }, status: 400, message: /initial_state/ },
       { what: 'duplicate name', method: 'POST', path: '/connectors', body: { name: live, config: counterConfig(topic) }, status: 409, message: `Connector ${live} already exists` },
-      { what: 'update with unknown key', method: 'PUT', path: `/connectors/${live}/config`, body: counterConfig(topic, { 'batch.sise': '3' }), status: 400, message: invalidPrefix },
+      { what: 'update with a bad value', method: 'PUT', path: `/connectors/${live}/config`, body: counterConfig(topic, { 'batch.size': 'three' }), status: 400, message: invalidPrefix },
       { what: 'update with null value', method: 'PUT', path: `/connectors/${live}/config`, body: counterConfig(topic, { 'batch.size': null as unknown as string }), status: 400, message: /Null value can not be supplied as the configuration value\./ },
       { what: 'name mismatch', method: 'PUT', path: `/connectors/${live}/config`, body: { ...counterConfig(topic), name: 'other' }, status: 400, message: `Connector name configuration (other) doesn't match connector name in the URL (${live})` },
       { what: 'patch to a bad value', method: 'PATCH', path: `/connectors/${live}/config`, body: { 'tasks.max': '0' }, status: 400, message: /Invalid value 0 for configuration tasks\.max: Value must be at least 1/ },

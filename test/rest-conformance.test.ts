@@ -130,6 +130,13 @@ describe('REST API conformance', () => {
     assert.deepEqual(topic.value.errors, ['Missing required configuration "topic" which has no default value.']);
     assert.equal(missing.body.configs.find((c: any) => c.value.name === 'secret').value.value, '[hidden]');
 
+    // An unknown key (a misspelling here) is accepted as Connect accepts it, and reported with no error.
+    const unknown = await http.put('/connector-plugins/test.CounterSource/config/validate', { ...counterConfig('t'), name: 'v', 'batch.sise': '3' });
+    assert.equal(unknown.body.error_count, 0);
+    const sise = unknown.body.configs.find((c: any) => c.value.name === 'batch.sise');
+    assert.deepEqual(sise.value.errors, []);
+    assert.match(sise.definition.documentation, /did you mean "batch.size"/);
+
     const mismatch = await http.put('/connector-plugins/OtherSource/config/validate', counterConfig('t'));
     assert.equal(mismatch.status, 400);
     assert.deepEqual(mismatch.body, { error_code: 400, message: 'Included connector type test.CounterSource does not match request type OtherSource' });

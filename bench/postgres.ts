@@ -38,6 +38,7 @@ import { benchWorkerEnv } from './worker-env.js';
 import { testServices } from '../scripts/testbed/providers.js';
 import { uniqueName, waitFor } from '../scripts/testbed/util.js';
 import { api, cleanupWorkerTopics, closeTestKafka, newWorkerSettings, spawnWorker } from '../scripts/testbed/worker.js';
+import { createChangeEmitter } from '../src/connectors/shared/change-emitter.js';
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
         commitOffset: async () => {},
       };
       const d = createStreamDispatcher({
-        sink, tables, topicPrefix: prefix, database: db, events: { tombstonesOnDelete: true, skipped: new Set() },
+        sink, tables, topicPrefix: prefix, database: db, emitter: createChangeEmitter({ tombstonesOnDelete: true, skipped: new Set() }),
         resume: { flushLsn: cp, commitLsn: null, lsn: cp }, heartbeatIntervalMs: 0, heartbeatTopic: 'hb', logger: pino({ level: 'silent' }),
       });
       const start = now();

@@ -18,3 +18,4 @@ export { formatDouble, formatFloat } from './json-format.js';
 export * from './avro-schema.js';
 export * from './avro-converter.js';
 export { dataCollectionTopic } from './topic-names.js';
+export { headerText } from './header-text.js';

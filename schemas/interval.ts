@@ -1,8 +1,8 @@
-import { float64, string, type SchemaOptions } from './builders.js';
+import { int64, string, toInt64, type SchemaOptions } from './builders.js';
 import { TemporalName } from './temporal.js';
 
-/** float64 microseconds (PostgreSQL `interval.handling.mode=numeric`). */
-export const microDurationSchema = (o?: SchemaOptions) => float64({ ...o, name: TemporalName.MicroDuration, version: 1 });
+/** int64 microseconds (PostgreSQL `interval.handling.mode=numeric`); Debezium declared it float64 before 2.0. */
+export const microDurationSchema = (o?: SchemaOptions) => int64({ ...o, name: TemporalName.MicroDuration, version: 1 });
 /** ISO-8601 `PnYnMnDTnHnMnS` (PostgreSQL `interval.handling.mode=string`). */
 export const intervalSchema = (o?: SchemaOptions) => string({ ...o, name: TemporalName.Interval, version: 1 });
 
@@ -21,13 +21,30 @@ export interface IntervalParts {
 }
 
 /**
- * Microseconds of an interval, computed in the same floating-point order as Debezium's
- * `MicroDuration.durationMicros` so the doubles are identical.
+ * Microseconds of an interval as Debezium's `MicroDuration` computes them: days, hours, minutes and whole
+ * seconds in double arithmetic (months as `daysPerMonthAvg` days), the fraction added as whole microseconds,
+ * the sum truncated toward zero to a long.
  */
-export function intervalMicros(p: IntervalParts, daysPerMonthAvg = DAYS_PER_MONTH_AVG): number {
+export function intervalMicros(p: IntervalParts, daysPerMonthAvg = DAYS_PER_MONTH_AVG): number | bigint {
+  const [whole, fraction] = splitSeconds(p.seconds);
   const numberOfDays = (p.years * 12 + p.months) * daysPerMonthAvg + p.days;
-  const numberOfSeconds = ((numberOfDays * 24 + p.hours) * 60 + p.minutes) * 60 + Number(p.seconds);
-  return numberOfSeconds * 1e6 + 0; // + 0 turns -0 into 0, as Java's `+ micros` does
+  const numberOfSeconds = ((numberOfDays * 24 + p.hours) * 60 + p.minutes) * 60 + whole;
+  const micros = Math.trunc(numberOfSeconds * 1e6 + fraction) + 0; // + 0 turns -0 into 0
+  if (Number.isSafeInteger(micros)) return micros;
+  // Java's double-to-long cast saturates (PostgreSQL intervals reach 178 million years)
+  const big = BigInt(micros);
+  return toInt64(big > LONG_MAX ? LONG_MAX : big < LONG_MIN ? LONG_MIN : big);
+}
+
+const LONG_MAX = (1n << 63n) - 1n;
+const LONG_MIN = -(1n << 63n);
+
+/** `-6.789` → [-6, -789000]: whole seconds and the fraction in microseconds, both with the text's sign. */
+function splitSeconds(text: string): [number, number] {
+  const t = text.trim();
+  const sign = t.startsWith('-') ? -1 : 1;
+  const [int = '0', frac = ''] = t.replace(/^[+-]/, '').split('.');
+  return [sign * Number(int), sign * Number(frac.slice(0, 6).padEnd(6, '0'))];
 }
 
 /** Debezium's Interval string: seconds truncated to 6 decimals, trailing zeros stripped (`P1Y2M3DT4H5M6.78S`). */

@@ -97,8 +97,7 @@ export async function runSnapshotPhase(o: SnapshotPhaseOptions): Promise<Snapsho
       const t = factory.tableEvents(registry.forInfo(table));
       const nowMs = Date.now();
       const pos = info.position ?? o.before;
-      const out: ChangeRecord[] = new Array(rows.length);
-      let n = 0;
+      const out: ChangeRecord[] = [];
       for (let i = 0; i < rows.length; i++) {
         let value: Record<string, unknown>;
         try {
@@ -112,10 +111,9 @@ export async function runSnapshotPhase(o: SnapshotPhaseOptions): Promise<Snapsho
           tsMs: nowMs, snapshot: marker(chunk, i, rows.length), db: table.id.schema, table: table.id.table, serverId: 0,
           gtid: null, file: pos.file, pos: pos.pos, row: 0, thread: null,
         });
-        out[n++] = factory.change(t, 'r', null, value, source, nowMs);
+        factory.emitter.read(out, t, t.codec.key(value), value, source, nowMs);
       }
-      out.length = n;
-      if (n === 0) return;
+      if (out.length === 0) return;
       const start = startOf(info.progress);
       const offset = info.lastInSnapshot
         ? encodeOffset({
@@ -128,10 +126,10 @@ export async function runSnapshotPhase(o: SnapshotPhaseOptions): Promise<Snapsho
           tsSec: Math.floor(nowMs / 1000), serverId: 0, snapshot: { progress: info.progress }, snapshotCompleted: false,
           tablePositions: null,
         });
-      out[n - 1] = { ...out[n - 1]!, offset };
+      out[out.length - 1] = { ...out[out.length - 1]!, offset };
       // Sent in slices so the queue's byte bound applies within a chunk too (a 10k-row chunk of wide rows is tens of MB).
-      if (n <= SEND_SLICE) await ctx.sink.send(out);
-      else for (let from = 0; from < n; from += SEND_SLICE) await ctx.sink.send(out.slice(from, from + SEND_SLICE));
+      if (out.length <= SEND_SLICE) await ctx.sink.send(out);
+      else for (let from = 0; from < out.length; from += SEND_SLICE) await ctx.sink.send(out.slice(from, from + SEND_SLICE));
     },
   });
   ctx.logger.info({ completed: result.completed, rows: result.progress.rowsDone }, 'snapshot finished');

@@ -17,7 +17,7 @@ import type { BinlogItem, BinlogResumePosition, BinlogTransaction, DdlStatement 
 import type { MySqlSettings } from './config.js';
 import type { MySqlChunkRow, MySqlIncremental } from './incremental.js';
 import { encodeOffset, type TablePositions } from './offsets.js';
-import { sameKey, type RecordFactory, type TableEvents } from './records.js';
+import type { RecordFactory, TableEvents } from './records.js';
 import { tableChanges } from './schema-changes.js';
 import type { TableRegistry } from './tables.js';
 
@@ -56,7 +56,7 @@ const text = (v: unknown): string | null => (v === null || v === undefined ? nul
 
 export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispatcher {
   const { settings, factory, registry, sink, logger } = o;
-  const skipped = settings.skipped;
+  const emitter = factory.emitter;
   let position: BinlogResumePosition = { ...o.start };
   let tsSec = 0;
   let serverId = 0;
@@ -123,23 +123,11 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
         tsMs: tx.tsSec * 1000, snapshot: 'false', db: table.database, table: table.table, serverId: tx.serverId,
         gtid: tx.gtid, file: tx.file, pos: tx.pos, row: i, thread: tx.thread,
       });
-      if (item.op === 'u' && !sameKey(codec.key(before!), codec.key(after!))) {
-        // A primary key change is, per key, a delete of the old row and a create of the new one
-        if (!skipped.has('d')) pushDelete(out, t, before!, source, nowMs);
-        if (!skipped.has('c')) out.push(factory.change(t, 'c', null, after, source, nowMs));
-      } else if (item.op === 'd') {
-        if (!skipped.has('d')) pushDelete(out, t, before!, source, nowMs);
-      } else if (!skipped.has(item.op)) {
-        out.push(factory.change(t, item.op, before, after, source, nowMs));
-      }
+      if (item.op === 'u') emitter.update(out, t, codec.key(before!), codec.key(after!), before, after!, source, nowMs);
+      else if (item.op === 'c') emitter.create(out, t, codec.key(after!), after!, source, nowMs);
+      else emitter.delete(out, t, codec.key(before!), before!, source, nowMs);
     }
     rows += item.rows.length - item.firstRow;
-  }
-
-  function pushDelete(out: ChangeRecord[], t: TableEvents, before: Record<string, unknown>, source: ReturnType<RecordFactory['source']>, nowMs: number) {
-    const record = factory.change(t, 'd', before, null, source, nowMs);
-    out.push(record);
-    if (settings.tombstonesOnDelete && record.key !== null) out.push(factory.tombstone(t, record.key));
   }
 
   /** Inserts into the signal table: watermarks and (channel "source") commands; a closed chunk is emitted here. */
@@ -162,7 +150,7 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
       tsMs: nowMs, snapshot: 'incremental', db: info.id.schema, table: info.id.table, serverId: tx.serverId,
       gtid: null, file: tx.file, pos: tx.pos, row: 0, thread: null,
     });
-    for (const r of chunk) out.push(factory.change(t, 'r', null, r.value, source, nowMs));
+    for (const r of chunk) emitter.read(out, t, t.codec.key(r.value), r.value, source, nowMs);
   }
 
   async function ddlRecords(out: ChangeRecord[], item: Extract<BinlogItem, { kind: 'ddl' }>, nowMs: number): Promise<void> {

@@ -1,11 +1,11 @@
 /**
- * pgoutput changes → Debezium change records (envelope with the PostgreSQL source block), one function per
- * operation. Primary-key changes become delete + tombstone + create, as Debezium emits them.
+ * pgoutput changes → Debezium change records: the PostgreSQL source block here, the rest (key changes,
+ * tombstones, skipped operations) in the change emitter shared with MySQL/MariaDB.
  */
 import {
-  DEBEZIUM_VERSION, heartbeatKeySchema, heartbeatValueSchema, makeEnvelope,
-  type Operation, type PostgresSourceValue, type SnapshotMarker,
+  DEBEZIUM_VERSION, heartbeatKeySchema, heartbeatValueSchema, type PostgresSourceValue, type SnapshotMarker,
 } from '../../../schemas/index.js';
+import { createChangeEmitter, type ChangeEmitter } from '../shared/change-emitter.js';
 import type { ChangeRecord } from '../../connect-api/index.js';
 import type { DeleteMessage, InsertMessage, TupleValues, UpdateMessage } from '../../../binlog/postgres/index.js';
 import type { TableSchema } from './table-schema.js';
@@ -52,63 +52,22 @@ export function sourceValue(ctx: SourceContext, table: TableSchema, lsn: bigint,
   };
 }
 
-export interface EventOptions {
-  tombstonesOnDelete: boolean;
-  skipped: ReadonlySet<string>;
+export function insertEvents(out: ChangeRecord[], t: TableSchema, m: InsertMessage, src: PostgresSourceValue, nowMs: number, e: ChangeEmitter): void {
+  e.create(out, t, t.key(m.after), t.row(m.after), src, nowMs);
 }
 
-function record(table: TableSchema, key: unknown, value: unknown): ChangeRecord {
-  return { topic: table.topic, keySchema: table.keySchema, key, valueSchema: value === null ? null : table.valueSchema, value };
+export function deleteEvents(out: ChangeRecord[], t: TableSchema, m: DeleteMessage, src: PostgresSourceValue, nowMs: number, e: ChangeEmitter): void {
+  e.delete(out, t, t.key(m.before), m.beforeIsKey ? t.keyOnlyRow(m.before) : t.row(m.before), src, nowMs);
 }
 
-function envelope(table: TableSchema, key: unknown, before: unknown, after: unknown, op: Operation, source: PostgresSourceValue, nowMs: number): ChangeRecord {
-  return record(table, key, makeEnvelope(before, after, source, op, nowMs));
-}
-
-function sameKey(table: TableSchema, a: TupleValues, b: TupleValues): boolean {
-  const ka = table.key(a);
-  const kb = table.key(b);
-  if (ka === null || kb === null) return true;
-  for (const k in ka) {
-    const x = ka[k];
-    const y = kb[k];
-    if (x === y) continue;
-    if (Buffer.isBuffer(x) && Buffer.isBuffer(y) && x.equals(y)) continue;
-    return false;
-  }
-  return true;
-}
-
-export function insertEvents(out: ChangeRecord[], t: TableSchema, m: InsertMessage, src: PostgresSourceValue, nowMs: number, o: EventOptions): void {
-  if (o.skipped.has('c')) return;
-  out.push(envelope(t, t.key(m.after), null, t.row(m.after), 'c', src, nowMs));
-}
-
-export function deleteEvents(out: ChangeRecord[], t: TableSchema, m: DeleteMessage, src: PostgresSourceValue, nowMs: number, o: EventOptions): void {
-  if (o.skipped.has('d')) return;
-  const key = t.key(m.before);
-  const before = m.beforeIsKey ? t.keyOnlyRow(m.before) : t.row(m.before);
-  out.push(envelope(t, key, before, null, 'd', src, nowMs));
-  if (o.tombstonesOnDelete && key !== null) out.push(record(t, key, null));
-}
-
-export function updateEvents(out: ChangeRecord[], t: TableSchema, m: UpdateMessage, src: PostgresSourceValue, nowMs: number, o: EventOptions): void {
+export function updateEvents(out: ChangeRecord[], t: TableSchema, m: UpdateMessage, src: PostgresSourceValue, nowMs: number, e: ChangeEmitter): void {
   const full = m.before !== null && !m.beforeIsKey ? m.before : null;
   const after = t.row(m.after, full);
   // An unchanged TOASTed key column is not in the new tuple; take it from the old image when there is one.
   const newKey = t.key(keySource(m.after, m.before));
-  if (m.before !== null && !sameKey(t, m.before, keySource(m.after, m.before))) {
-    const oldKey = t.key(m.before);
-    const before = m.beforeIsKey ? t.keyOnlyRow(m.before) : t.row(m.before);
-    if (!o.skipped.has('d')) {
-      out.push(envelope(t, oldKey, before, null, 'd', src, nowMs));
-      if (o.tombstonesOnDelete && oldKey !== null) out.push(record(t, oldKey, null));
-    }
-    if (!o.skipped.has('c')) out.push(envelope(t, newKey, null, after, 'c', src, nowMs));
-    return;
-  }
-  if (o.skipped.has('u')) return;
-  out.push(envelope(t, newKey, full ? t.row(full) : null, after, 'u', src, nowMs));
+  const oldKey = m.before === null ? newKey : t.key(m.before);
+  const before = m.before === null ? null : m.beforeIsKey ? t.keyOnlyRow(m.before) : t.row(m.before);
+  e.update(out, t, oldKey, newKey, before, after, src, nowMs);
 }
 
 /** The new image with unchanged-TOAST columns taken from the old image (when there is one). */
@@ -121,13 +80,15 @@ export function keySource(after: TupleValues, before: TupleValues | null): Tuple
   return merged ?? after;
 }
 
-export function truncateEvent(out: ChangeRecord[], t: TableSchema, src: PostgresSourceValue, nowMs: number, o: EventOptions): void {
-  if (o.skipped.has('t')) return;
-  out.push({ topic: t.topic, keySchema: null, key: null, valueSchema: t.valueSchema, value: makeEnvelope(null, null, src, 't', nowMs) });
+export function truncateEvent(out: ChangeRecord[], t: TableSchema, src: PostgresSourceValue, nowMs: number, e: ChangeEmitter): void {
+  e.truncate(out, t, src, nowMs);
 }
 
-export function snapshotReadEvent(t: TableSchema, row: unknown[], src: PostgresSourceValue, nowMs: number): ChangeRecord {
-  return envelope(t, t.key(row), null, t.row(row), 'r', src, nowMs);
+/** Snapshot reads (`op: r`) follow no option: one emitter serves every task. */
+const reads = createChangeEmitter({ tombstonesOnDelete: false, skipped: new Set() });
+
+export function snapshotReadEvent(out: ChangeRecord[], t: TableSchema, row: unknown[], src: PostgresSourceValue, nowMs: number): void {
+  reads.read(out, t, t.key(row), t.row(row), src, nowMs);
 }
 
 export function heartbeatRecord(topic: string, serverName: string, nowMs: number): ChangeRecord {

@@ -135,11 +135,11 @@ export function createPgIncremental(o: PgIncrementalOptions): PgIncremental {
         log.info({ table: emit.table.name, rows: emit.rows.length }, 'Ad-hoc snapshot chunk dropped: the table was truncated while it was read');
         return [];
       }
-      const out: ChangeRecord[] = new Array(emit.rows.length);
+      const out: ChangeRecord[] = [];
       for (let i = 0; i < emit.rows.length; i++) {
         const row = emit.rows[i]!;
         const t = await schemaOf(row.info);
-        out[i] = snapshotReadEvent(t, row.values, source(t), nowMs);
+        snapshotReadEvent(out, t, row.values, source(t), nowMs);
       }
       return out;
     },

@@ -64,14 +64,14 @@ export async function runSnapshotPhase(o: SnapshotPhaseOptions): Promise<Snapsho
       // Sent in slices: a chunk of wide rows converted at once would hold far more than the queue's byte bound.
       for (let from = 0; from < rows.length; from += SEND_SLICE) {
         const to = Math.min(rows.length, from + SEND_SLICE);
-        const records: ChangeRecord[] = new Array(to - from);
+        const records: ChangeRecord[] = [];
         for (let i = from; i < to; i++) {
           let marker: SnapshotMarker = 'true';
           if (i === rows.length - 1 && info.lastInSnapshot) marker = 'last';
           else if (i === 0 && info.firstInSnapshot) marker = 'first';
           else if (i === 0 && info.firstInTable) marker = 'first_in_data_collection';
           else if (i === rows.length - 1 && info.lastInTable) marker = 'last_in_data_collection';
-          records[i - from] = snapshotReadEvent(t, rows[i]!, sourceValue(srcCtx, t, o.consistentLsn, marker), nowMs);
+          snapshotReadEvent(records, t, rows[i]!, sourceValue(srcCtx, t, o.consistentLsn, marker), nowMs);
         }
         if (to === rows.length) {
           const last = records[records.length - 1]!;

@@ -9,11 +9,12 @@ import type { Logger } from '../../logging/index.js';
 import type { Lsn, Relation, StreamBatch, TupleValues } from '../../../binlog/postgres/index.js';
 import {
   deleteEvents, heartbeatRecord, insertEvents, keySource, sourceContext, sourceValue, truncateEvent, updateEvents,
-  type EventOptions, type SourceContext,
+  type SourceContext,
 } from './change-events.js';
 import type { IncrementalStreamHooks } from './incremental.js';
 import { encodeOffset, sourcePartition } from './offsets.js';
 import type { TableResolver } from './tables.js';
+import type { ChangeEmitter } from '../shared/change-emitter.js';
 
 /** Where streaming resumes: the flush position plus, for a transaction cut short, its commit LSN and last event. */
 export interface ResumePoint {
@@ -28,7 +29,7 @@ export interface StreamDispatcherOptions {
   tables: TableResolver;
   topicPrefix: string;
   database: string;
-  events: EventOptions;
+  emitter: ChangeEmitter;
   resume: ResumePoint;
   /** 0 disables heartbeat records. */
   heartbeatIntervalMs: number;
@@ -173,7 +174,7 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
               for (const rel of m.relations) {
                 const t = o.tables.byOid(rel.oid) ?? (o.tables.byOid(rel.oid) === null ? null : await o.tables.forRelation(rel));
                 if (t) inc?.onTruncate(`${rel.schema}.${rel.table}`);
-                if (t) truncateEvent(pending, t, sourceValue(txn.ctx, t, lsn), nowMs, o.events);
+                if (t) truncateEvent(pending, t, sourceValue(txn.ctx, t, lsn), nowMs, o.emitter);
               }
             } else if (isSignal(m.relation)) {
               // Signals and watermarks: only inserts mean something; nothing of this table is emitted.
@@ -195,9 +196,9 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
               else if (m.tag === 'update') changed(m.relation, m.before, keySource(m.after, m.before));
               else changed(m.relation, m.after);
               const src = sourceValue(txn.ctx, t, lsn);
-              if (m.tag === 'insert') insertEvents(pending, t, m, src, nowMs, o.events);
-              else if (m.tag === 'update') updateEvents(pending, t, m, src, nowMs, o.events);
-              else deleteEvents(pending, t, m, src, nowMs, o.events);
+              if (m.tag === 'insert') insertEvents(pending, t, m, src, nowMs, o.emitter);
+              else if (m.tag === 'update') updateEvents(pending, t, m, src, nowMs, o.emitter);
+              else deleteEvents(pending, t, m, src, nowMs, o.emitter);
             }
             if (pending.length > before) {
               events++;

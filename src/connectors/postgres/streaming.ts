@@ -14,6 +14,7 @@ import type { PgConnectorSettings } from './config.js';
 import type { PgIncremental } from './incremental.js';
 import { createStreamDispatcher, type ResumePoint, type StreamDispatcher } from './stream-dispatcher.js';
 import type { TableResolver } from './tables.js';
+import { createChangeEmitter } from '../shared/change-emitter.js';
 
 export interface StreamingSession {
   /** Runs until `ctx.signal` aborts; throws on a non-retriable failure. */
@@ -82,7 +83,7 @@ export function createStreamingSession(o: StreamingOptions): StreamingSession {
           const current = stream;
           dispatcher = createStreamDispatcher({
             sink: ctx.sink, tables: o.tables, topicPrefix: settings.topicPrefix, database: settings.connection.database,
-            events: { tombstonesOnDelete: settings.tombstonesOnDelete, skipped: settings.skippedOperations },
+            emitter: createChangeEmitter({ tombstonesOnDelete: settings.tombstonesOnDelete, skipped: settings.skippedOperations }),
             resume, heartbeatIntervalMs: settings.heartbeatIntervalMs, heartbeatTopic: settings.heartbeatTopic, logger: log,
             incremental: o.incremental?.hooks ?? null,
           });

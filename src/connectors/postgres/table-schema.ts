@@ -27,7 +27,8 @@ export interface TableSchema {
   readonly table: string;
   readonly topic: string;
   readonly keySchema: ConnectSchema | null;
-  readonly valueSchema: ConnectSchema;
+  /** `<topic>.Envelope` */
+  readonly envelope: ConnectSchema;
   /**
    * The row struct of `values` (input column order). Unchanged TOAST values are taken from `fallback` (the old
    * image under REPLICA IDENTITY FULL) when it has them, else become the column's unavailable-value placeholder.
@@ -118,7 +119,7 @@ export function buildTableSchema(input: TableSchemaInput): TableSchema {
     table: input.table,
     topic,
     keySchema: hasKey ? keyStructSchema(topic, keyFields) : null,
-    valueSchema: envelopeSchema(topic, rowSchema, POSTGRES_SOURCE_SCHEMA),
+    envelope: envelopeSchema(topic, rowSchema, POSTGRES_SOURCE_SCHEMA),
     row(values, fallback) {
       const out: Row = {};
       for (let f = 0; f < fieldNames.length; f++) {

@@ -148,6 +148,10 @@ describe('MicroDuration / Interval', () => {
     assert.equal(intervalMicros(parsePostgresInterval('3 days')!), 259200000000);
     assert.equal(intervalMicros(parsePostgresInterval('1 mon')!), 2629800000000);
     assert.equal(intervalMicros(parsePostgresInterval('-00:00:01.5')!), -1500000);
+    // int64 since Debezium 2.0: the fraction is added as whole microseconds, the sum truncated toward zero
+    assert.equal(intervalMicros(parsePostgresInterval('1 mon 00:00:00.000001')!), 2629800000001);
+    assert.equal(intervalMicros(parsePostgresInterval('-1 days -00:00:00.123456')!), -86400123456);
+    assert.equal(intervalMicros(parsePostgresInterval('178000000 years')!), (1n << 63n) - 1n);
     assert.equal(Object.is(intervalMicros(parsePostgresInterval('00:00:00')!), 0), true);
   });
   it('Interval is ISO-8601 with stripped seconds', () => {

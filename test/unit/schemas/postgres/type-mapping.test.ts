@@ -115,6 +115,7 @@ describe('PostgreSQL type mapping (Debezium defaults)', () => {
 
   it('maps intervals to MicroDuration or ISO strings', () => {
     assert.equal(map('interval').schema.name, 'io.debezium.time.MicroDuration');
+    assert.equal(map('interval').schema.type, 'int64');
     assert.equal(enc('interval', '1 day 01:00:00'), 90_000_000_000);
     assert.equal(enc('interval', '1 mon'), 30.4375 * 86_400_000_000);
     assert.equal(enc('interval', '1 year 2 mons 3 days 04:05:06.78', -1, { intervalMode: 'string' }), 'P1Y2M3DT4H5M6.78S');

@@ -118,7 +118,8 @@ function memoryRegistry(settings: MySqlSettings, tables: TableInfo[]) {
 function setup(o: { config?: Record<string, string>; tables?: TableInfo[]; start?: BinlogResumePosition; extra?: Partial<StreamDispatcherOptions> } = {}) {
   const settings = settingsWith(o.config);
   const reg = memoryRegistry(settings, o.tables ?? [tableInfo('customers', CUSTOMERS)]);
-  const factory = createRecordFactory({ connector: 'mariadb', topicPrefix: 'shop', heartbeatTopic: settings.heartbeatTopic, partition: { server: 'shop' } });
+  const factory = createRecordFactory({ connector: 'mariadb', topicPrefix: 'shop', heartbeatTopic: settings.heartbeatTopic, partition: { server: 'shop' },
+    tombstonesOnDelete: settings.tombstonesOnDelete, skipped: settings.skipped });
   const out = capturingSink();
   const start = o.start ?? { file: FILE, pos: 4, gtids: '0-1-0', event: 0, row: 0 };
   const dispatcher = createStreamDispatcher({
@@ -184,12 +185,12 @@ describe('MySQL stream dispatcher: row events become Debezium change events', ()
     assert.deepEqual(out.records().map(summary), ['d {"id":1}']);
   });
 
-  it('a table without a primary key has null keys, and its deletes get no tombstone', async () => {
+  it('a table without a primary key has null keys, and each delete is followed by a tombstone with a null key, as in Debezium', async () => {
     const notes: Col[] = [['body', 'varchar(20)', true]];
     const { dispatcher, out } = setup({ tables: [tableInfo('notes', notes, [])] });
     const t1 = tx(1);
     await dispatcher.deliver([rows(t1, 'd', [{ body: 'x' }], { table: wire('notes', notes, []) }), commit(t1, 1)]);
-    assert.deepEqual(out.records().map(summary), ['d null']);
+    assert.deepEqual(out.records().map(summary), ['d null', 'tombstone null']);
   });
 
   it('a primary-key change is a delete (+ tombstone) of the old key and a create of the new one, as Debezium emits it', async () => {

@@ -9,6 +9,7 @@ import {
 } from '../../../../../src/connectors/postgres/index.js';
 import type { Relation, StreamBatch, StreamMessage } from '../../../../../binlog/postgres/index.js';
 import { DEFAULT_PG_MAPPING_OPTIONS } from '../../../../../schemas/postgres/index.js';
+import { createChangeEmitter } from '../../../../../src/connectors/shared/change-emitter.js';
 
 describe('PostgreSQL offsets with an ad-hoc snapshot', () => {
   const base: PgOffset = { lsn: 0x300n, lsnProc: 0x210n, lsnCommit: 0x400n, txId: 7, tsUsec: 1_700_000_000_000_000, snapshot: null };
@@ -89,7 +90,7 @@ function fakeHooks() {
     onRelation: async (rel) => { calls.push(`relation ${rel.table}`); },
     async takeRecords(source, nowMs) {
       return ['8', '9'].map((id) => ({
-        topic: schema.topic, keySchema: schema.keySchema, key: { id: Number(id) }, valueSchema: schema.valueSchema,
+        topic: schema.topic, keySchema: schema.keySchema, key: { id: Number(id) }, valueSchema: schema.envelope,
         value: { op: 'r', after: { id: Number(id), v: 'snap' }, source: source(schema), ts_ms: nowMs },
       }));
     },
@@ -109,7 +110,7 @@ describe('PostgreSQL stream dispatcher with ad-hoc snapshots', () => {
     const sink: RecordSink = { send: async (r) => { sent.push([...r]); }, flush: async () => {}, commitOffset: async () => {} };
     const { hooks, calls } = fakeHooks();
     const d = createStreamDispatcher({
-      sink, tables, topicPrefix: 'srv', database: 'db', events: { tombstonesOnDelete: true, skipped: new Set() },
+      sink, tables, topicPrefix: 'srv', database: 'db', emitter: createChangeEmitter({ tombstonesOnDelete: true, skipped: new Set() }),
       resume: { flushLsn: 0x100n, commitLsn: null, lsn: 0x100n }, heartbeatIntervalMs: 0, heartbeatTopic: 'hb', logger: pino({ level: 'silent' }),
       incremental: hooks,
     });
@@ -147,7 +148,7 @@ describe('PostgreSQL stream dispatcher with ad-hoc snapshots', () => {
   it('does not hand replayed signal rows to the hooks (the committed offset already covers them)', async () => {
     const { hooks, calls } = fakeHooks();
     const d = createStreamDispatcher({
-      sink: { send: async () => {}, flush: async () => {}, commitOffset: async () => {} }, tables, topicPrefix: 'srv', database: 'db', events: { tombstonesOnDelete: true, skipped: new Set() },
+      sink: { send: async () => {}, flush: async () => {}, commitOffset: async () => {} }, tables, topicPrefix: 'srv', database: 'db', emitter: createChangeEmitter({ tombstonesOnDelete: true, skipped: new Set() }),
       resume: { flushLsn: 0x210n, commitLsn: 0x400n, lsn: 0x350n }, heartbeatIntervalMs: 0, heartbeatTopic: 'hb', logger: pino({ level: 'silent' }),
       incremental: hooks,
     });

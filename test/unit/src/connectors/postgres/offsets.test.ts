@@ -9,6 +9,7 @@ import {
 import type { Relation, StreamBatch, StreamMessage } from '../../../../../binlog/postgres/index.js';
 import { DEFAULT_PG_MAPPING_OPTIONS } from '../../../../../schemas/postgres/index.js';
 import { emptyProgress } from '../../../../../snapshot/index.js';
+import { createChangeEmitter } from '../../../../../src/connectors/shared/change-emitter.js';
 
 describe('PostgreSQL offsets', () => {
   it('round-trips streaming and snapshot offsets in Debezium\'s key names, LSNs as numbers', () => {
@@ -65,7 +66,7 @@ const ins = (id: number, lsn: bigint): [StreamMessage, bigint] => [{ tag: 'inser
 function dispatcher(resume: ResumePoint, heartbeatIntervalMs = 0, clock = { ms: 1000 }) {
   const sink = sinkOf();
   const d = createStreamDispatcher({
-    sink, tables: fakeTables(), topicPrefix: 'srv', database: 'db', events: { tombstonesOnDelete: true, skipped: new Set() },
+    sink, tables: fakeTables(), topicPrefix: 'srv', database: 'db', emitter: createChangeEmitter({ tombstonesOnDelete: true, skipped: new Set() }),
     resume, heartbeatIntervalMs, heartbeatTopic: '__debezium-heartbeat.srv', logger: pino({ level: 'silent' }), now: () => clock.ms,
   });
   return { d, sink };

@@ -21,6 +21,7 @@ import { TransientError } from '../../../../../src/errors/index.js';
 import type { Relation, StreamBatch, StreamMessage, TupleValues } from '../../../../../binlog/postgres/index.js';
 import { DEFAULT_PG_MAPPING_OPTIONS, type PgType } from '../../../../../schemas/postgres/index.js';
 import { capturingSink } from '../../../fakes/record-sink.js';
+import { createChangeEmitter } from '../../../../../src/connectors/shared/change-emitter.js';
 
 const logger = pino({ level: 'silent' });
 const TYPES: Record<number, PgType> = { 23: { oid: 23, name: 'int4', kind: 'b' }, 25: { oid: 25, name: 'text', kind: 'b' } };
@@ -94,7 +95,7 @@ function setup(o: Partial<StreamDispatcherOptions> & { captured?: (table: string
   const out = capturingSink();
   const options: StreamDispatcherOptions = {
     sink: out.sink, tables: tables.resolver, topicPrefix: 'pg', database: 'shop',
-    events: { tombstonesOnDelete: true, skipped: new Set(['t']) }, resume: START, heartbeatIntervalMs: 0,
+    emitter: createChangeEmitter({ tombstonesOnDelete: true, skipped: new Set(['t']) }), resume: START, heartbeatIntervalMs: 0,
     heartbeatTopic: '__debezium-heartbeat.pg', logger, ...o,
   };
   return { dispatcher: createStreamDispatcher(options), out, tables, options };
@@ -152,7 +153,7 @@ describe('PostgreSQL stream dispatcher: changes become Debezium change events', 
   });
 
   it('no tombstone with tombstones.on.delete=false; skipped.operations drops the named operations', async () => {
-    const { dispatcher, out } = setup({ events: { tombstonesOnDelete: false, skipped: new Set(['u']) } });
+    const { dispatcher, out } = setup({ emitter: createChangeEmitter({ tombstonesOnDelete: false, skipped: new Set(['u']) }) });
     await dispatcher.handle(batch(txn(7, 0x1000n, [
       rel(customers), ins(customers, '1', 'a'), upd(customers, null, ['1', 'b']), del(customers, ['1', null]),
     ])));
@@ -173,7 +174,7 @@ describe('PostgreSQL stream dispatcher: changes become Debezium change events', 
     await byDefault.dispatcher.handle(batch(txn(7, 0x1000n, [rel(customers), rel(audit), truncate])));
     assert.equal(byDefault.out.records().length, 0);
 
-    const { dispatcher, out } = setup({ events: { tombstonesOnDelete: true, skipped: new Set() } });
+    const { dispatcher, out } = setup({ emitter: createChangeEmitter({ tombstonesOnDelete: true, skipped: new Set() }) });
     await dispatcher.handle(batch(txn(7, 0x1000n, [rel(customers), rel(audit), truncate])));
     const [r, ...rest] = out.records();
     assert.equal(rest.length, 0, 'nothing for the table outside the filters');
@@ -351,7 +352,7 @@ describe('PostgreSQL stream dispatcher: the signal table (ad-hoc snapshots)', ()
   it('signal-table inserts go to the hooks and are never emitted; at a close watermark the chunk is emitted there', async () => {
     const chunkRecord: ChangeRecord = { topic: 'pg.public.customers', keySchema: null, key: { id: 5 }, valueSchema: null, value: { op: 'r' } };
     const { hooks: h, calls } = hooks([chunkRecord]);
-    const { dispatcher, out, tables } = setup({ incremental: h, events: { tombstonesOnDelete: true, skipped: new Set() } });
+    const { dispatcher, out, tables } = setup({ incremental: h, emitter: createChangeEmitter({ tombstonesOnDelete: true, skipped: new Set() }) });
     await dispatcher.handle(batch(
       txn(9, 0x1000n, [rel(signals), ins(signals, 'w1', 'snapshot-window-open', null)]),
       txn(10, 0x2000n, [rel(customers), upd(customers, ['5', null], ['6', 'x'], true), del(customers, ['7', null])]),

@@ -96,6 +96,20 @@ describe('PostgreSQL snapshot modes', () => {
     });
   }
 
+  it('always: a new snapshot at every start, then changes, nothing lost', async () => {
+    const c = await start('always');
+    await streaming(c.slot);
+    await waitFor(async () => (await ops(c.topic)).length === 50, { timeoutMs: 60_000, message: 'first snapshot' });
+    await db.client.query(`UPDATE items SET v = 'always' WHERE id = 2`);
+    await waitFor(async () => (await ops(c.topic)).includes('u'), { timeoutMs: 30_000, message: 'change after the first snapshot' });
+    const r = await api(worker.url).post(`/connectors/${c.name}/restart?includeTasks=true`);
+    assert.ok(r.status < 300, r.text);
+    await waitFor(async () => (await ops(c.topic)).filter((x) => x === 'r').length === 100, { timeoutMs: 60_000, message: 'second snapshot' });
+    await streaming(c.slot);
+    await db.client.query(`UPDATE items SET v = 'v2' WHERE id = 2`);
+    await converged(c.topic);
+  });
+
   it('when_needed: the slot dropped behind its back → a new slot and a new snapshot, nothing lost', async () => {
     const c = await start('when_needed', { 'slot.retry.delay.ms': '200' });
     await streaming(c.slot);

@@ -6,6 +6,7 @@ import { atLeast, between, heartbeatTopic, heartbeatTopicKeys, nonEmptyString, S
 import type { TypeModes } from '../../../schemas/mysql/index.js';
 import type { MySqlConnectionConfig } from '../../db/mysql.js';
 import { tableFiltersFromConfig, type TableFilters } from '../../../snapshot/index.js';
+import { SNAPSHOT_MODE_ALIASES, SNAPSHOT_MODES, type SnapshotMode } from '../shared/start-plan.js';
 
 type Validate = NonNullable<ConfigKeyDef['validate']>;
 
@@ -77,8 +78,8 @@ export const MYSQL_CONFIG_DEF: ConfigDef = {
     { name: 'message.key.columns', type: 'STRING', default: null, importance: 'MEDIUM', group: FILTERS, orderInGroup: 7,
       documentation: 'Key columns per table instead of the primary key: <db>.<table-regex>:<col>[,<col>...][;...].' },
 
-    { name: 'snapshot.mode', type: 'STRING', default: 'initial', allowed: ['initial', 'initial_only', 'no_data', 'when_needed', 'always'],
-      valueAliases: { schema_only: 'no_data', never: 'no_data' }, importance: 'HIGH', group: SNAP, orderInGroup: 1,
+    { name: 'snapshot.mode', type: 'STRING', default: 'initial', allowed: SNAPSHOT_MODES, valueAliases: SNAPSHOT_MODE_ALIASES,
+      importance: 'HIGH', group: SNAP, orderInGroup: 1,
       documentation: 'initial: snapshot when there are no offsets, then stream; initial_only: snapshot, then stop; ' +
         'no_data (alias schema_only, never): stream from the current binlog position without reading existing rows; ' +
         'when_needed: like initial, and snapshot again when the stored binlog position is gone; always: snapshot at every start.' },
@@ -135,7 +136,6 @@ export const MYSQL_CONFIG_DEF: ConfigDef = {
   ],
 };
 
-export type SnapshotMode = 'initial' | 'initial_only' | 'no_data' | 'when_needed' | 'always';
 
 export interface MySqlSettings {
   connection: MySqlConnectionConfig & { connectTimeoutMs: number };

@@ -25,7 +25,7 @@ export const mySqlConnectorPlugin = plugin('io.debezium.connector.mysql.MySqlCon
 export const mariaDbConnectorPlugin = plugin('io.debezium.connector.mariadb.MariaDbConnector', 'mariadb', 'mariadb');
 
 export { MYSQL_CONFIG_DEF, mysqlSettings, derivedServerId } from './config.js';
-export type { MySqlSettings, SnapshotMode } from './config.js';
+export type { MySqlSettings } from './config.js';
 export { decodeOffset, encodeOffset, sourcePartition, OffsetFormatError } from './offsets.js';
 export type { MySqlOffset, TablePositions } from './offsets.js';
 export { checkServer, globalPrivileges, validateMySql } from './prerequisites.js';

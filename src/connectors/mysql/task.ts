@@ -15,6 +15,7 @@ import { DATABASE_BACKOFF, databaseRetryPolicy, retry } from '../../retry/index.
 import { createRecordFactory, type RecordFactory } from './records.js';
 import { gtidsAt, masterPosition, withServer, type Flavour, type MasterPosition } from './server.js';
 import { runSnapshotPhase } from './snapshot-phase.js';
+import { startPlan } from '../shared/start-plan.js';
 import { createStreamDispatcher } from './stream-dispatcher.js';
 import { createTableRegistry, type TableRegistry } from './tables.js';
 
@@ -177,20 +178,20 @@ export function createMySqlTask(connector: BinlogConnectorName): SourceTask {
 
       let start: BinlogResumePosition;
       let tablePositions: TablePositions | null = null;
-      const snapshotNeeded = mode !== 'no_data' && (offset === null || mode === 'always' || !offset.snapshotCompleted);
-      if (offset?.snapshotCompleted && mode === 'initial_only') return;
-      if (snapshotNeeded) {
-        const resume = offset && !offset.snapshotCompleted && mode !== 'always' ? offset.snapshot : null;
+      const plan = startPlan(mode, offset);
+      if (plan.snapshot === 'none' && !plan.stream) return;
+      if (plan.snapshot !== 'none') {
+        const resume = plan.snapshot === 'resume' ? offset!.snapshot : null;
         const r = await retrying(s, 'snapshot', () => snapshotThenStart(s, resume));
         if (!r) return;
-        if (mode === 'initial_only') {
+        if (!plan.stream) {
           await ctx.sink.flush();
           ctx.reportProgress({ phase: 'done' });
           return;
         }
         start = r.start;
         tablePositions = r.tablePositions;
-      } else if (offset) {
+      } else if (plan.fromOffset && offset) {
         start = offset.position;
         tablePositions = offset.tablePositions;
         s.incremental?.snapshotter.restore(offset.incremental ?? null);

@@ -5,10 +5,9 @@ import type { ConfigDef, ConfigKeyDef, ConfigValue } from '../../connect-api/ind
 import { atLeast, heartbeatTopic, heartbeatTopicKeys, nonEmptyString, SIGNAL_CONFIG_KEYS, signalSettings, type SignalSettings } from '../../connect-api/index.js';
 import type { PgConnectionConfig, PublicationAutocreateMode } from '../../../binlog/postgres/index.js';
 import type { PgMappingOptions } from '../../../schemas/postgres/index.js';
+import { SNAPSHOT_MODE_ALIASES, SNAPSHOT_MODES, type SnapshotMode } from '../shared/start-plan.js';
 import type { BinaryHandlingMode, DecimalHandlingMode, TimePrecisionMode } from '../../../schemas/index.js';
 
-export const SNAPSHOT_MODES = ['initial', 'initial_only', 'no_data', 'never', 'when_needed'] as const;
-export type SnapshotMode = (typeof SNAPSHOT_MODES)[number];
 
 const CONN = 'Connection';
 const FILT = 'Filters';
@@ -97,8 +96,8 @@ export const postgresConfigDef: ConfigDef = {
     { name: 'message.key.columns', type: 'STRING', default: null, importance: 'MEDIUM', group: FILT, orderInGroup: 7,
       documentation: 'Custom message keys: <schema.table regex>:<col>[,<col>...][;...].' },
     { name: 'snapshot.mode', type: 'STRING', default: 'initial', importance: 'MEDIUM', group: SNAP, orderInGroup: 1,
-      allowed: SNAPSHOT_MODES, valueAliases: { schema_only: 'no_data' },
-      documentation: 'initial: snapshot when there is no offset, then stream; initial_only: snapshot then stop; no_data (alias schema_only) and never: stream only; when_needed: snapshot when there is no offset or the slot is gone.' },
+      allowed: SNAPSHOT_MODES, valueAliases: SNAPSHOT_MODE_ALIASES,
+      documentation: 'initial: snapshot when there is no offset, then stream; initial_only: snapshot then stop; no_data (aliases schema_only, never): stream only; when_needed: snapshot when there is no offset or the slot is gone; always: a new snapshot at every start, then stream.' },
     { name: 'snapshot.max.threads', type: 'INT', default: 1, importance: 'MEDIUM', group: SNAP, orderInGroup: 2, validate: atLeast(1),
       documentation: 'Number of connections reading the snapshot in parallel.' },
     { name: 'snapshot.fetch.size', type: 'INT', default: 10240, importance: 'MEDIUM', group: SNAP, orderInGroup: 3, validate: atLeast(1),

@@ -1,7 +1,7 @@
 /** PostgreSQL source connector: plugin, config, task, offsets. */
 export { postgresConnectorPlugin, POSTGRES_CONNECTOR_CLASS } from './plugin.js';
-export { postgresConfigDef, pgSettings, SNAPSHOT_MODES } from './config.js';
-export type { PgConnectorSettings, SnapshotMode } from './config.js';
+export { postgresConfigDef, pgSettings } from './config.js';
+export type { PgConnectorSettings } from './config.js';
 export { createPostgresSourceTask } from './task.js';
 export { encodeOffset, decodeOffset, sourcePartition, snapshotCompleted } from './offsets.js';
 export type { PgOffset } from './offsets.js';

@@ -15,6 +15,7 @@ import { pgSettings, type PgConnectorSettings } from './config.js';
 import { decodeOffset, snapshotCompleted, sourcePartition, type PgOffset } from './offsets.js';
 import { checkReplicationRole, checkWalLevel } from './prerequisites.js';
 import { runSnapshotPhase } from './snapshot-phase.js';
+import { startPlan } from '../shared/start-plan.js';
 import { createStreamingSession, type StreamingSession } from './streaming.js';
 import type { ResumePoint } from './stream-dispatcher.js';
 import { createTableResolver } from './tables.js';
@@ -116,15 +117,17 @@ async function runOnce(ctx: SourceTaskContext, settings: PgConnectorSettings, ad
     (await discoverTables({ dialect: 'postgres', connection: settings.connection, filters: tableFilters, logger: log }))
       .filter((t) => !isSignalTable(signalTable, t.id.schema, t.id.table));
 
-  if (mode === 'initial_only') {
-    if (offset && snapshotCompleted(offset)) {
+  const plan = startPlan(mode, offset ? { snapshotCompleted: snapshotCompleted(offset) } : null);
+  if (!plan.stream) {
+    if (plan.snapshot === 'none') {
       ctx.reportProgress({ phase: 'done' });
       return;
     }
+    const resuming = plan.snapshot === 'resume' ? offset : null;
     const rows = await admin.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
-    const consistentLsn = offset?.lsn ?? parseLsn(rows[0]!.lsn);
+    const consistentLsn = resuming?.lsn ?? parseLsn(rows[0]!.lsn);
     const result = await runSnapshotPhase({
-      ctx, settings, tables: await discover(), resolver, consistentLsn, exportedSnapshot: null, resumeFrom: offset?.snapshot?.progress ?? null,
+      ctx, settings, tables: await discover(), resolver, consistentLsn, exportedSnapshot: null, resumeFrom: resuming?.snapshot?.progress ?? null,
     });
     if (!result.completed) return;
     await ctx.sink.flush();
@@ -148,19 +151,19 @@ async function runOnce(ctx: SourceTaskContext, settings: PgConnectorSettings, ad
   let slot = await readSlot(client, settings.slotName);
   if (slot?.walStatus === 'lost') {
     if (!offset && !state.ignoreOffsets) log.warn({ slot: settings.slotName }, 'Replication slot has lost required WAL; it is recreated');
-    if (offset) throw new PositionLostError(`Replication slot "${settings.slotName}" has lost WAL it needed (wal_status=lost), so changes are missing.`,
+    if (plan.fromOffset) throw new PositionLostError(`Replication slot "${settings.slotName}" has lost WAL it needed (wal_status=lost), so changes are missing.`,
       'Use snapshot.mode=when_needed to re-snapshot automatically, or reset the connector offsets and restart it; raise max_slot_wal_keep_size to prevent this.');
     await dropSlot(client, settings.slotName);
     slot = null;
   }
 
   let resume: ResumePoint;
-  if (offset) {
+  if (plan.fromOffset && offset) {
     if (!slot) {
       throw new PositionLostError(`Replication slot "${settings.slotName}" does not exist, but the connector has offsets (last position ${formatLsn(offset.lsnProc)}): changes since then are gone.`,
         'Use snapshot.mode=when_needed to re-snapshot automatically, or reset the connector offsets (or use a new topic.prefix) and restart it to take a new snapshot.');
     }
-    if (!snapshotCompleted(offset) && (mode === 'initial' || mode === 'when_needed')) {
+    if (plan.snapshot === 'resume') {
       log.info({ lsn: formatLsn(offset.lsn) }, 'Resuming the interrupted snapshot');
       const result = await runSnapshotPhase({
         ctx, settings, tables, resolver, consistentLsn: offset.lsn, exportedSnapshot: null, resumeFrom: offset.snapshot?.progress ?? null,
@@ -169,11 +172,11 @@ async function runOnce(ctx: SourceTaskContext, settings: PgConnectorSettings, ad
     }
     resume = { flushLsn: offset.lsnProc, commitLsn: offset.lsnCommit, lsn: offset.lsn };
   } else {
-    const snapshot = mode === 'initial' || mode === 'when_needed';
+    const snapshot = plan.snapshot === 'fresh';
     if (slot && (state.ignoreOffsets || snapshot)) {
-      // No offset but a slot: after a position loss, or after the offsets were reset (KIP-875 DELETE) or a
-      // snapshot was interrupted before its first commit. The slot's position says nothing about the new
-      // snapshot, so start over from a fresh slot whose exported snapshot the snapshot reads: consistent.
+      // A slot but no offset to resume from: after a position loss, after the offsets were reset (KIP-875
+      // DELETE), a snapshot interrupted before its first commit, or snapshot.mode=always. The slot's position
+      // says nothing about the new snapshot, so start over from a fresh slot whose exported snapshot it reads.
       log.info({ slot: settings.slotName }, 'No committed offset: recreating the replication slot for a consistent new snapshot');
       await dropSlot(client, settings.slotName);
       slot = null;

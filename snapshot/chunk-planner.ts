@@ -9,7 +9,7 @@
  * composite key is compared in the expanded form `k1 >= ? AND (k1 > ? OR (k1 = ? AND k2 > ?))`, which both
  * servers read as a range on the key's index.
  */
-import type { TableInfo } from './types.js';
+import type { ColumnInfo, TableInfo } from './types.js';
 
 /** Default rows per chunk (`snapshot.fetch.size`): large enough to amortise a round trip, small enough for memory. */
 export const DEFAULT_FETCH_SIZE = 10_000;
@@ -27,6 +27,8 @@ export interface SqlFlavor {
    * column's type and can use its index.
    */
   param(table: TableInfo, column: string, index: number): string;
+  /** The select-list expression of a column (its quoted name unless the driver would read it inexactly). */
+  select?(column: ColumnInfo): string;
 }
 
 function keyColumn(table: TableInfo, column: string) {
@@ -41,6 +43,14 @@ export const mysqlFlavor: SqlFlavor = {
     const col = keyColumn(table, column);
     if (col && col.nativeType === 'decimal' && col.precision !== null) return `CAST(? AS DECIMAL(${col.precision},${col.scale ?? 0}))`;
     return '?';
+  },
+  select(column) {
+    // The driver parses DOUBLE text with 15 digits (94.24777960769379 → 94.2477796076938), and the server prints
+    // FLOAT with 6 (4/3 → 1.33333): read both as the shortest exact text of the value, as the binlog has it.
+    const name = mysqlFlavor.quoteIdent(column.name);
+    if (column.nativeType === 'double') return `CAST(${name} AS CHAR) AS ${name}`;
+    if (column.nativeType === 'float') return `CAST(CAST(${name} AS DOUBLE) AS CHAR) AS ${name}`;
+    return name;
   },
 };
 
@@ -139,7 +149,9 @@ export function keysetQueries(flavor: SqlFlavor, table: TableInfo, limit: number
 
 /** A whole-table read, for tables without a chunk key. */
 export function fullScanQuery(flavor: SqlFlavor, table: TableInfo): string {
-  return `SELECT ${columnList(flavor, selectedColumns(table))} FROM ${qualifiedName(flavor, table)}`;
+  const columns = [...table.columns, ...table.extraKeyColumns];
+  const list = flavor.select ? columns.map((c) => flavor.select!(c)).join(', ') : columnList(flavor, columns.map((c) => c.name));
+  return `SELECT ${list} FROM ${qualifiedName(flavor, table)}`;
 }
 
 /**

@@ -38,7 +38,7 @@ const FULL_ROW = `
 const ZERO_ROW = `
   NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0,
   b'0', b'0', NULL,
-  0, -0.000000000000000000000000000001, NULL, NULL,
+  0, -0.000000000000000000000000000001, 4/3, 94.24777960769379,
   '', '', NULL, NULL, x'', NULL, NULL,
   '0000-00-00', '0000-00-00', '00:00:00', NULL, '0000-00-00 00:00:00', NULL, NULL, 0,
   'small', '', NULL,
@@ -123,7 +123,7 @@ describe('MySQL connector: type mapping, snapshot and stream alike', () => {
     assert.deepEqual(Buffer.from(v.bit64, 'base64'), Buffer.from('feffffffffffffff', 'hex'));
     assert.equal(decodeDecimal(Buffer.from(v.dec_small, 'base64'), 2), '-999.99');
     assert.equal(decodeDecimal(Buffer.from(v.dec_big, 'base64'), 30), '12345678901234567890123456789012345.123456789012345678901234567890');
-    assert.equal(v.f, 3.14159);
+    assert.equal(v.f, 3.1415927); // the exact single, printed as Java's Float.toString
     assert.equal(v.d, 1.7976931348623157e308);
     assert.deepEqual([v.c, v.vc, v.vlatin, v.t.length], ['abc', 'héllo 😀', 'café', 3000]);
     assert.deepEqual([v.bin, v.vbin, v.bl], ['AQIDBA==', 'AP8=', '3q2+7w==']);
@@ -153,6 +153,14 @@ describe('MySQL connector: type mapping, snapshot and stream alike', () => {
     assert.equal(v.bin, 'AAAAAA==');
     assert.equal(decodeDecimal(Buffer.from(v.dec_big, 'base64'), 30), '-0.000000000000000000000000000001');
     assert.equal(v.ip6, '::1');
+  });
+
+  it('reads FLOAT and DOUBLE exactly in snapshot and stream (the server prints FLOAT with 6 digits, the driver parses DOUBLE with 15)', async () => {
+    const ev = await events(topic);
+    for (const id of [2, 102]) {
+      const v = ev.get(id).payload.after;
+      assert.deepEqual([v.f, v.d], [1.3333334, 94.24777960769379], `row ${id}`);
+    }
   });
 
   it('declares Debezium\'s schemas', async () => {

@@ -46,13 +46,11 @@ const asBuffer = (v: unknown): Buffer => (Buffer.isBuffer(v) ? v : Buffer.from(S
 const asInt64: Encoder = (v) => toInt64(v as number | string);
 
 /**
- * FLOAT: the binlog carries the exact IEEE single, while the server prints FLOAT in query results with 6
- * significant digits (FLT_DIG), which is what a snapshot reads. Both become those 6 digits, so snapshot and
- * stream agree and the event shows what a user sees in `SELECT`.
+ * FLOAT: the IEEE single the binlog carries, exactly (the snapshot reads it widened to DOUBLE, as text), so
+ * snapshot and stream agree with Debezium's streamed value.
  */
 export function float32Value(v: unknown): number {
-  const f = typeof v === 'number' ? v : Number(v);
-  return Number.isFinite(f) ? Number(Math.fround(f).toPrecision(6)) : f;
+  return Math.fround(typeof v === 'number' ? v : Number(v));
 }
 
 /** A text encoder whose null (invalid/zero value) becomes the non-null fallback for NOT NULL columns, as Debezium does. */

@@ -112,6 +112,12 @@ describe('MySQL connector: type mapping, snapshot and stream alike', () => {
     assert.deepEqual(ev.get(101).schema.fields[1], ev.get(1).schema.fields[1]);
   });
 
+  it('points source.pos of a streamed row at its own rows event, as Debezium does', async () => {
+    const { source } = (await events(topic)).get(101).payload;
+    const [found] = await conn.query(`SHOW BINLOG EVENTS IN '${source.file}' FROM ${source.pos} LIMIT 1`) as any;
+    assert.match(found[0].Event_type, /^Write_rows/, `event at ${source.file}:${source.pos}`);
+  });
+
   it('maps values as Debezium does', async () => {
     const v = (await events(topic)).get(101).payload.after;
     assert.deepEqual(
@@ -178,6 +184,7 @@ describe('MySQL connector: type mapping, snapshot and stream alike', () => {
     assert.equal(field('st').name, 'io.debezium.data.EnumSet');
     assert.deepEqual([field('bit12').name, field('bit12').parameters], ['io.debezium.data.Bits', { length: '12' }]);
     assert.equal(field('pt').name, 'io.debezium.data.geometry.Point');
+    assert.equal(field('u').name, 'io.debezium.data.Uuid');
     assert.equal(field('g').name, 'io.debezium.data.geometry.Geometry');
     assert.equal(field('f').type, 'float'); // Connect's JSON name of FLOAT32
     assert.equal(field('id').optional, false);

@@ -162,7 +162,7 @@ export function startBinlogReader(o: BinlogReaderOptions): BinlogReader {
           if (index === skip.event) firstRow = Math.min(skip.row, e.rows.length);
         }
         if (firstRow >= e.rows.length) return;
-        push({ kind: 'rows', op: e.op, table: e.table, rows: e.rows, firstRow, event: index, tx: tx! }, e.rows.length - firstRow, e.bytes);
+        push({ kind: 'rows', op: e.op, table: e.table, rows: e.rows, firstRow, event: index, tx: tx!, pos: e.pos }, e.rows.length - firstRow, e.bytes);
         break;
       }
       case 'xid': {

@@ -35,7 +35,9 @@ export interface BinlogTransaction {
 
 export type BinlogItem =
   /** One row event: rows[firstRow..] are new (earlier ones were delivered before a restart). */
-  | { kind: 'rows'; op: 'c' | 'u' | 'd'; table: WireTable; rows: readonly unknown[]; firstRow: number; event: number; tx: BinlogTransaction }
+  | { kind: 'rows'; op: 'c' | 'u' | 'd'; table: WireTable; rows: readonly unknown[]; firstRow: number; event: number; tx: BinlogTransaction;
+    /** Where the rows event starts in `tx.file`. */
+    pos: number }
   | { kind: 'ddl'; statement: DdlStatement; sql: string; database: string; tx: BinlogTransaction; after: BinlogResumePosition }
   /** The transaction is complete; `after` is where reading continues. */
   | { kind: 'commit'; tx: BinlogTransaction; after: BinlogResumePosition };

@@ -33,7 +33,8 @@ export type WireEvent =
   | { type: 'gtid'; gtid: string | null; standalone: boolean; startPos: number; nextPos: number; ts: number; thread: number | null }
   | { type: 'query'; query: string; database: string; nextPos: number; ts: number; thread: number; errorCode: number }
   | { type: 'tablemap'; table: WireTable }
-  | { type: 'rows'; op: 'c' | 'u' | 'd'; table: WireTable; rows: readonly unknown[]; nextPos: number; ts: number; bytes: number }
+  /** `pos`: where the rows event itself starts (Debezium's `source.pos`). */
+  | { type: 'rows'; op: 'c' | 'u' | 'd'; table: WireTable; rows: readonly unknown[]; pos: number; nextPos: number; ts: number; bytes: number }
   | { type: 'xid'; nextPos: number; ts: number }
   /** Anything else; `nextPos` is 0 when the event carries no position. */
   | { type: 'other'; name: string; nextPos: number };
@@ -159,7 +160,8 @@ function toWireEvent(event: AnyBinlogEvent, tables: Map<number, WireTable>, z: Z
       if (!table) return null;
       const name = event.getEventName();
       const op = name === 'writerows' ? 'c' : name === 'updaterows' ? 'u' : 'd';
-      return { type: 'rows', op, table, rows: e.rows, nextPos: event.nextPosition, ts: event.timestamp, bytes: event.size };
+      const pos = event.nextPosition > 0 ? event.nextPosition - event.size - (z.useChecksum ? 23 : 19) : 0;
+      return { type: 'rows', op, table, rows: e.rows, pos, nextPos: event.nextPosition, ts: event.timestamp, bytes: event.size };
     }
     default:
       return { type: 'other', name: event.getEventName(), nextPos: event.nextPosition };

@@ -6,7 +6,7 @@
 import {
   binaryMapping, bitsFromBigEndian, bitsSchema, boolean, dateMapping, decimalMapping, decimalSchema, encodeDecimal,
   encodeZonedTimestamp, enumSchema, enumSetSchema, float32, float64, geometrySchema, int16, int32, int64, jsonSchema,
-  pointSchema, string, timeMapping, timestampMapping, toInt64, unscaledToBytes, yearSchema, zonedTimestampSchema,
+  pointSchema, string, uuidSchema, timeMapping, timestampMapping, toInt64, unscaledToBytes, yearSchema, zonedTimestampSchema,
   type BinaryHandlingMode, type DecimalHandlingMode, type SchemaOptions, type TimePrecisionMode,
 } from '../index.js';
 import type { ConnectField, ConnectSchema } from '../connect-schema.js';
@@ -109,7 +109,7 @@ export function columnMapping(c: MySqlColumn, modes: TypeModes): ColumnMapping {
     }
     // MariaDB: text from queries, raw bytes from FULL binlog metadata (which cannot tell these from BINARY)
     case 'uuid':
-      return { schema: string(o), encode: (v) => (Buffer.isBuffer(v) ? formatUuid(v) : v) };
+      return { schema: uuidSchema(o), encode: (v) => (Buffer.isBuffer(v) ? formatUuid(v) : v) };
     case 'inet4':
       return { schema: string(o), encode: (v) => (Buffer.isBuffer(v) ? formatInet4(v) : v) };
     case 'inet6':

@@ -121,7 +121,7 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
       }
       const source = factory.source({
         tsMs: tx.tsSec * 1000, snapshot: 'false', db: table.database, table: table.table, serverId: tx.serverId,
-        gtid: tx.gtid, file: tx.file, pos: tx.pos, row: i, thread: tx.thread,
+        gtid: tx.gtid, file: tx.file, pos: item.pos, row: i, thread: tx.thread,
       });
       if (item.op === 'u') emitter.update(out, t, codec.key(before!), codec.key(after!), before, after!, source, nowMs);
       else if (item.op === 'c') emitter.create(out, t, codec.key(after!), after!, source, nowMs);

@@ -39,7 +39,7 @@ function transaction(seq: number, startPos: number, rowEvents: number[], endPos:
     ...rowEvents.map((n): WireEvent => {
       const r = rows(n, id);
       id += n;
-      return { type: 'rows', op: 'c', table, rows: r, nextPos: 0, ts: 1_700_000_000_000, bytes: 10 * n };
+      return { type: 'rows', op: 'c', table, rows: r, pos: 0, nextPos: 0, ts: 1_700_000_000_000, bytes: 10 * n };
     }),
     { type: 'xid', nextPos: endPos, ts: 1_700_000_000_000 },
   ];

@@ -68,7 +68,7 @@ function tx(n: number, pos = 1000 * n): BinlogTransaction {
 }
 
 function rows(t: BinlogTransaction, op: 'c' | 'u' | 'd', data: unknown[], o: { event?: number; firstRow?: number; table?: WireTable } = {}): BinlogItem {
-  return { kind: 'rows', op, table: o.table ?? customers, rows: data, firstRow: o.firstRow ?? 0, event: o.event ?? 0, tx: t };
+  return { kind: 'rows', op, table: o.table ?? customers, rows: data, firstRow: o.firstRow ?? 0, event: o.event ?? 0, tx: t, pos: t.pos + 100 * ((o.event ?? 0) + 1) };
 }
 
 const after = (t: BinlogTransaction, n: number): BinlogResumePosition => ({ file: t.file, pos: t.pos + 500, gtids: `0-1-${n}`, event: 0, row: 0 });
@@ -150,7 +150,7 @@ describe('MySQL stream dispatcher: row events become Debezium change events', ()
       { ...e.source, ts_us: undefined, ts_ns: undefined },
       {
         version: e.source.version, connector: 'mariadb', name: 'shop', ts_ms: 1_700_000_001_000, snapshot: 'false', db: 'inv', sequence: null,
-        ts_us: undefined, ts_ns: undefined, table: 'customers', server_id: 1, gtid: '0-1-1', file: FILE, pos: 1000, row: 0, thread: 77, query: null,
+        ts_us: undefined, ts_ns: undefined, table: 'customers', server_id: 1, gtid: '0-1-1', file: FILE, pos: 1100, row: 0, thread: 77, query: null,
       },
     );
   });
@@ -162,7 +162,7 @@ describe('MySQL stream dispatcher: row events become Debezium change events', ()
     const records = out.records();
     assert.deepEqual(records.map(summary), ['u {"id":1}']);
     assert.deepEqual(env(records[0]!).before, { id: 1, name: 'Ann' });
-    assert.deepEqual(env(records[0]!).after, { id: 1, name: 'Anne' });
+    assert.deepEqual(env(records[0]!).after, { id: 1, name: 'Anne' });    assert.deepEqual([env(records[0]!).source.pos, env(records[0]!).source.row], [1100, 0], 'source.pos is the rows event\'s own position, as Debezium\'s');
   });
 
   it('a delete is a delete event followed by a tombstone for the key (tombstones.on.delete, on by default)', async () => {

@@ -1,4 +1,4 @@
-import { field, int64, string, struct, withOptional } from './builders.js';
+import { arrayOf, field, int64, string, struct, withOptional } from './builders.js';
 import type { ConnectField, ConnectSchema } from './connect-schema.js';
 import { microsOfMillis, nanosOfMillis } from './source.js';
 
@@ -17,6 +17,20 @@ export interface TransactionBlock {
   total_order: number | bigint;
   data_collection_order: number | bigint;
 }
+
+/** Key of the BEGIN/END records on the transaction topic. */
+export const transactionKeySchema: ConnectSchema = struct([field('id', string())],
+  { name: 'io.debezium.connector.common.TransactionMetadataKey', version: 1 });
+
+/** Value of the BEGIN/END records: END carries the event count, in total and per data collection. */
+export const transactionValueSchema: ConnectSchema = struct([
+  field('status', string()),
+  field('id', string()),
+  field('event_count', int64({ optional: true })),
+  field('data_collections', arrayOf(struct([field('data_collection', string()), field('event_count', int64())],
+    { optional: true, name: 'event.collection', version: 1 }), { optional: true })),
+  field('ts_ms', int64()),
+], { name: 'io.debezium.connector.common.TransactionMetadataValue', version: 1 });
 
 /** `<topic>.Key`: required struct of the key columns, in key order. */
 export function keySchema(topic: string, fields: readonly ConnectField[]): ConnectSchema {

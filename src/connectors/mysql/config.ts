@@ -6,6 +6,7 @@ import { atLeast, between, heartbeatTopic, heartbeatTopicKeys, nonEmptyString, S
 import type { TypeModes } from '../../../schemas/mysql/index.js';
 import type { MySqlConnectionConfig } from '../../db/mysql.js';
 import { tableFiltersFromConfig, type TableFilters } from '../../../snapshot/index.js';
+import { transactionMetadataKeys, transactionTopic } from '../shared/transaction-config.js';
 import { SNAPSHOT_MODE_ALIASES, SNAPSHOT_MODES, type SnapshotMode } from '../shared/start-plan.js';
 
 type Validate = NonNullable<ConfigKeyDef['validate']>;
@@ -109,6 +110,7 @@ export const MYSQL_CONFIG_DEF: ConfigDef = {
     { name: 'heartbeat.interval.ms', type: 'INT', default: 0, importance: 'MEDIUM', group: EVENTS, orderInGroup: 8, validate: atLeast(0),
       documentation: 'Send a heartbeat with the current binlog offset this often (0 = never), so offsets advance while captured tables are idle.' },
     ...heartbeatTopicKeys(EVENTS, 9),
+    ...transactionMetadataKeys(EVENTS, 11),
     { name: 'event.processing.failure.handling.mode', type: 'STRING', default: 'fail', allowed: ['fail', 'warn', 'skip'], importance: 'MEDIUM',
       group: EVENTS, orderInGroup: 11,
       documentation: 'A row that cannot be converted: fail the task, log it and skip it (warn), or skip it silently.' },
@@ -151,6 +153,8 @@ export interface MySqlSettings {
   includeSchemaChanges: boolean;
   heartbeatIntervalMs: number;
   heartbeatTopic: string;
+  /** `<prefix>.transaction` with provide.transaction.metadata, else null. */
+  transactionTopic: string | null;
   failureHandling: 'fail' | 'warn' | 'skip';
   maxBatchSize: number;
   maxQueueSize: number;
@@ -209,6 +213,7 @@ export function mysqlSettings(s: Readonly<Record<string, ConfigValue>>, connecto
     includeSchemaChanges: s['include.schema.changes'] as boolean,
     heartbeatIntervalMs: num('heartbeat.interval.ms'),
     heartbeatTopic: heartbeatTopic(s, str('topic.prefix')),
+    transactionTopic: transactionTopic(s, str('topic.prefix')),
     failureHandling: str('event.processing.failure.handling.mode') as MySqlSettings['failureHandling'],
     maxBatchSize: num('max.batch.size'),
     maxQueueSize: num('max.queue.size'),

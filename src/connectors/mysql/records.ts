@@ -10,6 +10,7 @@ import {
   type BinlogSourceValue, type SnapshotMarker,
 } from '../../../schemas/index.js';
 import { createChangeEmitter, type ChangeEmitter, type EmitterTable } from '../shared/change-emitter.js';
+import { createTransactionMonitor } from '../shared/transaction-monitor.js';
 import type { TableCodec } from '../../../schemas/mysql/index.js';
 
 /** A table codec plus what the change emitter needs: topic, key and envelope schemas. */
@@ -44,6 +45,8 @@ export interface RecordFactory {
 export function createRecordFactory(opts: {
   connector: BinlogConnectorName; topicPrefix: string; heartbeatTopic: string; partition: SourcePartition;
   tombstonesOnDelete: boolean; skipped: ReadonlySet<string>;
+  /** Transaction metadata topic; null: off. */
+  transactionTopic?: string | null;
 }): RecordFactory {
   const sourceSchema = binlogSourceSchema(opts.connector);
   const byCodec = new WeakMap<TableCodec, TableEvents>();
@@ -54,11 +57,14 @@ export function createRecordFactory(opts: {
   return {
     sourceSchema,
     partition: opts.partition,
-    emitter: createChangeEmitter({ tombstonesOnDelete: opts.tombstonesOnDelete, skipped: opts.skipped, partition: opts.partition }),
+    emitter: createChangeEmitter({
+      tombstonesOnDelete: opts.tombstonesOnDelete, skipped: opts.skipped, partition: opts.partition,
+      transactions: opts.transactionTopic ? createTransactionMonitor({ topic: opts.transactionTopic, partition: opts.partition }) : undefined,
+    }),
     tableEvents(codec) {
       let t = byCodec.get(codec);
       if (!t) {
-        t = { codec, topic: codec.topic, keySchema: codec.keySchema, envelope: envelopeSchema(codec.topic, codec.valueSchema, sourceSchema) };
+        t = { codec, topic: codec.topic, dataCollection: `${codec.table.database}.${codec.table.table}`, keySchema: codec.keySchema, envelope: envelopeSchema(codec.topic, codec.valueSchema, sourceSchema) };
         byCodec.set(codec, t);
       }
       return t;

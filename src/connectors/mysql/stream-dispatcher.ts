@@ -57,6 +57,14 @@ const text = (v: unknown): string | null => (v === null || v === undefined ? nul
 export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispatcher {
   const { settings, factory, registry, sink, logger } = o;
   const emitter = factory.emitter;
+  const transactions = emitter.transactions;
+  let openTx: BinlogTransaction | null = null;
+  /** Transaction metadata follows the binlog's transactions: GTID as the id, else file:pos of its start. */
+  const enter = (tx: BinlogTransaction): void => {
+    if (openTx === tx) return;
+    openTx = tx;
+    transactions.start(tx.gtid ?? `${tx.file}:${tx.pos}`, tx.tsSec * 1000);
+  };
   let position: BinlogResumePosition = { ...o.start };
   let tsSec = 0;
   let serverId = 0;
@@ -166,7 +174,12 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
       tsMs: item.tx.tsSec * 1000, snapshot: 'false', db: database, table: st.tables.map((t) => t.table).join(',') || null,
       serverId: item.tx.serverId, gtid: item.tx.gtid, file: item.tx.file, pos: item.tx.pos, row: 0, thread: item.tx.thread,
     });
+    // A DDL statement is its own transaction, never committed by an XID: Debezium writes its BEGIN, no END.
+    enter(item.tx);
+    transactions.touch(out);
     out.push(factory.schemaChange(source, database, item.sql, tableChanges(st, current, registry), nowMs));
+    transactions.drop();
+    openTx = null;
   }
 
   async function deliver(items: BinlogItem[]): Promise<void> {
@@ -181,6 +194,7 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
           else if (!inSnapshot(database, table, tx)) {
             const resolved = registry.forWire(item.table);
             const codec = resolved instanceof Promise ? await resolved : resolved;
+            enter(tx);
             rowRecords(out, factory.tableEvents(codec), item, nowMs);
           }
           position = { file: tx.file, pos: tx.pos, gtids: tx.gtidsBefore, event: item.event, row: item.rows.length };
@@ -191,6 +205,8 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
           position = item.after;
           break;
         case 'commit':
+          if (openTx === tx) transactions.end(out);
+          openTx = null;
           position = item.after;
           break;
       }
@@ -214,6 +230,9 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
       await deliver(items);
     } catch (err) {
       ({ position, tsSec, serverId, tablePositions, rows } = before);
+      // Re-read from `position`, the transaction starts over in the metadata too
+      transactions.drop();
+      openTx = null;
       throw err;
     }
   }

@@ -143,7 +143,7 @@ export function createMySqlTask(connector: BinlogConnectorName): SourceTask {
         factory: createRecordFactory({
           connector, topicPrefix: settings.topicPrefix, heartbeatTopic: settings.heartbeatTopic,
           partition: sourcePartition(settings.topicPrefix),
-          tombstonesOnDelete: settings.tombstonesOnDelete, skipped: settings.skipped,
+          tombstonesOnDelete: settings.tombstonesOnDelete, skipped: settings.skipped, transactionTopic: settings.transactionTopic,
         }),
       };
       const inspected = await retrying(partial, 'connecting to the server',

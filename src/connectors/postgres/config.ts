@@ -5,6 +5,7 @@ import type { ConfigDef, ConfigKeyDef, ConfigValue } from '../../connect-api/ind
 import { atLeast, heartbeatTopic, heartbeatTopicKeys, nonEmptyString, SIGNAL_CONFIG_KEYS, signalSettings, type SignalSettings } from '../../connect-api/index.js';
 import type { PgConnectionConfig, PublicationAutocreateMode } from '../../../binlog/postgres/index.js';
 import type { PgMappingOptions } from '../../../schemas/postgres/index.js';
+import { transactionMetadataKeys, transactionTopic } from '../shared/transaction-config.js';
 import { SNAPSHOT_MODE_ALIASES, SNAPSHOT_MODES, type SnapshotMode } from '../shared/start-plan.js';
 import type { BinaryHandlingMode, DecimalHandlingMode, TimePrecisionMode } from '../../../schemas/index.js';
 
@@ -81,6 +82,7 @@ export const postgresConfigDef: ConfigDef = {
     { name: 'heartbeat.action.query', type: 'STRING', default: null, importance: 'LOW', group: REPL, orderInGroup: 9,
       documentation: 'SQL run on the source at every heartbeat, e.g. an INSERT into a table in the publication, so WAL of quiet databases is consumed.' },
     ...heartbeatTopicKeys(REPL, 10),
+    ...transactionMetadataKeys(EVT, 20),
     { name: 'schema.include.list', type: 'LIST', default: null, importance: 'HIGH', group: FILT, orderInGroup: 1, validate: bothLists('schema.include.list', 'schema.exclude.list'),
       documentation: 'Regular expressions matching schema names to capture (whole name).' },
     { name: 'schema.exclude.list', type: 'LIST', default: null, importance: 'HIGH', group: FILT, orderInGroup: 2,
@@ -139,6 +141,8 @@ export interface PgConnectorSettings {
   heartbeatIntervalMs: number;
   heartbeatActionQuery: string | null;
   heartbeatTopic: string;
+  /** `<prefix>.transaction` with provide.transaction.metadata, else null. */
+  transactionTopic: string | null;
   schemaInclude: string[] | null;
   schemaExclude: string[] | null;
   tableInclude: string[] | null;
@@ -202,6 +206,7 @@ export function pgSettings(s: Readonly<Record<string, ConfigValue>>, connectorNa
     heartbeatIntervalMs: num(s['heartbeat.interval.ms'], 0),
     heartbeatActionQuery: typeof s['heartbeat.action.query'] === 'string' && s['heartbeat.action.query'] !== '' ? s['heartbeat.action.query'] : null,
     heartbeatTopic: heartbeatTopic(s, topicPrefix),
+    transactionTopic: transactionTopic(s, topicPrefix),
     schemaInclude: list(s['schema.include.list']),
     schemaExclude: list(s['schema.exclude.list']),
     tableInclude: list(s['table.include.list']),

@@ -150,12 +150,15 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
         const lsn = lsns[i]!;
         switch (m.tag) {
           case 'begin': {
+            o.emitter.transactions.drop();
             const skipAll = m.finalLsn < flushLsn;
             const skipUpTo = resume !== null && m.finalLsn === resume.commitLsn ? resume.lsn : null;
             txn = { finalLsn: m.finalLsn, xid: m.xid, ctx: sourceContext(o.topicPrefix, o.database, m.commitTimeMicros, m.xid, m.finalLsn, 'false'), skipAll, skipUpTo };
             break;
           }
           case 'commit':
+            // Debezium names the END by the commit's end LSN, the BEGIN by the first event's LSN
+            if (txn && o.emitter.transactions.open) o.emitter.transactions.end(pending, undefined, `${txn.xid}:${m.endLsn}`);
             if (txn && !txn.skipAll && m.endLsn > flushLsn) flushLsn = m.endLsn;
             if (resume !== null && txn?.finalLsn === resume.commitLsn) resume = null;
             txn = null;
@@ -170,6 +173,9 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
           case 'truncate': {
             if (!txn || txn.skipAll || (txn.skipUpTo !== null && lsn <= txn.skipUpTo)) break;
             const before = pending.length;
+            if (!o.emitter.transactions.open && !(m.tag !== 'truncate' && isSignal(m.relation))) {
+              o.emitter.transactions.start(`${txn.xid}:${lsn}`, Math.floor(txn.ctx.tsMicros / 1000));
+            }
             if (m.tag === 'truncate') {
               for (const rel of m.relations) {
                 const t = o.tables.byOid(rel.oid) ?? (o.tables.byOid(rel.oid) === null ? null : await o.tables.forRelation(rel));

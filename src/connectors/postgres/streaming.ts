@@ -15,6 +15,7 @@ import type { PgIncremental } from './incremental.js';
 import { createStreamDispatcher, type ResumePoint, type StreamDispatcher } from './stream-dispatcher.js';
 import type { TableResolver } from './tables.js';
 import { createChangeEmitter } from '../shared/change-emitter.js';
+import { createTransactionMonitor } from '../shared/transaction-monitor.js';
 
 export interface StreamingSession {
   /** Runs until `ctx.signal` aborts; throws on a non-retriable failure. */
@@ -83,7 +84,10 @@ export function createStreamingSession(o: StreamingOptions): StreamingSession {
           const current = stream;
           dispatcher = createStreamDispatcher({
             sink: ctx.sink, tables: o.tables, topicPrefix: settings.topicPrefix, database: settings.connection.database,
-            emitter: createChangeEmitter({ tombstonesOnDelete: settings.tombstonesOnDelete, skipped: settings.skippedOperations }),
+            emitter: createChangeEmitter({
+              tombstonesOnDelete: settings.tombstonesOnDelete, skipped: settings.skippedOperations,
+              transactions: settings.transactionTopic ? createTransactionMonitor({ topic: settings.transactionTopic }) : undefined,
+            }),
             resume, heartbeatIntervalMs: settings.heartbeatIntervalMs, heartbeatTopic: settings.heartbeatTopic, logger: log,
             incremental: o.incremental?.hooks ?? null,
           });

@@ -27,6 +27,8 @@ export interface TableSchema {
   readonly table: string;
   readonly topic: string;
   readonly keySchema: ConnectSchema | null;
+  /** `schema.table`, Debezium's data collection name. */
+  readonly dataCollection: string;
   /** `<topic>.Envelope` */
   readonly envelope: ConnectSchema;
   /**
@@ -118,6 +120,7 @@ export function buildTableSchema(input: TableSchemaInput): TableSchema {
     schema: input.schema,
     table: input.table,
     topic,
+    dataCollection: `${input.schema}.${input.table}`,
     keySchema: hasKey ? keyStructSchema(topic, keyFields) : null,
     envelope: envelopeSchema(topic, rowSchema, POSTGRES_SOURCE_SCHEMA),
     row(values, fallback) {

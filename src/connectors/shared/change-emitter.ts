@@ -5,15 +5,18 @@
  *    a create of the new key (header `__debezium.oldkey`);
  *  - a delete is followed by a tombstone when `tombstones.on.delete` (keyless tables too: key and value null);
  *  - `skipped.operations` drops c/u/d/t before anything is built;
- *  - with `provide.transaction.metadata`, each event carries its transaction block.
+ *  - with `provide.transaction.metadata`, each data event carries its transaction block (transaction-monitor.ts).
  * Connectors supply encoded rows, keys and the source block; they never build envelopes themselves.
  */
 import type { ChangeRecord, SourcePartition } from '../../connect-api/index.js';
-import { headerText, makeEnvelope, type ConnectSchema, type Operation, type TransactionBlock } from '../../../schemas/index.js';
+import { headerText, makeEnvelope, type ConnectSchema, type Operation } from '../../../schemas/index.js';
+import { NO_TRANSACTION_METADATA, type TransactionMonitor } from './transaction-monitor.js';
 
 /** What the emitter needs of a table: its topic and schemas (built once per table definition). */
 export interface EmitterTable {
   readonly topic: string;
+  /** Debezium's data collection name (`db.table`, `schema.table`): transaction metadata counts per collection. */
+  readonly dataCollection: string;
   readonly keySchema: ConnectSchema | null;
   /** `<topic>.Envelope` */
   readonly envelope: ConnectSchema;
@@ -25,6 +28,8 @@ export interface ChangeEmitterOptions {
   skipped: ReadonlySet<string>;
   /** The source partition every record carries (offsets are keyed by it). */
   partition?: SourcePartition;
+  /** Transaction metadata (`provide.transaction.metadata`); none by default. */
+  transactions?: TransactionMonitor;
 }
 
 type Row = Record<string, unknown>;
@@ -32,15 +37,14 @@ type Key = Row | null;
 
 export interface ChangeEmitter {
   /** A snapshot read (`op: r`). */
-  read(out: ChangeRecord[], t: EmitterTable, key: Key, after: Row, source: unknown, nowMs: number, tx?: TransactionBlock | null): void;
-  create(out: ChangeRecord[], t: EmitterTable, key: Key, after: Row, source: unknown, nowMs: number, tx?: TransactionBlock | null): void;
+  read(out: ChangeRecord[], t: EmitterTable, key: Key, after: Row, source: unknown, nowMs: number): void;
+  create(out: ChangeRecord[], t: EmitterTable, key: Key, after: Row, source: unknown, nowMs: number): void;
   /** An update; `before` is null when the database gives no old image. Splits into delete + create when the key changes. */
-  update(out: ChangeRecord[], t: EmitterTable, oldKey: Key, newKey: Key, before: Row | null, after: Row, source: unknown, nowMs: number,
-    tx?: TransactionBlock | null): void;
-  delete(out: ChangeRecord[], t: EmitterTable, key: Key, before: Row, source: unknown, nowMs: number, tx?: TransactionBlock | null): void;
-  truncate(out: ChangeRecord[], t: EmitterTable, source: unknown, nowMs: number, tx?: TransactionBlock | null): void;
-  /** How many data events `update` with these keys produces (for transaction counts): 2 for a key change. */
-  isKeyChange(oldKey: Key, newKey: Key): boolean;
+  update(out: ChangeRecord[], t: EmitterTable, oldKey: Key, newKey: Key, before: Row | null, after: Row, source: unknown, nowMs: number): void;
+  delete(out: ChangeRecord[], t: EmitterTable, key: Key, before: Row, source: unknown, nowMs: number): void;
+  truncate(out: ChangeRecord[], t: EmitterTable, source: unknown, nowMs: number): void;
+  /** The transaction metadata this emitter writes into (a no-op monitor when it is off). */
+  readonly transactions: TransactionMonitor;
 }
 
 export const OLD_KEY_HEADER = '__debezium.oldkey';
@@ -48,6 +52,7 @@ export const NEW_KEY_HEADER = '__debezium.newkey';
 
 export function createChangeEmitter(o: ChangeEmitterOptions): ChangeEmitter {
   const { skipped, tombstonesOnDelete, partition } = o;
+  const transactions = o.transactions ?? NO_TRANSACTION_METADATA;
   const skipC = skipped.has('c');
   const skipU = skipped.has('u');
   const skipD = skipped.has('d');
@@ -64,35 +69,42 @@ export function createChangeEmitter(o: ChangeEmitterOptions): ChangeEmitter {
     return text === null ? undefined : { [name]: text };
   }
 
-  function del(out: ChangeRecord[], t: EmitterTable, key: Key, before: Row, source: unknown, nowMs: number,
-    tx: TransactionBlock | null, headers?: Record<string, string>): void {
-    push(out, t, key, makeEnvelope(before, null, source, 'd', nowMs, tx), headers);
+  /** A data event: its transaction block first (which may write BEGIN), then the record. */
+  function change(out: ChangeRecord[], t: EmitterTable, key: Key, op: Operation, before: Row | null, after: Row | null, source: unknown,
+    nowMs: number, headers?: Record<string, string>): void {
+    const tx = transactions.next(out, t.dataCollection);
+    push(out, t, key, makeEnvelope(before, after, source, op, nowMs, tx), headers);
+  }
+
+  function del(out: ChangeRecord[], t: EmitterTable, key: Key, before: Row, source: unknown, nowMs: number, headers?: Record<string, string>): void {
+    change(out, t, key, 'd', before, null, source, nowMs, headers);
     if (tombstonesOnDelete) push(out, t, key, null, headers);
   }
 
   return {
-    read(out, t, key, after, source, nowMs, tx = null) {
-      push(out, t, key, makeEnvelope(null, after, source, 'r', nowMs, tx));
+    transactions,
+    read(out, t, key, after, source, nowMs) {
+      push(out, t, key, makeEnvelope(null, after, source, 'r', nowMs));
     },
-    create(out, t, key, after, source, nowMs, tx = null) {
-      if (!skipC) push(out, t, key, makeEnvelope(null, after, source, 'c', nowMs, tx));
+    create(out, t, key, after, source, nowMs) {
+      if (!skipC) change(out, t, key, 'c', null, after, source, nowMs);
     },
-    update(out, t, oldKey, newKey, before, after, source, nowMs, tx = null) {
+    update(out, t, oldKey, newKey, before, after, source, nowMs) {
       if (before !== null && !sameKey(oldKey, newKey)) {
-        if (!skipD) del(out, t, oldKey, before, source, nowMs, tx, keyHeader(NEW_KEY_HEADER, t, newKey));
-        if (!skipC) push(out, t, newKey, makeEnvelope(null, after, source, 'c', nowMs, tx), keyHeader(OLD_KEY_HEADER, t, oldKey));
+        if (!skipD) del(out, t, oldKey, before, source, nowMs, keyHeader(NEW_KEY_HEADER, t, newKey));
+        if (!skipC) change(out, t, newKey, 'c', null, after, source, nowMs, keyHeader(OLD_KEY_HEADER, t, oldKey));
         return;
       }
-      if (!skipU) push(out, t, newKey, makeEnvelope(before, after, source, 'u' as Operation, nowMs, tx));
+      if (!skipU) change(out, t, newKey, 'u', before, after, source, nowMs);
     },
-    delete(out, t, key, before, source, nowMs, tx = null) {
-      if (!skipD) del(out, t, key, before, source, nowMs, tx);
+    delete(out, t, key, before, source, nowMs) {
+      if (!skipD) del(out, t, key, before, source, nowMs);
     },
-    truncate(out, t, source, nowMs, tx = null) {
+    truncate(out, t, source, nowMs) {
       if (skipT) return;
+      const tx = transactions.next(out, t.dataCollection);
       out.push({ topic: t.topic, keySchema: null, key: null, valueSchema: t.envelope, value: makeEnvelope(null, null, source, 't', nowMs, tx), partition });
     },
-    isKeyChange: (oldKey, newKey) => !sameKey(oldKey, newKey),
   };
 }
 

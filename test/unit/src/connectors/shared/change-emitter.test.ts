@@ -6,6 +6,7 @@ import { field, int32, string, struct } from '../../../../../schemas/index.js';
 
 const keyed: EmitterTable = {
   topic: 'srv.db.t',
+  dataCollection: 'db.t',
   keySchema: struct([field('id', int32()), field('code', string())], { name: 'srv.db.t.Key' }),
   envelope: struct([], { name: 'srv.db.t.Envelope' }),
 };

@@ -55,8 +55,8 @@ const MARIADB_WIDE = `CREATE TABLE wide (
   dtm0 DATETIME, dtm1 DATETIME(1), dtm3 DATETIME(3), dtm6 DATETIME(6),
   ts0 TIMESTAMP NULL, ts3 TIMESTAMP(3) NULL, ts6 TIMESTAMP(6) NULL,
   yr YEAR, e ENUM('small','medium','large'), st SET('a','b','c'), j JSON,
-  u UUID, ip4 INET4, ip6 INET6, pt POINT,
-  def_int INT NOT NULL DEFAULT 42, def_neg BIGINT DEFAULT -7, def_str VARCHAR(20) DEFAULT 'hello', def_dec DECIMAL(6,2) DEFAULT 3.50,
+  u UUID, pt POINT,
+  def_int INT NOT NULL DEFAULT 42, def_big BIGINT DEFAULT 7000000000, def_str VARCHAR(20) DEFAULT 'hello', def_dec DECIMAL(6,2) DEFAULT 3.50,
   def_dbl DOUBLE DEFAULT 1.25, def_bool BOOLEAN NOT NULL DEFAULT TRUE, def_enum ENUM('x','y') NOT NULL DEFAULT 'y',
   def_dt DATE DEFAULT '2020-02-29', def_dtm DATETIME(3) DEFAULT '2020-01-02 03:04:05.678',
   def_ts TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, def_ts_null TIMESTAMP(6) NULL DEFAULT NULL
@@ -64,7 +64,7 @@ const MARIADB_WIDE = `CREATE TABLE wide (
 
 const WIDE_COLS = `id, ti, tiu, si, siu, mi, miu, i, iu, bi, biu, b1, bit1, bit12, bit64,
   dec_small, dec_big, dec_int, f, f_md, d, d_md, c, vc, vlatin, tt, t, mt, lt, bin, vbin, tb, bl, mb, lb,
-  dt, tm0, tm3, tm6, dtm0, dtm1, dtm3, dtm6, ts0, ts3, ts6, yr, e, st, j, u, ip4, ip6, pt, def_ts`;
+  dt, tm0, tm3, tm6, dtm0, dtm1, dtm3, dtm6, ts0, ts3, ts6, yr, e, st, j, u, pt, def_ts`;
 
 /** Maximum values, unicode, fractions (def_ts explicit: CURRENT_TIMESTAMP would differ between runs). */
 const mdbMaxRow = (id: number) => `(${id}, 127, 255, 32767, 65535, 8388607, 16777215, 2147483647, 4294967295, 9223372036854775807, 18446744073709551615,
@@ -75,7 +75,7 @@ const mdbMaxRow = (id: number) => `(${id}, 127, 255, 32767, 65535, 8388607, 1677
   '2024-02-29', '12:34:56', '-838:59:59.000', '23:59:59.999999',
   '9999-12-31 23:59:59', '2024-01-01 00:00:00.5', '2024-01-01 12:00:00.123', '1000-01-01 00:00:00.000001',
   '2038-01-19 03:14:07', '2024-03-01 10:00:00.250', '2024-03-01 10:00:00.000000', 2155, 'large', 'a,c', '{"k": [1, 2.5, "x"], "n": null}',
-  '123e4567-e89b-12d3-a456-426614174000', '192.168.0.1', '2001:db8::ff00:42:8329', ST_GeomFromText('POINT(1.5 -2)'), '2024-05-06 07:08:09')`;
+  '123e4567-e89b-12d3-a456-426614174000', ST_GeomFromText('POINT(1.5 -2)'), '2024-05-06 07:08:09')`;
 
 /** Minimum values and negative numbers. */
 const mdbMinRow = (id: number) => `(${id}, -128, 0, -32768, 0, -8388608, 0, -2147483648, 0, -9223372036854775808, 0,
@@ -86,7 +86,7 @@ const mdbMinRow = (id: number) => `(${id}, -128, 0, -32768, 0, -8388608, 0, -214
   '1000-01-01', '00:00:00', '838:59:59.999', '-00:00:01.000001',
   '1000-01-01 00:00:00', '1970-01-01 00:00:00.0', '1970-01-01 00:00:00.001', '2000-02-29 23:59:59.999999',
   '1970-01-01 00:00:01', '1999-12-31 23:59:59.999', '2000-01-01 00:00:00.000001', 1901, 'small', '', '[]',
-  '00000000-0000-0000-0000-000000000000', '0.0.0.0', '::1', ST_GeomFromText('POINT(0 0)'), '1999-01-01 00:00:00')`;
+  '00000000-0000-0000-0000-000000000000', ST_GeomFromText('POINT(0 0)'), '1999-01-01 00:00:00')`;
 
 /** NULL everywhere it may be; the defaults left to the server except def_ts (CURRENT_TIMESTAMP would differ between runs). */
 const mdbNullRow = (id: number) => `INSERT INTO wide (id, def_ts) VALUES (${id}, '2001-02-03 04:05:06')`;

@@ -158,7 +158,7 @@ const pgSpecialRow = (id: number) => `(${id}, -32768, -2147483648, -922337203685
   '-3 days -00:00:01', '00000000-0000-0000-0000-000000000000', '[]', '{}', '<x/>',
   '::1', '::/0', '00:00:00:00:00:00', '{}', '{}', 'sad', B'0000', B'', '', '(0,0)', '1999-01-01 00:00:00+00')`;
 
-const pgInfinityRow = (id: number) => `INSERT INTO wide (id, num_free, r, dp, d, ts, tstz) VALUES (${id}, 'Infinity', '-Infinity', '-Infinity', '-infinity', 'infinity', '-infinity')`;
+const pgInfinityRow = (id: number) => `INSERT INTO wide (id, num_free, r, dp, d, ts, tstz, def_ts) VALUES (${id}, 'Infinity', '-Infinity', '-Infinity', '-infinity', 'infinity', '-infinity', '2001-02-03 04:05:06+00')`;
 
 /** NULL where it may be; the defaults left to the server except def_ts (now() would differ between runs). */
 const pgNullRow = (id: number) => `INSERT INTO wide (id, def_ts) VALUES (${id}, '2001-02-03 04:05:06+00')`;

@@ -1,0 +1,156 @@
+/**
+ * Record-by-record, field-by-field comparison of Debezium's golden records with ours. Per topic, records are
+ * aligned by position (both sides ran the same scenario in the same order); each record's key, value and headers
+ * are compared as JSON trees. A Connect schema's `fields` array is compared by field name (and its order
+ * separately), so that a missing column reads `...fields[after].fields[price]` instead of shifting every index.
+ *
+ * A difference's path: `golden.conformance.wide[3].value.schema.fields[after].fields[price].parameters`.
+ */
+import type { CapturedRecord } from './capture.js';
+import { ignoredBy } from './known-differences.js';
+import type { ConnectorKind } from './scenarios.js';
+
+export const ABSENT = '<absent>';
+
+export interface Difference {
+  topic: string;
+  index: number;
+  /** Path inside the record (key/value/headers...). */
+  path: string;
+  expected: unknown;
+  actual: unknown;
+}
+
+export function fullPath(d: Difference): string {
+  return `${d.topic}[${d.index}]${d.path ? `.${d.path}` : ''}`;
+}
+
+function isSchemaFields(a: unknown[]): boolean {
+  return a.length > 0 && a.every((f) => f !== null && typeof f === 'object' && !Array.isArray(f) && typeof (f as { field?: unknown }).field === 'string');
+}
+
+const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+
+function same(a: unknown, b: unknown): boolean {
+  if (typeof a === 'bigint' || typeof b === 'bigint') return typeof a === typeof b && a === b;
+  return a === b;
+}
+
+/** A short, JSON-ish rendering for reports. */
+export function show(v: unknown, max = 160): string {
+  if (v === ABSENT) return ABSENT;
+  const s = JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
+  if (s === undefined) return String(v);
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
+
+function diff(kind: ConnectorKind, topic: string, index: number, path: string, a: unknown, b: unknown, out: Difference[]): void {
+  if (path && ignoredBy(kind, topic, path)) return;
+  const push = (expected: unknown, actual: unknown, p = path) => {
+    if (!ignoredBy(kind, topic, p)) out.push({ topic, index, path: p, expected, actual });
+  };
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (isSchemaFields(a) && isSchemaFields(b)) {
+      const names = (x: unknown[]) => x.map((f) => (f as { field: string }).field);
+      const an = names(a);
+      const bn = names(b);
+      const bSet = new Set(bn);
+      const aSet = new Set(an);
+      const common = (x: string[], other: Set<string>) => x.filter((n) => other.has(n));
+      if (JSON.stringify(common(an, bSet)) !== JSON.stringify(common(bn, aSet))) push(an, bn, `${path}(field order)`);
+      for (const f of a as Array<{ field: string }>) {
+        const g = (b as Array<{ field: string }>).find((x) => x.field === f.field);
+        if (!g) push(f, ABSENT, `${path}[${f.field}]`);
+        else diff(kind, topic, index, `${path}[${f.field}]`, f, g, out);
+      }
+      for (const g of b as Array<{ field: string }>) if (!aSet.has(g.field)) push(ABSENT, g, `${path}[${g.field}]`);
+      return;
+    }
+    const n = Math.max(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      if (i >= a.length) push(ABSENT, b[i], `${path}[${i}]`);
+      else if (i >= b.length) push(a[i], ABSENT, `${path}[${i}]`);
+      else diff(kind, topic, index, `${path}[${i}]`, a[i], b[i], out);
+    }
+    return;
+  }
+  const isObj = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
+  if (isObj(a) && isObj(b)) {
+    for (const k of Object.keys(a)) {
+      if (!(k in b)) push(a[k], ABSENT, join(path, k));
+      else diff(kind, topic, index, join(path, k), a[k], b[k], out);
+    }
+    for (const k of Object.keys(b)) if (!(k in a)) push(ABSENT, b[k], join(path, k));
+    return;
+  }
+  if (!same(a, b)) push(a, b);
+}
+
+/** Every difference between Debezium's records (`expected`) and ours (`actual`) beyond KNOWN_DIFFERENCES. */
+export function compareRecords(kind: ConnectorKind, expected: CapturedRecord[], actual: CapturedRecord[]): Difference[] {
+  const out: Difference[] = [];
+  const byTopic = (rs: CapturedRecord[]) => {
+    const m = new Map<string, CapturedRecord[]>();
+    for (const r of rs) (m.get(r.topic) ?? m.set(r.topic, []).get(r.topic)!).push(r);
+    return m;
+  };
+  const e = byTopic(expected);
+  const a = byTopic(actual);
+  for (const topic of [...new Set([...e.keys(), ...a.keys()])].sort()) {
+    const er = e.get(topic) ?? [];
+    const ar = a.get(topic) ?? [];
+    if (er.length !== ar.length) out.push({ topic, index: -1, path: '(record count)', expected: er.length, actual: ar.length });
+    const n = Math.max(er.length, ar.length);
+    for (let i = 0; i < n; i++) {
+      const x = er[i];
+      const y = ar[i];
+      if (!x) out.push({ topic, index: i, path: '', expected: ABSENT, actual: summary(y!) });
+      else if (!y) out.push({ topic, index: i, path: '', expected: summary(x), actual: ABSENT });
+      else diff(kind, topic, i, '', { key: x.key, value: x.value, headers: x.headers }, { key: y.key, value: y.value, headers: y.headers }, out);
+    }
+  }
+  return out;
+}
+
+/** One line describing a record (for missing/extra records). */
+export function summary(r: CapturedRecord): string {
+  const p = (r.value as { payload?: Record<string, unknown> } | null)?.payload;
+  const what = r.value === null ? 'tombstone' : p?.op ? `op=${String(p.op)}` : p?.status ? `status=${String(p.status)}` : p?.ddl ? `ddl=${String(p.ddl).slice(0, 60)}` : 'record';
+  return `${what} key=${show((r.key as { payload?: unknown } | null)?.payload ?? r.key, 80)}`;
+}
+
+export interface DifferenceGroup {
+  /** The path with record indexes replaced by `*` (and field names kept). */
+  pattern: string;
+  count: number;
+  examples: Difference[];
+}
+
+/** Differences grouped by path pattern (record index → *), largest group first. */
+export function groupDifferences(diffs: Difference[]): DifferenceGroup[] {
+  const groups = new Map<string, DifferenceGroup>();
+  for (const d of diffs) {
+    const pattern = `${d.topic}[*]${d.path ? `.${d.path}` : ''}`;
+    const g = groups.get(pattern) ?? groups.set(pattern, { pattern, count: 0, examples: [] }).get(pattern)!;
+    g.count++;
+    if (g.examples.length < 2) g.examples.push(d);
+  }
+  return [...groups.values()].sort((x, y) => y.count - x.count || x.pattern.localeCompare(y.pattern));
+}
+
+/** The full report as text. */
+export function formatReport(kind: ConnectorKind, diffs: Difference[], opts: { full?: boolean } = {}): string {
+  const lines: string[] = [];
+  const groups = groupDifferences(diffs);
+  lines.push(`== ${kind}: ${diffs.length} difference(s) in ${groups.length} group(s) (expected = Debezium, actual = tscdc)`);
+  for (const g of groups) {
+    const ex = g.examples[0]!;
+    lines.push(`- ${g.pattern}  ×${g.count}`);
+    lines.push(`    e.g. ${fullPath(ex)}: expected ${show(ex.expected)} actual ${show(ex.actual)}`);
+  }
+  if (opts.full) {
+    lines.push('', `-- ${kind}: every difference`);
+    for (const d of diffs) lines.push(`${fullPath(d)}: expected ${show(d.expected, 400)} actual ${show(d.actual, 400)}`);
+  }
+  return lines.join('\n');
+}

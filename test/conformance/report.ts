@@ -2,7 +2,8 @@
  * `npm run conformance:report [-- mariadb|postgres] [-- --full]`: runs the conformance scenarios against our worker
  * (test bed running; TSCDC_SERVICES_PORT_OFFSET as usual) and prints every difference from Debezium's golden
  * records (test/fixtures/debezium/), grouped by path, then (with --full) one line per difference.
- * `--from-capture` compares the last capture in .services/conformance/ without running the scenario again.
+ * `--from-capture` compares the last capture in .services/conformance/ without running the scenario again;
+ * `--files <kind> <expected.jsonl> <actual.jsonl>` compares two captures (e.g. two Debezium runs: the ignore list's check).
  * Exit code 0 even when there are differences (it is a report; test/conformance.test.ts is the assertion).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -17,6 +18,13 @@ import { SCENARIOS, type ConnectorKind } from './scenarios.js';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  const files = args.indexOf('--files');
+  if (files >= 0) {
+    const [kind, expected, actual] = args.slice(files + 1) as [ConnectorKind, string, string];
+    const diffs = compareRecords(kind, fromJsonl(readFileSync(expected, 'utf8')), fromJsonl(readFileSync(actual, 'utf8')));
+    console.log(formatReport(kind, diffs, { full: args.includes('--full') }));
+    return;
+  }
   const full = args.includes('--full');
   const fromCapture = args.includes('--from-capture');
   const wanted = args.filter((a) => a === 'mariadb' || a === 'postgres') as ConnectorKind[];

@@ -100,16 +100,49 @@ export function compareRecords(kind: ConnectorKind, expected: CapturedRecord[], 
     const er = e.get(topic) ?? [];
     const ar = a.get(topic) ?? [];
     if (er.length !== ar.length) out.push({ topic, index: -1, path: '(record count)', expected: er.length, actual: ar.length });
-    const n = Math.max(er.length, ar.length);
-    for (let i = 0; i < n; i++) {
-      const x = er[i];
-      const y = ar[i];
-      if (!x) out.push({ topic, index: i, path: '', expected: ABSENT, actual: summary(y!) });
-      else if (!y) out.push({ topic, index: i, path: '', expected: summary(x), actual: ABSENT });
-      else diff(kind, topic, i, '', { key: x.key, value: x.value, headers: x.headers }, { key: y.key, value: y.value, headers: y.headers }, out);
+    for (const [i, j] of align(er, ar)) {
+      const x = i === undefined ? undefined : er[i];
+      const y = j === undefined ? undefined : ar[j];
+      if (!x) out.push({ topic, index: -1, path: `(unexpected record, ours #${j})`, expected: ABSENT, actual: summary(y!) });
+      else if (!y) out.push({ topic, index: i!, path: '(missing record)', expected: summary(x), actual: ABSENT });
+      else diff(kind, topic, i!, '', { key: x.key, value: x.value, headers: x.headers }, { key: y.key, value: y.value, headers: y.headers }, out);
     }
   }
   return out;
+}
+
+/**
+ * Pairs of (golden index, our index). Same count: by position. Otherwise the longest common subsequence of the
+ * records' signatures (operation, key, DDL text), so that one missing record (e.g. a tombstone, a snapshot DDL
+ * event) is reported as missing instead of shifting every later comparison; unmatched records pair with nothing.
+ */
+function align(er: CapturedRecord[], ar: CapturedRecord[]): Array<[number | undefined, number | undefined]> {
+  if (er.length === ar.length) return er.map((_, i) => [i, i]);
+  const es = er.map(signature);
+  const as = ar.map(signature);
+  const n = es.length;
+  const m = as.length;
+  const L: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) L[i]![j] = es[i] === as[j] ? L[i + 1]![j + 1]! + 1 : Math.max(L[i + 1]![j]!, L[i]![j + 1]!);
+  const out: Array<[number | undefined, number | undefined]> = [];
+  let i = 0;
+  let j = 0;
+  while (i < n && j < m) {
+    if (es[i] === as[j]) out.push([i++, j++]);
+    else if (L[i + 1]![j]! >= L[i]![j + 1]!) out.push([i++, undefined]);
+    else out.push([undefined, j++]);
+  }
+  while (i < n) out.push([i++, undefined]);
+  while (j < m) out.push([undefined, j++]);
+  return out;
+}
+
+function signature(r: CapturedRecord): string {
+  const p = (r.value as { payload?: Record<string, unknown> } | null)?.payload;
+  if (r.value === null) return `tombstone ${show((r.key as { payload?: unknown } | null)?.payload ?? null)}`;
+  if (p?.status) return `status=${String(p.status)}`;
+  if (typeof p?.ddl === 'string') return `ddl=${p.ddl.replace(/\s+/g, ' ').trim()}`;
+  return `op=${String(p?.op)} ${show((r.key as { payload?: unknown } | null)?.payload ?? null, 10_000)}`;
 }
 
 /** One line describing a record (for missing/extra records). */
@@ -130,7 +163,7 @@ export interface DifferenceGroup {
 export function groupDifferences(diffs: Difference[]): DifferenceGroup[] {
   const groups = new Map<string, DifferenceGroup>();
   for (const d of diffs) {
-    const pattern = `${d.topic}[*]${d.path ? `.${d.path}` : ''}`;
+    const pattern = `${d.topic}[*]${d.path ? `.${d.path.replace(/ours #\d+/, 'ours #*')}` : ''}`;
     const g = groups.get(pattern) ?? groups.set(pattern, { pattern, count: 0, examples: [] }).get(pattern)!;
     g.count++;
     if (g.examples.length < 2) g.examples.push(d);

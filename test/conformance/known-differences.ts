@@ -33,6 +33,11 @@ export const KNOWN_DIFFERENCES: IgnoreRule[] = [
   { path: /^value\.payload\.source\.(file|pos|gtid|thread)$/, kinds: ['mariadb'], reason: 'binlog file/position/GTID and connection id differ per run' },
   { path: /^value\.payload\.position\./, kinds: ['mariadb'], topic: /^golden$/, reason: 'binlog coordinates in schema change events differ per run' },
 
+  // A Debezium bug we do not copy: MariaDbConnector 3.5.0.Final decodes a UUID column read from the binlog one byte
+  // off ('123e4567-e89b-…' becomes '00123e45-67e8-…'; the snapshot's value is right). The schema of the column
+  // (io.debezium.data.Uuid, string) is still compared.
+  { path: /^value\.payload\.(before|after)\.u$/, kinds: ['mariadb'], topic: /\.wide$/, reason: 'Debezium 3.5.0 MariaDB binlog UUID decoding bug' },
+
   // PostgreSQL WAL positions and transaction ids differ per run.
   { path: /^value\.payload\.source\.(lsn|txId|xmin|sequence)$/, kinds: ['postgres'], reason: 'WAL LSN / transaction id of the change differ per run' },
 ];

@@ -171,11 +171,42 @@ export function groupDifferences(diffs: Difference[]): DifferenceGroup[] {
   return [...groups.values()].sort((x, y) => y.count - x.count || x.pattern.localeCompare(y.pattern));
 }
 
+/** Kinds of difference, for the report's summary: the first rule whose regex matches `<topic>[*].<path>` names it. */
+const CATEGORIES: Array<[RegExp, string]> = [
+  [/^golden\.transaction\[\*\]/, 'transaction topic: records missing or different (provide.transaction.metadata)'],
+  [/\.value\.payload\.transaction(\.|$)/, 'transaction block of data events (provide.transaction.metadata)'],
+  [/\.headers\.__debezium\.context\./, 'missing __debezium.context.* headers (connectorLogicalName, connectorName, taskId)'],
+  [/\.headers\.__debezium\.(oldkey|newkey)$/, 'primary-key change headers __debezium.oldkey / __debezium.newkey'],
+  [/^golden\[\*\]\.\(missing record\)|^golden\[\*\]\.\(record count\)/, 'schema change topic: snapshot DDL events missing'],
+  [/^golden\[\*\]\.value\.payload\.tableChanges/, 'schema change topic: tableChanges details'],
+  [/^golden\[\*\]\./, 'schema change topic: other fields'],
+  [/\.fields\[[^\]]+\]\.default$/, 'column default missing/different in the schema'],
+  [/\.fields\[source\]\.fields\[|\.value\.payload\.source\./, 'source block (fields, values, snapshot markers)'],
+  [/tombstone|\(missing record\)|\(record count\)|\(unexpected record/, 'records missing or extra (tombstones, deletes)'],
+  [/\.value\.schema\./, 'column schema: type / logical name / version / parameters / optional'],
+  [/\.value\.payload\.before\./, 'before image values'],
+  [/\.value\.payload\.after\./, 'after image values'],
+  [/\.key\./, 'keys'],
+];
+
+export function category(d: Difference): string {
+  const p = `${d.topic}[*]${d.path ? `.${d.path}` : ''}`;
+  if (d.path.includes('(missing record)') && String(d.expected).startsWith('tombstone')) return 'records missing or extra (tombstones, deletes)';
+  return CATEGORIES.find(([re]) => re.test(p))?.[1] ?? 'other';
+}
+
 /** The full report as text. */
 export function formatReport(kind: ConnectorKind, diffs: Difference[], opts: { full?: boolean } = {}): string {
   const lines: string[] = [];
   const groups = groupDifferences(diffs);
   lines.push(`== ${kind}: ${diffs.length} difference(s) in ${groups.length} group(s) (expected = Debezium, actual = tscdc)`);
+  const byCategory = new Map<string, { count: number; groups: Set<string> }>();
+  for (const d of diffs) {
+    const c = byCategory.get(category(d)) ?? byCategory.set(category(d), { count: 0, groups: new Set() }).get(category(d))!;
+    c.count++;
+    c.groups.add(`${d.topic}[*]${d.path ? `.${d.path}` : ''}`);
+  }
+  for (const [c, v] of [...byCategory].sort((x, y) => y[1].count - x[1].count)) lines.push(`  ${String(v.count).padStart(4)} in ${String(v.groups.size).padStart(3)} group(s): ${c}`);
   for (const g of groups) {
     const ex = g.examples[0]!;
     lines.push(`- ${g.pattern}  ×${g.count}`);

@@ -8,7 +8,7 @@
  */
 import type { CapturedRecord } from './capture.js';
 import { ignoredBy } from './known-differences.js';
-import type { ConnectorKind } from './scenarios.js';
+import { SCENARIOS, type ConnectorKind } from './scenarios.js';
 
 export const ABSENT = '<absent>';
 
@@ -86,8 +86,120 @@ function diff(kind: ConnectorKind, topic: string, index: number, path: string, a
   if (!same(a, b)) push(a, b);
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Positions: binlog positions, GTID sequence numbers, LSNs and transaction ids differ from run to run, so before
+// comparing they are rewritten into what two runs of the same scenario share:
+//   MariaDB     source.pos and the GTID's sequence number as their distance from the sentinel row's ("@-9178"): the
+//               binlog between them is the same statements, byte for byte (two Debezium runs agree exactly);
+//   PostgreSQL  txId as its distance from the sentinel's; an LSN (source.lsn, source.sequence's entries, the LSN
+//               part of a transaction id) as its rank among all LSNs of the capture ("L3"): the WAL between two
+//               changes also holds records written at random times (e.g. a 24-byte running-xacts record), so only
+//               the order of LSNs, and which ones are equal, is the same between runs.
+// A different meaning (the transaction's start instead of the row event's position, the commit LSN instead of the
+// change's, the snapshot's LSN before or at the first change) still shows.
+
+interface Anchor {
+  pos?: number;
+  gtid?: number;
+  txId?: number;
+}
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : undefined);
+const rel = (v: unknown, base: number | undefined): unknown => {
+  const n = num(v);
+  return n === undefined || base === undefined ? v : `@${n - base}`;
+};
+const gtidSeq = (v: unknown): number | undefined => (typeof v === 'string' ? num(/^\d+-\d+-(\d+)$/.exec(v)?.[1]) : undefined);
+const relGtid = (v: unknown, base: number | undefined): unknown => {
+  const m = typeof v === 'string' ? /^(\d+-\d+-)(\d+)$/.exec(v) : null;
+  return m && base !== undefined ? `${m[1]}@${Number(m[2]) - base}` : v;
+};
+/** PostgreSQL transaction ids "txId:lsn". */
+const relPgTx = (v: unknown, a: Anchor, lsn: (x: unknown) => unknown): unknown => {
+  const m = typeof v === 'string' ? /^(\d+):(\d+)$/.exec(v) : null;
+  return m ? `${rel(m[1], a.txId)}:${String(lsn(m[2]))}` : v;
+};
+
+/** Every LSN of a PostgreSQL capture, for ranking. */
+function pgLsns(records: CapturedRecord[]): number[] {
+  const out = new Set<number>();
+  const add = (v: unknown) => {
+    const n = num(v);
+    if (n !== undefined) out.add(n);
+  };
+  const addTx = (v: unknown) => add(typeof v === 'string' ? /^\d+:(\d+)$/.exec(v)?.[1] : undefined);
+  for (const r of records) {
+    const payload = (r.value as any)?.payload;
+    const source = payload?.source;
+    if (source) {
+      add(source.lsn);
+      try {
+        for (const x of (typeof source.sequence === 'string' ? JSON.parse(source.sequence) : []) as unknown[]) add(x);
+      } catch {
+        /* not a sequence */
+      }
+    }
+    addTx(payload?.transaction?.id);
+    if (r.topic.endsWith('.transaction')) {
+      addTx(payload?.id);
+      addTx((r.key as any)?.payload?.id);
+    }
+  }
+  return [...out].sort((x, y) => x - y);
+}
+
+function sentinelAnchor(kind: ConnectorKind, records: CapturedRecord[]): Anchor {
+  const { topic, id } = SCENARIOS[kind].sentinel;
+  const r = records.find((x) => x.topic === topic && (x.value as any)?.payload?.after?.id === id);
+  const src = (r?.value as any)?.payload?.source;
+  if (!src) return {};
+  return kind === 'mariadb' ? { pos: num(src.pos), gtid: gtidSeq(src.gtid) } : { txId: num(src.txId) };
+}
+
+/** A copy of `records` with positions and ids made comparable between runs (see above). */
+export function relativePositions(kind: ConnectorKind, records: CapturedRecord[]): CapturedRecord[] {
+  const a = sentinelAnchor(kind, records);
+  const ranks = kind === 'postgres' ? new Map(pgLsns(records).map((l, i) => [l, `L${i}`])) : new Map<number, string>();
+  const lsn = (v: unknown) => {
+    const n = num(v);
+    return n === undefined ? v : ranks.get(n) ?? v;
+  };
+  const txid = (v: unknown) => (kind === 'mariadb' ? relGtid(v, a.gtid) : relPgTx(v, a, lsn));
+  return records.map((r0) => {
+    const r = structuredClone(r0);
+    const payload = (r.value as any)?.payload;
+    const source = payload?.source;
+    if (source && typeof source === 'object') {
+      if (kind === 'mariadb') {
+        if ('pos' in source) source.pos = rel(source.pos, a.pos);
+        if ('gtid' in source) source.gtid = relGtid(source.gtid, a.gtid);
+      } else {
+        if ('lsn' in source) source.lsn = lsn(source.lsn);
+        if ('txId' in source) source.txId = rel(source.txId, a.txId);
+        if (typeof source.sequence === 'string') {
+          try {
+            const seq = JSON.parse(source.sequence) as unknown[];
+            if (Array.isArray(seq)) source.sequence = JSON.stringify(seq.map((x) => (x === null ? null : lsn(x))));
+          } catch {
+            /* compared as is */
+          }
+        }
+      }
+    }
+    if (payload?.transaction && typeof payload.transaction === 'object' && 'id' in payload.transaction) payload.transaction.id = txid(payload.transaction.id);
+    if (r.topic.endsWith('.transaction')) {
+      if (payload && 'id' in payload) payload.id = txid(payload.id);
+      const key = (r.key as any)?.payload;
+      if (key && typeof key === 'object' && 'id' in key) key.id = txid(key.id);
+    }
+    return r;
+  });
+}
+
 /** Every difference between Debezium's records (`expected`) and ours (`actual`) beyond KNOWN_DIFFERENCES. */
-export function compareRecords(kind: ConnectorKind, expected: CapturedRecord[], actual: CapturedRecord[]): Difference[] {
+export function compareRecords(kind: ConnectorKind, expected0: CapturedRecord[], actual0: CapturedRecord[]): Difference[] {
+  const expected = relativePositions(kind, expected0);
+  const actual = relativePositions(kind, actual0);
   const out: Difference[] = [];
   const byTopic = (rs: CapturedRecord[]) => {
     const m = new Map<string, CapturedRecord[]>();

@@ -23,9 +23,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../testbed/env.js';
 import { testServices, type TestServices } from '../testbed/providers.js';
-import { waitFor } from '../testbed/util.js';
 import {
-  closeConformanceKafka, conformanceKafka, connectorConfig, deleteOwnedTopics, dropPgSlot, newRunIds, portableConfig, runScenario, toJsonl,
+  closeConformanceKafka, conformanceKafka, connectorConfig, deleteOwnedTopics, dropPgSlot, HostFailure, newRunIds, poll, portableConfig, runScenario, toJsonl,
   type ScenarioHost,
 } from '../../test/conformance/capture.js';
 import { SCENARIOS, type ConnectorKind } from '../../test/conformance/scenarios.js';
@@ -145,31 +144,23 @@ class StandaloneConnect implements ScenarioHost {
     this.child = child;
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
     log(`${this.kind}: Connect worker pid ${child.pid} on ${this.url} (log ${this.logFile})`);
-    await waitFor(async () => {
-      if (child.exitCode !== null) throw new Error(`Connect exited with ${child.exitCode}; see ${this.logFile}`);
+    await poll(async () => {
+      if (child.exitCode !== null) throw new HostFailure(`Connect exited with ${child.exitCode}:\n${tailOf(this.logFile)}`);
       const r = await fetch(`${this.url}/connectors/${this.name}/status`).catch(() => undefined);
       if (!r || r.status !== 200) return false;
       const st = (await r.json()) as { connector: { state: string }; tasks: Array<{ state: string }> };
       await this.check();
       return st.connector.state === 'RUNNING' && st.tasks.length === 1 && st.tasks[0]!.state === 'RUNNING';
-    }, { timeoutMs: 180_000, intervalMs: 500, message: `${this.kind} connector RUNNING (see ${this.logFile})` }).catch((err: unknown) => {
-      if (child.exitCode !== null) throw new Error(`Connect exited with ${child.exitCode}:\n${tailOf(this.logFile)}`);
-      throw err;
-    });
+    }, { timeoutMs: 180_000, intervalMs: 500, message: `${this.kind} connector RUNNING (see ${this.logFile})` });
   }
 
   async check(): Promise<void> {
-    if (this.child && this.child.exitCode !== null) throw new Error(`Connect exited with ${this.child.exitCode}:\n${tailOf(this.logFile)}`);
+    if (this.child && this.child.exitCode !== null) throw new HostFailure(`Connect exited with ${this.child.exitCode}:\n${tailOf(this.logFile)}`);
     const r = await fetch(`${this.url}/connectors/${this.name}/status`).catch(() => undefined);
     if (!r || r.status !== 200) return;
     const st = (await r.json()) as { connector: { state: string; trace?: string }; tasks: Array<{ state: string; trace?: string }> };
     const failed = [st.connector, ...st.tasks].find((x) => x.state === 'FAILED');
-    // A failure is fatal: waitFor would retry it, so end the process's wait at once.
-    if (failed) {
-      console.error(`[debezium-golden] ${this.kind}: connector FAILED:\n${failed.trace ?? '(no trace)'}`);
-      await this.stop();
-      process.exit(1);
-    }
+    if (failed) throw new HostFailure(`${this.kind}: Debezium connector FAILED (log ${this.logFile}):\n${failed.trace ?? '(no trace)'}`);
   }
 
   async stop(): Promise<void> {

@@ -282,10 +282,32 @@ export async function readRecords(s: TestServices, topics: string[]): Promise<Ca
 // ---------------------------------------------------------------------------------------------------------------
 // The run
 
+/** A connector that FAILED: ends the waits of runScenario at once (other errors while polling mean "not yet"). */
+export class HostFailure extends Error {}
+
+/** Like waitFor (polls `fn` until truthy; errors mean "not yet"), but a HostFailure ends the wait at once. */
+export async function poll<T>(fn: () => Promise<T>, opts: { timeoutMs: number; intervalMs: number; message: string }): Promise<NonNullable<T>> {
+  const end = Date.now() + opts.timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v as NonNullable<T>;
+    } catch (e) {
+      if (e instanceof HostFailure) throw e;
+      last = e;
+    }
+    if (Date.now() >= end) {
+      throw new Error(`timed out after ${opts.timeoutMs} ms: ${opts.message}${last ? ` (last error: ${last instanceof Error ? last.message : String(last)})` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, opts.intervalMs));
+  }
+}
+
 export interface ScenarioHost {
   /** Starts the connector with this config (the database is ready, the topics are gone). */
   start(config: Record<string, string>): Promise<void>;
-  /** Throws if the connector or its task failed (checked while waiting). */
+  /** Throws a HostFailure if the connector or its task failed (checked while waiting). */
   check(): Promise<void>;
 }
 
@@ -295,7 +317,7 @@ const log = (msg: string) => console.error(`[conformance] ${msg}`);
 async function waitQuiet(s: TestServices, host: ScenarioHost, quietMs: number): Promise<void> {
   let last = '';
   let since = Date.now();
-  await waitFor(async () => {
+  await poll(async () => {
     await host.check();
     const now = JSON.stringify([...(await topicCounts(s))]);
     if (now !== last) {
@@ -319,7 +341,7 @@ export async function runScenario(scenario: Scenario, s: TestServices, host: Sce
   log(`${scenario.kind}: starting the connector`);
   await host.start(config);
 
-  await waitFor(async () => {
+  await poll(async () => {
     await host.check();
     const counts = await topicCounts(s);
     return Object.entries(scenario.snapshotRows).every(([t, n]) => (counts.get(t) ?? 0) >= n);
@@ -337,7 +359,7 @@ export async function runScenario(scenario: Scenario, s: TestServices, host: Sce
   } finally {
     await session.close();
   }
-  await waitFor(async () => {
+  await poll(async () => {
     await host.check();
     const records = await readRecords(s, [scenario.sentinel.topic]);
     return records.some((r) => idOfAfter(r.value) === scenario.sentinel.id);

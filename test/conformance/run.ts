@@ -9,7 +9,7 @@ import { repoRoot } from '../../scripts/testbed/env.js';
 import type { TestServices } from '../../scripts/testbed/providers.js';
 import { cleanupWorkerTopics, newWorkerSettings, waitForStatus, api } from '../../scripts/testbed/worker.js';
 import { startInProcessWorker, type InProcessWorker } from '../harness/worker.js';
-import { connectorName, deleteOwnedTopics, dropPgSlot, fromJsonl, newRunIds, runScenario, toJsonl, type CapturedRecord, type ScenarioHost } from './capture.js';
+import { connectorName, deleteOwnedTopics, HostFailure, dropPgSlot, fromJsonl, newRunIds, runScenario, toJsonl, type CapturedRecord, type ScenarioHost } from './capture.js';
 import { compareRecords, type Difference } from './compare.js';
 import { SCENARIOS, type ConnectorKind } from './scenarios.js';
 
@@ -43,7 +43,7 @@ export async function captureOurs(kind: ConnectorKind, s: TestServices): Promise
       if (!worker) return;
       const r = await api(worker.url).get(`/connectors/${name}/status`);
       const failed = r.status === 200 ? [r.body.connector, ...r.body.tasks].find((x: any) => x.state === 'FAILED') : undefined;
-      if (failed) throw new Error(`our connector FAILED: ${failed.trace ?? ''}`);
+      if (failed) throw new HostFailure(`our connector FAILED: ${failed.trace ?? ''}`);
     },
   };
   try {

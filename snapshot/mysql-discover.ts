@@ -38,7 +38,8 @@ function toColumn(r: Record<string, unknown>): ColumnInfo {
     unsigned: /\bunsigned\b/i.test(columnType),
     enumValues: dataType === 'enum' || dataType === 'set' ? parseEnumValues(columnType) : null,
     charset: r.CHARACTER_SET_NAME == null ? null : String(r.CHARACTER_SET_NAME),
-    defaultValue: r.COLUMN_DEFAULT == null ? null : String(r.COLUMN_DEFAULT),
+    // MySQL 8 marks expression defaults DEFAULT_GENERATED and writes them bare, like literals: keep them apart
+    defaultValue: r.COLUMN_DEFAULT == null ? null : /DEFAULT_GENERATED/i.test(String(r.EXTRA ?? '')) ? `(${String(r.COLUMN_DEFAULT)})` : String(r.COLUMN_DEFAULT),
     autoIncrement: /auto_increment/i.test(String(r.EXTRA ?? '')),
     typeOid: null,
     comment: r.COLUMN_COMMENT ? String(r.COLUMN_COMMENT) : null,

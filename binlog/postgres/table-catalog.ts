@@ -10,6 +10,8 @@ export interface CatalogColumn {
   typeOid: number;
   typeMod: number;
   notNull: boolean;
+  /** `pg_get_expr` of the column's default, or null. */
+  defaultExpr: string | null;
 }
 
 export interface CatalogTable {
@@ -23,7 +25,8 @@ export interface CatalogTable {
 
 const SQL = `
 SELECT n.nspname, c.relname, c.relreplident,
-       (SELECT json_agg(json_build_object('name', a.attname, 'typeOid', a.atttypid::int8, 'typeMod', a.atttypmod, 'notNull', a.attnotnull) ORDER BY a.attnum)
+       (SELECT json_agg(json_build_object('name', a.attname, 'typeOid', a.atttypid::int8, 'typeMod', a.atttypmod, 'notNull', a.attnotnull,
+              'defaultExpr', (SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum AND a.attgenerated = '')) ORDER BY a.attnum)
           FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
        (SELECT json_agg(a.attname ORDER BY array_position(i.indkey::int2[], a.attnum))
           FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey::int2[])
@@ -40,8 +43,8 @@ export async function readCatalogTables(
   if (tables.length === 0) return out;
   const res = await client.query(SQL, [tables.map((t) => t.schema), tables.map((t) => t.table)]);
   for (const r of res.rows as Array<{ nspname: string; relname: string; relreplident: string; columns: unknown; pk: unknown }>) {
-    const columns = ((r.columns ?? []) as Array<{ name: string; typeOid: number | string; typeMod: number; notNull: boolean }>).map((c) => ({
-      name: c.name, typeOid: Number(c.typeOid), typeMod: Number(c.typeMod), notNull: c.notNull === true,
+    const columns = ((r.columns ?? []) as Array<{ name: string; typeOid: number | string; typeMod: number; notNull: boolean; defaultExpr: string | null }>).map((c) => ({
+      name: c.name, typeOid: Number(c.typeOid), typeMod: Number(c.typeMod), notNull: c.notNull === true, defaultExpr: c.defaultExpr ?? null,
     }));
     out.set(`${r.nspname}.${r.relname}`, {
       schema: r.nspname,

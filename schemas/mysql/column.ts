@@ -19,6 +19,8 @@ export interface MySqlColumn {
   enumValues: readonly string[] | null;
   /** MariaDB stores JSON as LONGTEXT with a json_valid() check; true when we know the column is JSON. */
   json: boolean;
+  /** INFORMATION_SCHEMA's COLUMN_DEFAULT; undefined where unknown (binlog metadata). */
+  defaultValue?: string | null;
 }
 
 export interface MySqlTable {
@@ -37,6 +39,7 @@ export interface ColumnDefinition {
   /** Known ENUM/SET members (binlog metadata); otherwise parsed from `columnType`. */
   enumValues?: readonly string[];
   json?: boolean;
+  defaultValue?: string | null;
 }
 
 const TYPE_SYNONYMS: Record<string, string> = {
@@ -79,6 +82,7 @@ export function columnFromDefinition(def: ColumnDefinition): MySqlColumn {
   return {
     name: def.name, dataType, unsigned, optional: def.optional, length, scale, fsp, enumValues,
     json: def.json === true || dataType === 'json',
+    ...(def.defaultValue !== undefined ? { defaultValue: def.defaultValue } : {}),
   };
 }
 
@@ -136,9 +140,11 @@ const GEOMETRY_TYPES = new Set([
  */
 export function wireSignature(c: MySqlColumn): string {
   const t = c.dataType;
-  if (BINARY_LIKE.has(t)) return `${c.name}:bin`;
-  if (TEXT_TYPES.has(t) || t === 'json') return `${c.name}:${t === 'char' || t === 'varchar' ? t : 'text'}`;
-  if (BLOB_TYPES.has(t)) return `${c.name}:${t === 'binary' || t === 'varbinary' ? 'bin' : 'blob'}`;
+  // Text and binary strings share a signature: zongji misplaces the binlog's per-column charsets after a MariaDB
+  // UUID column (a VARCHAR then reads as VARBINARY), and a codec that decodes either kind serves both. UUID and
+  // INET are BINARY(n) on the wire.
+  if (BINARY_LIKE.has(t) || t === 'char' || t === 'binary') return `${c.name}:fixed`;
+  if (TEXT_TYPES.has(t) || BLOB_TYPES.has(t) || t === 'json') return `${c.name}:${t === 'varchar' || t === 'varbinary' ? 'var' : 'lob'}`;
   if (t === 'decimal') return `${c.name}:decimal(${c.length},${c.scale})${c.unsigned ? 'u' : ''}`;
   if (FSP_TYPES.has(t)) return `${c.name}:${t}(${c.fsp})`;
   if (t === 'enum' || t === 'set') return `${c.name}:${t}(${(c.enumValues ?? []).join('\u0000')})`;

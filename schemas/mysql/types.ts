@@ -131,9 +131,9 @@ export function columnMapping(c: MySqlColumn, modes: TypeModes): ColumnMapping {
       return { schema: m.schema, encode: orFallback(m.encode, c.optional, 0) };
     }
     case 'timestamp': {
-      // Session time zone is UTC on both paths, so the text is UTC; Debezium pads the fraction to the column's precision
-      const width = c.fsp > 0 ? c.fsp : undefined;
-      const encode = (text: string) => encodeZonedTimestamp(text, width);
+      // Session time zone is UTC on both paths, so the text is UTC; Debezium's binlog connectors print the fraction
+      // without trailing zeros (`.25Z`, none when zero), whatever the column's precision
+      const encode = (text: string) => encodeZonedTimestamp(text);
       return { schema: zonedTimestampSchema(o), encode: orFallback(encode, c.optional, encode('1970-01-01 00:00:00')) };
     }
     case 'point':
@@ -158,10 +158,11 @@ function jsonText(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** MySQL's internal geometry: 4-byte little-endian SRID, then WKB. */
+/** MySQL's internal geometry: 4-byte little-endian SRID, then WKB. SRID 0 (none) is null, as Debezium has it. */
 function geometryValue(b: Buffer): { wkb: Buffer; srid: number | null } {
   if (b.length < 4) return { wkb: b, srid: null };
-  return { wkb: b.subarray(4), srid: b.readUInt32LE(0) };
+  const srid = b.readUInt32LE(0);
+  return { wkb: b.subarray(4), srid: srid === 0 ? null : srid };
 }
 
 function pointValue(b: Buffer): { x: number; y: number; wkb: Buffer; srid: number | null } {

@@ -47,7 +47,7 @@ export function mysqlTableOf(info: TableInfo): MySqlTable {
     database: info.id.schema,
     table: info.id.table,
     columns: info.columns.map((c) => columnFromDefinition({
-      name: c.name, columnType: c.columnType, optional: c.nullable, enumValues: c.enumValues ?? undefined,
+      name: c.name, columnType: c.columnType, optional: c.nullable, enumValues: c.enumValues ?? undefined, defaultValue: c.defaultValue,
     })),
     primaryKey: info.primaryKey,
   };

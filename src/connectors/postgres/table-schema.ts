@@ -5,7 +5,7 @@
  */
 import {
   dataCollectionTopic, envelopeSchema, field, keySchema as keyStructSchema, postgresSourceSchema, rowSchema as rowStructSchema,
-  SchemaDataError, type ConnectField, type ConnectSchema,
+  postgresDefault, SchemaDataError, type ConnectField, type ConnectSchema,
 } from '../../../schemas/index.js';
 import { pgColumnMapping, type PgMappingOptions, type PgType } from '../../../schemas/postgres/index.js';
 import { UNCHANGED_TOAST } from '../../../binlog/postgres/index.js';
@@ -18,6 +18,8 @@ export interface ColumnSpec {
   optional: boolean;
   /** Kept by the column filters (key columns are in the key even when filtered out of the row). */
   included: boolean;
+  /** `pg_get_expr` of the column's default, or null/undefined. */
+  defaultExpr?: string | null;
 }
 
 type Row = Record<string, unknown>;
@@ -78,10 +80,13 @@ export function buildTableSchema(input: TableSchemaInput): TableSchema {
   const unavailable: unknown[] = [];
   const zeros: unknown[] = [];
   const required: boolean[] = [];
+  const defaults: unknown[] = [];
   input.columns.forEach((c, i) => {
     if (!c.included) return;
     const m = pgColumnMapping({ name: c.name, type: c.type, typeMod: c.typeMod, optional: c.optional }, input.mapping);
-    fields.push(field(c.name, m.schema));
+    const dflt = defaultOf(c, m.encode);
+    defaults.push(dflt);
+    fields.push(field(c.name, dflt === undefined ? m.schema : { ...m.schema, default: dflt }));
     fieldNames.push(c.name);
     fieldIdx.push(i);
     encoders.push(m.encode);
@@ -166,7 +171,32 @@ export function buildTableSchema(input: TableSchemaInput): TableSchema {
       return out;
     },
     keyOnlyRow(values) {
-      return this.row(values, null);
+      // Debezium fills the columns a key-only old image lacks with their defaults
+      const out = this.row(values, null);
+      for (let f = 0; f < fieldNames.length; f++) {
+        if (defaults[f] !== undefined && !keyNames.includes(fieldNames[f]!)) out[fieldNames[f]!] = defaults[f];
+      }
+      return out;
     },
   };
+}
+
+/** Debezium's "now" default of a temporal column: its epoch. */
+const EPOCH_TEXT: Readonly<Record<string, string>> = {
+  timestamptz: '1970-01-01 00:00:00+00', timestamp: '1970-01-01 00:00:00', date: '1970-01-01', time: '00:00:00', timetz: '00:00:00+00',
+};
+
+/** The column's default in the Connect schema, as Debezium declares it; undefined when it has none. */
+function defaultOf(c: ColumnSpec, encode: (text: string) => unknown): unknown {
+  const d = postgresDefault(c.defaultExpr);
+  if (d === null) return undefined;
+  const base = c.type.base ?? c.type;
+  const text = d.kind === 'now' ? EPOCH_TEXT[base.name] : d.text;
+  if (text === undefined) return undefined;
+  try {
+    const v = encode(text);
+    return v === null ? undefined : v;
+  } catch {
+    return undefined; // a default the column's converter cannot read is left out
+  }
 }

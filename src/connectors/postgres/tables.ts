@@ -60,6 +60,7 @@ export function createTableResolver(opts: TableResolverOptions): TableResolver {
           typeMod: cc?.typeMod ?? -1,
           optional: cc ? !cc.notNull : c.nullable,
           included: true,
+          defaultExpr: cc?.defaultExpr ?? null,
         };
       });
       // Key columns filtered out of the row are selected after the row columns (extraKeyColumns).
@@ -81,13 +82,14 @@ export function createTableResolver(opts: TableResolverOptions): TableResolver {
       }
       const cat = await catalog(relation.schema, relation.table);
       await opts.registry.ensure(await opts.client(), relation.columns.map((c) => c.typeOid), true);
-      const notNull = new Map(cat?.columns.map((c) => [c.name, c.notNull]) ?? []);
+      const byName = new Map(cat?.columns.map((c) => [c.name, c]) ?? []);
       const columns: ColumnSpec[] = relation.columns.map((c) => ({
         name: c.name,
         type: opts.registry.get(c.typeOid) ?? UNKNOWN_TYPE(c.typeOid),
         typeMod: c.typeMod,
-        optional: !(notNull.get(c.name) ?? false),
+        optional: !(byName.get(c.name)?.notNull ?? false),
         included: opts.filters.includeColumn(relation.schema, relation.table, c.name),
+        defaultExpr: byName.get(c.name)?.defaultExpr ?? null,
       }));
       const schema = buildTableSchema({
         topicPrefix: opts.settings.topicPrefix, schema: relation.schema, table: relation.table,

@@ -41,6 +41,8 @@ describe('MySQL column definitions', () => {
     assert.notEqual(tableSignature(info), tableSignature([col('int', false, 'id'), col('binary(16)', true, 'u'), col('decimal(12,2)', true, 'd')]));
     assert.notEqual(tableSignature([col('int(11)')]), tableSignature([col('int(11) unsigned')]));
     assert.notEqual(tableSignature([col('datetime(3)')]), tableSignature([col('datetime(6)')]));
+    // zongji may report a VARCHAR after a MariaDB UUID column as VARBINARY: the definitions still agree
+    assert.equal(tableSignature([col('varchar(20)', true, 's')]), tableSignature([col('varbinary(20)', true, 's')]));
   });
 });
 
@@ -117,7 +119,7 @@ describe('MySQL type mapping (Debezium defaults)', () => {
     assert.equal(enc('datetime', '2018-06-20 06:37:03'), 1529476623000);
     assert.equal(schemaOf('timestamp(6)').name, 'io.debezium.time.ZonedTimestamp');
     assert.equal(enc('timestamp(2)', '2018-06-20 13:37:03.25'), '2018-06-20T13:37:03.25Z');
-    assert.equal(enc('timestamp(6)', '2018-06-20 13:37:03.120000'), '2018-06-20T13:37:03.120000Z');
+    assert.equal(enc('timestamp(6)', '2018-06-20 13:37:03.120000'), '2018-06-20T13:37:03.12Z');
     assert.equal(enc('timestamp', '2018-06-20 13:37:03'), '2018-06-20T13:37:03Z');
     assert.equal(enc('datetime(6)', '9999-12-31 23:59:59.999999'), 253402300799999999n);
     assert.equal(enc('datetime', '0000-00-00 00:00:00'), null);

@@ -10,6 +10,7 @@ export const DataName = {
   Bits: 'io.debezium.data.Bits',
   Uuid: 'io.debezium.data.Uuid',
   Xml: 'io.debezium.data.Xml',
+  Tsvector: 'io.debezium.data.Tsvector',
   Ltree: 'io.debezium.data.Ltree',
   Geometry: 'io.debezium.data.geometry.Geometry',
   Point: 'io.debezium.data.geometry.Point',
@@ -23,6 +24,7 @@ const named = (name: string, o?: SchemaOptions, parameters?: Record<string, stri
 export const jsonSchema = (o?: SchemaOptions) => string(named(DataName.Json, o));
 export const uuidSchema = (o?: SchemaOptions) => string(named(DataName.Uuid, o));
 export const xmlSchema = (o?: SchemaOptions) => string(named(DataName.Xml, o));
+export const tsvectorSchema = (o?: SchemaOptions) => string(named(DataName.Tsvector, o));
 export const ltreeSchema = (o?: SchemaOptions) => string(named(DataName.Ltree, o));
 /** ENUM: the value is one member; parameter `allowed` lists the members comma-separated. */
 export const enumSchema = (allowed: readonly string[], o?: SchemaOptions) =>

@@ -61,6 +61,9 @@ export function postgresSourceSchema(): ConnectSchema {
     field('txId', optInt64),
     field('lsn', optInt64),
     field('xmin', optInt64),
+    // Debezium 3.6+: the replication origin of the change (logical replication between servers); null here
+    field('origin', string({ optional: true })),
+    field('origin_lsn', optInt64),
   ], { name: 'io.debezium.connector.postgresql.Source', version: 1 });
 }
 
@@ -94,6 +97,8 @@ export interface PostgresSourceValue extends CommonSourceValue {
   txId: number | bigint | null;
   lsn: number | bigint | null;
   xmin: number | bigint | null;
+  origin: string | null;
+  origin_lsn: number | bigint | null;
 }
 
 // Two-entry cache: consecutive events mostly share the source's millisecond and the processing millisecond, so

@@ -80,6 +80,17 @@ export function parseMessageKeyColumns(spec: string | undefined | null): Array<{
     });
 }
 
+/**
+ * Tables in the order Debezium snapshots them: by the first `table.include.list` pattern each matches (the order
+ * the user listed them in), then by name; by name alone without an include list.
+ */
+export function inIncludeListOrder<T extends { id: { schema: string; table: string } }>(tables: readonly T[], filters: TableFilters = {}): T[] {
+  const include = compile(filters.tableInclude, 'table.include.list');
+  const rank = (t: T) => (include ? include.findIndex((r) => r.test(`${t.id.schema}.${t.id.table}`)) : 0);
+  const name = (t: T) => `${t.id.schema}.${t.id.table}`;
+  return tables.map((t) => ({ t, r: rank(t) })).sort((a, b) => a.r - b.r || (name(a.t) < name(b.t) ? -1 : name(a.t) > name(b.t) ? 1 : 0)).map((e) => e.t);
+}
+
 export function compileTableFilters(filters: TableFilters = {}): CompiledTableFilters {
   const db = selector(compile(filters.databaseInclude, 'database.include.list'), compile(filters.databaseExclude, 'database.exclude.list'));
   const table = selector(compile(filters.tableInclude, 'table.include.list'), compile(filters.tableExclude, 'table.exclude.list'));

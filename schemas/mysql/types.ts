@@ -38,6 +38,8 @@ export interface ColumnMapping {
   /** Field schema without the field name. */
   schema: ConnectSchema;
   encode: Encoder;
+  /** Where Debezium writes a binlog value differently from the snapshot's (TIMESTAMP fraction width). */
+  encodeBinlog?: Encoder;
 }
 
 const toNumber: Encoder = (v) => (typeof v === 'number' ? v : Number(v));
@@ -131,10 +133,16 @@ export function columnMapping(c: MySqlColumn, modes: TypeModes): ColumnMapping {
       return { schema: m.schema, encode: orFallback(m.encode, c.optional, 0) };
     }
     case 'timestamp': {
-      // Session time zone is UTC on both paths, so the text is UTC; Debezium's binlog connectors print the fraction
-      // without trailing zeros (`.25Z`, none when zero), whatever the column's precision
+      // Session time zone is UTC on both paths, so the text is UTC. Debezium's snapshot prints the fraction without
+      // trailing zeros (`.25Z`, none when zero); its binlog reader pads it to the column's precision (`.250Z`).
       const encode = (text: string) => encodeZonedTimestamp(text);
-      return { schema: zonedTimestampSchema(o), encode: orFallback(encode, c.optional, encode('1970-01-01 00:00:00')) };
+      const width = c.fsp > 0 ? c.fsp : undefined;
+      const encodeBinlog = (text: string) => encodeZonedTimestamp(text, width);
+      return {
+        schema: zonedTimestampSchema(o),
+        encode: orFallback(encode, c.optional, encode('1970-01-01 00:00:00')),
+        encodeBinlog: orFallback(encodeBinlog, c.optional, encodeBinlog('1970-01-01 00:00:00')),
+      };
     }
     case 'point':
       return { schema: pointSchema(o), encode: (v) => pointValue(asBuffer(v)) };

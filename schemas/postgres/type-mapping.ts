@@ -8,7 +8,7 @@ import {
   decimalToPlainString, encodeDecimal, encodeZonedTime, encodeZonedTimestamp, enumSchema, epochDayOf, float32,
   float64, int16, int32, int64, intervalIsoString, intervalMicros, intervalSchema, jsonSchema, ltreeSchema, mapOf,
   microDurationSchema, parsePostgresInterval, pointSchema, pointValue, string, timeMapping, timestampMapping,
-  toInt64, uuidSchema, xmlSchema, zonedTimeSchema, zonedTimestampSchema,
+  toInt64, uuidSchema, xmlSchema, tsvectorSchema, zonedTimeSchema, zonedTimestampSchema,
   type BinaryHandlingMode, type ConnectSchema, type DecimalHandlingMode, type SchemaOptions,
   type TimePrecisionMode, type ValueMapping,
 } from '../index.js';
@@ -123,6 +123,7 @@ function scalarMapping(type: PgType, typeMod: number, opts: PgMappingOptions, o:
     case 'json':
     case 'jsonb': return { schema: jsonSchema(o), encode: identity };
     case 'xml': return { schema: xmlSchema(o), encode: identity };
+    case 'tsvector': return { schema: tsvectorSchema(o), encode: identity };
     case 'ltree': return { schema: ltreeSchema(o), encode: identity };
     case 'date': return withInfinity(dateMapping(opts.timePrecisionMode, o), PG_DATE_POSITIVE_INFINITY, PG_DATE_NEGATIVE_INFINITY);
     case 'time': return timeMapping(opts.timePrecisionMode, mods.timePrecision, o);

@@ -121,6 +121,11 @@ const relPgTx = (v: unknown, a: Anchor, lsn: (x: unknown) => unknown): unknown =
 };
 
 /** Every LSN of a PostgreSQL capture, for ranking. */
+/** A snapshot read (PostgreSQL `source.snapshot` other than false: true, first, last, ..., incremental). */
+function isSnapshotRead(source: { snapshot?: unknown }): boolean {
+  return typeof source.snapshot === 'string' && source.snapshot !== 'false';
+}
+
 function pgLsns(records: CapturedRecord[]): number[] {
   const out = new Set<number>();
   const add = (v: unknown) => {
@@ -131,7 +136,7 @@ function pgLsns(records: CapturedRecord[]): number[] {
   for (const r of records) {
     const payload = (r.value as any)?.payload;
     const source = payload?.source;
-    if (source) {
+    if (source && !isSnapshotRead(source)) {
       add(source.lsn);
       try {
         for (const x of (typeof source.sequence === 'string' ? JSON.parse(source.sequence) : []) as unknown[]) add(x);
@@ -173,6 +178,12 @@ export function relativePositions(kind: ConnectorKind, records: CapturedRecord[]
       if (kind === 'mariadb') {
         if ('pos' in source) source.pos = rel(source.pos, a.pos);
         if ('gtid' in source) source.gtid = relGtid(source.gtid, a.gtid);
+      } else if (isSnapshotRead(source)) {
+        // The LSN a snapshot is read at depends on WAL written between the slot's creation and the read (by the
+        // connector itself, e.g. creating the publication): only that it is there, and the same in every record, counts.
+        if ('lsn' in source) source.lsn = source.lsn === null ? null : 'snapshot LSN';
+        if ('txId' in source) source.txId = rel(source.txId, a.txId);
+        if (typeof source.sequence === 'string') source.sequence = source.sequence.replace(/"\d+"/g, '"snapshot LSN"');
       } else {
         if ('lsn' in source) source.lsn = lsn(source.lsn);
         if ('txId' in source) source.txId = rel(source.txId, a.txId);

@@ -19,7 +19,7 @@ export interface SourceContext {
   tsMs: number;
   tsNs: bigint;
   txId: number | null;
-  /** First element of `sequence`: the transaction's commit LSN as decimal text, or null. */
+  /** First element of `sequence`: the end LSN of the last commit before this transaction, as decimal text, or null. */
   commitLsnText: string | null;
   snapshot: SnapshotMarker;
 }
@@ -49,6 +49,8 @@ export function sourceValue(ctx: SourceContext, table: TableSchema, lsn: bigint,
     txId: ctx.txId,
     lsn: Number(lsn),
     xmin: null,
+    origin: null,
+    origin_lsn: null,
   };
 }
 

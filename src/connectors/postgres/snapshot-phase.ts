@@ -23,13 +23,15 @@ export interface SnapshotPhaseOptions {
   consistentLsn: Lsn;
   exportedSnapshot: string | null;
   resumeFrom: SnapshotProgress | null;
+  /** The snapshot's transaction id (source.txId of its events), as Debezium reports it; null if unknown. */
+  txId?: number | null;
 }
 
 export async function runSnapshotPhase(o: SnapshotPhaseOptions): Promise<SnapshotResult> {
   const { ctx, settings } = o;
   const partition = sourcePartition(settings.topicPrefix);
   const startedUsec = Date.now() * 1000;
-  const srcCtx = sourceContext(settings.topicPrefix, settings.connection.database, startedUsec, null, null, 'true');
+  const srcCtx = sourceContext(settings.topicPrefix, settings.connection.database, startedUsec, o.txId ?? null, null, 'true');
   const schemas = new Map<string, TableSchema>();
 
   if (o.resumeFrom === null) {

@@ -111,6 +111,7 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
   let txn: Txn | null = null;
   let lastLsn = o.resume.lsn;
   let lastCommitLsn: Lsn | null = o.resume.commitLsn;
+  let lastCommitEnd: Lsn | null = null;
   let lastTxId: number | null = null;
   let lastTsUsec = 0;
   let events = 0;
@@ -153,13 +154,15 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
             o.emitter.transactions.drop();
             const skipAll = m.finalLsn < flushLsn;
             const skipUpTo = resume !== null && m.finalLsn === resume.commitLsn ? resume.lsn : null;
-            txn = { finalLsn: m.finalLsn, xid: m.xid, ctx: sourceContext(o.topicPrefix, o.database, m.commitTimeMicros, m.xid, m.finalLsn, 'false'), skipAll, skipUpTo };
+            // source.sequence starts with the end of the last commit seen (null for the first), as Debezium's does
+            txn = { finalLsn: m.finalLsn, xid: m.xid, ctx: sourceContext(o.topicPrefix, o.database, m.commitTimeMicros, m.xid, lastCommitEnd, 'false'), skipAll, skipUpTo };
             break;
           }
           case 'commit':
             // Debezium names the END by the commit's end LSN, the BEGIN by the first event's LSN
             if (txn && o.emitter.transactions.open) o.emitter.transactions.end(pending, undefined, `${txn.xid}:${m.endLsn}`);
             if (txn && !txn.skipAll && m.endLsn > flushLsn) flushLsn = m.endLsn;
+            lastCommitEnd = m.endLsn;
             if (resume !== null && txn?.finalLsn === resume.commitLsn) resume = null;
             txn = null;
             break;
@@ -173,9 +176,11 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
           case 'truncate': {
             if (!txn || txn.skipAll || (txn.skipUpTo !== null && lsn <= txn.skipUpTo)) break;
             const before = pending.length;
+            // Debezium's PostgreSQL transaction ids are `txId:lsn`: BEGIN's the first change's, each event its own
             if (!o.emitter.transactions.open && !(m.tag !== 'truncate' && isSignal(m.relation))) {
               o.emitter.transactions.start(`${txn.xid}:${lsn}`, Math.floor(txn.ctx.tsMicros / 1000));
             }
+            o.emitter.transactions.at(`${txn.xid}:${lsn}`);
             if (m.tag === 'truncate') {
               for (const rel of m.relations) {
                 const t = o.tables.byOid(rel.oid) ?? (o.tables.byOid(rel.oid) === null ? null : await o.tables.forRelation(rel));
@@ -191,7 +196,7 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
               if (id === null || type === null) break;
               await inc!.onSignalRow(id, type, data);
               if (type !== 'snapshot-window-close') break;
-              const ctx = sourceContext(o.topicPrefix, o.database, txn.ctx.tsMicros, txn.xid, txn.finalLsn, 'incremental');
+              const ctx = sourceContext(o.topicPrefix, o.database, txn.ctx.tsMicros, txn.xid, lastCommitEnd, 'incremental');
               const rows = await inc!.takeRecords((t) => sourceValue(ctx, t, lsn), nowMs);
               for (const r of rows) pending.push(r);
             } else {

@@ -127,7 +127,7 @@ async function runOnce(ctx: SourceTaskContext, settings: PgConnectorSettings, ad
     const rows = await admin.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
     const consistentLsn = resuming?.lsn ?? parseLsn(rows[0]!.lsn);
     const result = await runSnapshotPhase({
-      ctx, settings, tables: await discover(), resolver, consistentLsn, exportedSnapshot: null, resumeFrom: resuming?.snapshot?.progress ?? null,
+      ctx, settings, tables: await discover(), resolver, consistentLsn, txId: await snapshotTxId(admin), exportedSnapshot: null, resumeFrom: resuming?.snapshot?.progress ?? null,
     });
     if (!result.completed) return;
     await ctx.sink.flush();
@@ -166,7 +166,7 @@ async function runOnce(ctx: SourceTaskContext, settings: PgConnectorSettings, ad
     if (plan.snapshot === 'resume') {
       log.info({ lsn: formatLsn(offset.lsn) }, 'Resuming the interrupted snapshot');
       const result = await runSnapshotPhase({
-        ctx, settings, tables, resolver, consistentLsn: offset.lsn, exportedSnapshot: null, resumeFrom: offset.snapshot?.progress ?? null,
+        ctx, settings, tables, resolver, consistentLsn: offset.lsn, txId: await snapshotTxId(admin), exportedSnapshot: null, resumeFrom: offset.snapshot?.progress ?? null,
       });
       if (!result.completed) return;
     }
@@ -194,7 +194,7 @@ async function runOnce(ctx: SourceTaskContext, settings: PgConnectorSettings, ad
     try {
       if (snapshot) {
         const result = await runSnapshotPhase({
-          ctx, settings, tables, resolver, consistentLsn, exportedSnapshot: created?.snapshotName ?? null, resumeFrom: null,
+          ctx, settings, tables, resolver, consistentLsn, txId: await snapshotTxId(admin), exportedSnapshot: created?.snapshotName ?? null, resumeFrom: null,
         });
         if (!result.completed) return;
       }
@@ -226,5 +226,18 @@ async function runOnce(ctx: SourceTaskContext, settings: PgConnectorSettings, ad
     stopIncremental.abort();
     state.incremental = null;
     await incremental?.close();
+  }
+}
+
+/**
+ * A transaction id for the snapshot's events (Debezium reports its snapshot transaction's): one is assigned now.
+ * A server that cannot assign one (a standby) gives null.
+ */
+async function snapshotTxId(admin: AdminClient): Promise<number | null> {
+  try {
+    const rows = await admin.query<{ xid: string }>('SELECT txid_current()::text AS xid');
+    return Number(rows[0]!.xid);
+  } catch {
+    return null;
   }
 }

@@ -15,6 +15,8 @@ export interface TransactionMonitor {
   next(out: ChangeRecord[], dataCollection: string): TransactionBlock | null;
   /** The transaction commits: END, if it wrote BEGIN. `id` replaces the start's id where the database names the commit differently. */
   end(out: ChangeRecord[], tsMs?: number, id?: string): void;
+  /** The id the next events' blocks carry (PostgreSQL: `txId:lsn` of each change); the start's id until set. */
+  at(eventId: string): void;
   /** Writes BEGIN (once) without counting an event: a schema change inside the transaction. */
   touch(out: ChangeRecord[]): void;
   /** Forgets an open transaction without END (Debezium writes none for a DDL statement's implicit one). */
@@ -25,11 +27,12 @@ export interface TransactionMonitor {
 
 /** Monitors that never write anything: transaction metadata off. */
 export const NO_TRANSACTION_METADATA: TransactionMonitor = {
-  start() {}, next: () => null, end() {}, touch() {}, drop() {}, open: false,
+  start() {}, next: () => null, end() {}, at() {}, touch() {}, drop() {}, open: false,
 };
 
 export function createTransactionMonitor(o: { topic: string; partition?: SourcePartition }): TransactionMonitor {
   let id: string | null = null;
+  let eventId: string | null = null;
   let tsMs = 0;
   let begun = false;
   let total = 0;
@@ -48,8 +51,12 @@ export function createTransactionMonitor(o: { topic: string; partition?: SourceP
   return {
     get open() { return id !== null; },
     touch: begin,
+    at(e) {
+      eventId = e;
+    },
     start(txId, ts) {
       id = txId;
+      eventId = null;
       tsMs = ts;
       begun = false;
       total = 0;
@@ -60,7 +67,7 @@ export function createTransactionMonitor(o: { topic: string; partition?: SourceP
       begin(out);
       const n = (perCollection.get(dataCollection) ?? 0) + 1;
       perCollection.set(dataCollection, n);
-      return { id, total_order: ++total, data_collection_order: n };
+      return { id: eventId ?? id, total_order: ++total, data_collection_order: n };
     },
     end(out, ts = tsMs, endId) {
       if (id !== null && begun) {

@@ -120,6 +120,11 @@ describe('MySQL type mapping (Debezium defaults)', () => {
     assert.equal(schemaOf('timestamp(6)').name, 'io.debezium.time.ZonedTimestamp');
     assert.equal(enc('timestamp(2)', '2018-06-20 13:37:03.25'), '2018-06-20T13:37:03.25Z');
     assert.equal(enc('timestamp(6)', '2018-06-20 13:37:03.120000'), '2018-06-20T13:37:03.12Z');
+    // Debezium's binlog reader pads TIMESTAMP fractions to the column's precision, its snapshot does not
+    const ts6 = columnMapping(columnFromDefinition({ name: 'c', columnType: 'timestamp(6)', optional: true }), DEFAULT_MODES);
+    assert.equal(ts6.encodeBinlog!('2018-06-20 13:37:03.120000'), '2018-06-20T13:37:03.120000Z');
+    assert.equal(ts6.encodeBinlog!('2018-06-20 13:37:03'), '2018-06-20T13:37:03.000000Z');
+    assert.equal(ts6.encode('2018-06-20 13:37:03.000000'), '2018-06-20T13:37:03Z');
     assert.equal(enc('timestamp', '2018-06-20 13:37:03'), '2018-06-20T13:37:03Z');
     assert.equal(enc('datetime(6)', '9999-12-31 23:59:59.999999'), 253402300799999999n);
     assert.equal(enc('datetime', '0000-00-00 00:00:00'), null);

@@ -122,12 +122,16 @@ describe('PostgreSQL stream dispatcher: changes become Debezium change events', 
     const lsn = at + 0x20n;
     assert.deepEqual(e.source, {
       version: e.source.version, connector: 'postgresql', name: 'pg', ts_ms: Math.floor(COMMIT_MICROS / 1000), snapshot: 'false', db: 'shop',
-      sequence: `["${final}","${lsn}"]`, ts_us: COMMIT_MICROS, ts_ns: BigInt(COMMIT_MICROS) * 1000n, schema: 'public', table: 'customers',
-      txId: 501, lsn: Number(lsn), xmin: null,
+      // sequence: [end of the previous commit (none yet in this stream), this change's LSN], as Debezium's
+      sequence: `[null,"${lsn}"]`, ts_us: COMMIT_MICROS, ts_ns: BigInt(COMMIT_MICROS) * 1000n, schema: 'public', table: 'customers',
+      txId: 501, lsn: Number(lsn), xmin: null, origin: null, origin_lsn: null,
     });
     assert.deepEqual(r!.partition, { server: 'pg' });
     // Sent after the commit: every transaction before the commit's end is in Kafka once this offset is
     assert.deepEqual(r!.offset, { lsn: Number(lsn), lsn_proc: Number(final + 8n), lsn_commit: Number(final), txId: 501, ts_usec: COMMIT_MICROS });
+    // The next transaction's sequence starts with where that commit ended
+    await dispatcher.handle(batch(txn(502, 0x2000n, [ins(customers, '2', 'Bob')])));
+    assert.equal(JSON.parse(env(out.records()[1]!).source.sequence as string)[0], String(final + 8n));
   });
 
   it('updates: without an old image (REPLICA IDENTITY DEFAULT) before is null; with FULL it is the old row', async () => {

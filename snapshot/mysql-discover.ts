@@ -52,7 +52,7 @@ export async function discoverMysqlTables(config: DbConnectionConfig, filters: C
   });
   try {
     const tableRows = await conn.query(
-      "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS, AVG_ROW_LENGTH FROM information_schema.TABLES " +
+      "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_ROWS, AVG_ROW_LENGTH, TABLE_COLLATION FROM information_schema.TABLES " +
         "WHERE TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') AND TABLE_SCHEMA NOT IN (?) ORDER BY TABLE_SCHEMA, TABLE_NAME",
       [SYSTEM_DATABASES],
     );
@@ -95,7 +95,7 @@ export async function discoverMysqlTables(config: DbConnectionConfig, filters: C
       const schema = String(r.TABLE_SCHEMA);
       const table = String(r.TABLE_NAME);
       const key = `${schema}.${table}`;
-      return assembleTable({
+      const info = assembleTable({
         schema,
         table,
         allColumns: columns.get(key) ?? [],
@@ -104,6 +104,9 @@ export async function discoverMysqlTables(config: DbConnectionConfig, filters: C
         estimatedRows: Number(r.TABLE_ROWS ?? 0),
         avgRowBytes: Number(r.AVG_ROW_LENGTH ?? 0),
       });
+      // A collation names its character set first: utf8mb4_general_ci, latin1_swedish_ci
+      info.charset = r.TABLE_COLLATION == null ? null : String(r.TABLE_COLLATION).split('_')[0]!;
+      return info;
     });
   } catch (err) {
     throw translateDriverError(err, 'discovering tables');

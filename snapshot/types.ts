@@ -100,6 +100,8 @@ export interface TableInfo {
   estimatedRows: number;
   /** Average row size estimate in bytes, 0 when unknown; used to keep chunks within `maxChunkBytes`. */
   avgRowBytes: number;
+  /** MySQL: the table's default character set (from its collation); undefined elsewhere. */
+  charset?: string | null;
 }
 
 /** A binlog position (MySQL/MariaDB). `gtid` is MariaDB's `BINLOG_GTID_POS` or MySQL's `Executed_Gtid_Set`. */

@@ -1,5 +1,5 @@
 /**
- * CONFORMANCE AGAINST REAL DEBEZIUM (expected to fail until the product matches).
+ * Conformance against real Debezium.
  *
  * Replays the scenarios of test/conformance/scenarios.ts against our worker (same connector config, same fixed
  * database/table/topic names, fresh database) and compares every record (key, value, schema, source block,
@@ -16,7 +16,7 @@ import { formatReport } from './conformance/compare.js';
 import { conformanceDifferences, haveGolden } from './conformance/run.js';
 import type { ConnectorKind } from './conformance/scenarios.js';
 
-describe('conformance with real Debezium: golden records vs ours (FAILS while the product still differs)', () => {
+describe('conformance with real Debezium: golden records vs ours', () => {
   after(async () => {
     await closeConformanceKafka();
     await closeTestKafka();

@@ -145,7 +145,7 @@ export function startBinlogReader(o: BinlogReaderOptions): BinlogReader {
         const statement = e.errorCode === 0 ? parseDdl(e.query, e.database) : null;
         const after = endGroup(e.nextPos);
         push(statement
-          ? { kind: 'ddl', statement, sql: e.query, database: e.database, tx: current, after }
+          ? { kind: 'ddl', statement, sql: e.query, database: e.database, tx: current, after, pos: e.pos }
           : { kind: 'commit', tx: current, after }, 0, 0);
         tx = null;
         break;

@@ -38,7 +38,8 @@ export type BinlogItem =
   | { kind: 'rows'; op: 'c' | 'u' | 'd'; table: WireTable; rows: readonly unknown[]; firstRow: number; event: number; tx: BinlogTransaction;
     /** Where the rows event starts in `tx.file`. */
     pos: number }
-  | { kind: 'ddl'; statement: DdlStatement; sql: string; database: string; tx: BinlogTransaction; after: BinlogResumePosition }
+  /** `pos`: where the statement's query event starts. */
+  | { kind: 'ddl'; statement: DdlStatement; sql: string; database: string; tx: BinlogTransaction; after: BinlogResumePosition; pos: number }
   /** The transaction is complete; `after` is where reading continues. */
   | { kind: 'commit'; tx: BinlogTransaction; after: BinlogResumePosition };
 

@@ -31,7 +31,7 @@ export type WireEvent =
   | { type: 'rotate'; file: string; pos: number }
   /** Start of an event group: MariaDB GTID event, or MySQL (anonymous) GTID event. */
   | { type: 'gtid'; gtid: string | null; standalone: boolean; startPos: number; nextPos: number; ts: number; thread: number | null }
-  | { type: 'query'; query: string; database: string; nextPos: number; ts: number; thread: number; errorCode: number }
+  | { type: 'query'; query: string; database: string; pos: number; nextPos: number; ts: number; thread: number; errorCode: number }
   | { type: 'tablemap'; table: WireTable }
   /** `pos`: where the rows event itself starts (Debezium's `source.pos`). */
   | { type: 'rows'; op: 'c' | 'u' | 'd'; table: WireTable; rows: readonly unknown[]; pos: number; nextPos: number; ts: number; bytes: number }
@@ -144,7 +144,8 @@ function toWireEvent(event: AnyBinlogEvent, tables: Map<number, WireTable>, z: Z
     }
     case 'query': {
       const e = event as Extract<AnyBinlogEvent, { query: string; schema: string }>;
-      return { type: 'query', query: e.query, database: e.schema, nextPos: e.nextPosition, ts: e.timestamp, thread: e.slaveProxyId, errorCode: e.errorCode };
+      const pos = event.nextPosition > 0 ? event.nextPosition - event.size - (z.useChecksum ? 23 : 19) : 0;
+      return { type: 'query', query: e.query, database: e.schema, pos, nextPos: e.nextPosition, ts: e.timestamp, thread: e.slaveProxyId, errorCode: e.errorCode };
     }
     case 'xid':
       return { type: 'xid', nextPos: event.nextPosition, ts: event.timestamp };

@@ -44,10 +44,10 @@ export function show(v: unknown, max = 160): string {
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
-function diff(kind: ConnectorKind, topic: string, index: number, path: string, a: unknown, b: unknown, out: Difference[]): void {
-  if (path && ignoredBy(kind, topic, path)) return;
+function diff(kind: ConnectorKind, topic: string, index: number, path: string, a: unknown, b: unknown, out: Difference[], snapshot = false): void {
+  if (path && ignoredBy(kind, topic, path, snapshot)) return;
   const push = (expected: unknown, actual: unknown, p = path) => {
-    if (!ignoredBy(kind, topic, p)) out.push({ topic, index, path: p, expected, actual });
+    if (!ignoredBy(kind, topic, p, snapshot)) out.push({ topic, index, path: p, expected, actual });
   };
   if (Array.isArray(a) && Array.isArray(b)) {
     if (isSchemaFields(a) && isSchemaFields(b)) {
@@ -61,7 +61,7 @@ function diff(kind: ConnectorKind, topic: string, index: number, path: string, a
       for (const f of a as Array<{ field: string }>) {
         const g = (b as Array<{ field: string }>).find((x) => x.field === f.field);
         if (!g) push(f, ABSENT, `${path}[${f.field}]`);
-        else diff(kind, topic, index, `${path}[${f.field}]`, f, g, out);
+        else diff(kind, topic, index, `${path}[${f.field}]`, f, g, out, snapshot);
       }
       for (const g of b as Array<{ field: string }>) if (!aSet.has(g.field)) push(ABSENT, g, `${path}[${g.field}]`);
       return;
@@ -70,7 +70,7 @@ function diff(kind: ConnectorKind, topic: string, index: number, path: string, a
     for (let i = 0; i < n; i++) {
       if (i >= a.length) push(ABSENT, b[i], `${path}[${i}]`);
       else if (i >= b.length) push(a[i], ABSENT, `${path}[${i}]`);
-      else diff(kind, topic, index, `${path}[${i}]`, a[i], b[i], out);
+      else diff(kind, topic, index, `${path}[${i}]`, a[i], b[i], out, snapshot);
     }
     return;
   }
@@ -78,7 +78,7 @@ function diff(kind: ConnectorKind, topic: string, index: number, path: string, a
   if (isObj(a) && isObj(b)) {
     for (const k of Object.keys(a)) {
       if (!(k in b)) push(a[k], ABSENT, join(path, k));
-      else diff(kind, topic, index, join(path, k), a[k], b[k], out);
+      else diff(kind, topic, index, join(path, k), a[k], b[k], out, snapshot);
     }
     for (const k of Object.keys(b)) if (!(k in a)) push(ABSENT, b[k], join(path, k));
     return;
@@ -228,7 +228,10 @@ export function compareRecords(kind: ConnectorKind, expected0: CapturedRecord[],
       const y = j === undefined ? undefined : ar[j];
       if (!x) out.push({ topic, index: -1, path: `(unexpected record, ours #${j})`, expected: ABSENT, actual: summary(y!) });
       else if (!y) out.push({ topic, index: i!, path: '(missing record)', expected: summary(x), actual: ABSENT });
-      else diff(kind, topic, i!, '', { key: x.key, value: x.value, headers: x.headers }, { key: y.key, value: y.value, headers: y.headers }, out);
+      else {
+        const snapshot = isSnapshotRead((x.value as any)?.payload?.source ?? {});
+        diff(kind, topic, i!, '', { key: x.key, value: x.value, headers: x.headers }, { key: y.key, value: y.value, headers: y.headers }, out, snapshot);
+      }
     }
   }
   return out;

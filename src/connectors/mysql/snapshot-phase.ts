@@ -12,7 +12,8 @@ import type { SnapshotMarker } from '../../../schemas/index.js';
 import type { MySqlSettings } from './config.js';
 import { encodeOffset, sourcePartition, type TablePositions } from './offsets.js';
 import type { RecordFactory } from './records.js';
-import type { MasterPosition, Flavour } from './server.js';
+import { withServer, type MasterPosition, type Flavour } from './server.js';
+import { snapshotSchemaEvents } from './schema-changes.js';
 import type { TableRegistry } from './tables.js';
 
 export interface SnapshotPhaseResult {
@@ -72,6 +73,9 @@ export async function runSnapshotPhase(o: SnapshotPhaseOptions): Promise<Snapsho
       tablePositions: null,
     }));
     if (ctx.signal.aborted) return { completed: false, start: o.before, tablePositions: {} };
+    if (settings.includeSchemaChanges) {
+      await ctx.sink.send(await withServer(settings.connection, 'reading table definitions', (q) => snapshotSchemaEvents(q, tables, factory, o.before)));
+    }
     // This run itself is fresh: tables keep their own positions (no replay from the floor without a crash).
     resumeFrom = null;
   }

@@ -172,7 +172,7 @@ export function createStreamDispatcher(o: StreamDispatcherOptions): StreamDispat
     const database = st.database ?? st.tables[0]?.database ?? item.database;
     const source = factory.source({
       tsMs: item.tx.tsSec * 1000, snapshot: 'false', db: database, table: st.tables.map((t) => t.table).join(',') || null,
-      serverId: item.tx.serverId, gtid: item.tx.gtid, file: item.tx.file, pos: item.tx.pos, row: 0, thread: item.tx.thread,
+      serverId: item.tx.serverId, gtid: item.tx.gtid, file: item.tx.file, pos: item.pos, row: 0, thread: item.tx.thread,
     });
     // A DDL statement is its own transaction, never committed by an XID: Debezium writes its BEGIN, no END.
     enter(item.tx);

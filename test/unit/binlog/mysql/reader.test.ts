@@ -61,7 +61,7 @@ describe('binlog reader', () => {
     assert.deepEqual(s.start(), { gtids: '0-1-4' });
     s.emit({ type: 'rotate', file: 'bin.000001', pos: 4 }, ...transaction(5, 100, [3, 2], 500));
     s.emit({ type: 'gtid', gtid: '0-1-6', standalone: true, startPos: 500, nextPos: 542, ts: 0, thread: null },
-      { type: 'query', query: 'ALTER TABLE t ADD c INT', database: 'db', nextPos: 600, ts: 0, thread: 3, errorCode: 0 });
+      { type: 'query', query: 'ALTER TABLE t ADD c INT', database: 'db', pos: 542, nextPos: 600, ts: 0, thread: 3, errorCode: 0 });
     await settled();
     await reader.stop();
     const kinds = got.map((i) => i.kind);

@@ -79,7 +79,7 @@ function commit(t: BinlogTransaction, n: number): BinlogItem {
 function ddl(t: BinlogTransaction, n: number, sql: string): BinlogItem {
   const statement = parseDdl(sql, 'inv');
   assert.ok(statement, sql);
-  return { kind: 'ddl', statement, sql, database: 'inv', tx: t, after: after(t, n) };
+  return { kind: 'ddl', statement, sql, database: 'inv', tx: t, after: after(t, n), pos: t.pos + 42 };
 }
 
 /**
@@ -356,7 +356,7 @@ describe('MySQL stream dispatcher: DDL', () => {
     const v = change!.value as { ddl: string; databaseName: string; source: Record<string, unknown>; tableChanges: Array<{ type: string; id: string; table: { columns: Array<{ name: string }>; primaryKeyColumnNames: string[] } }> };
     assert.equal(v.ddl, 'ALTER TABLE customers ADD COLUMN email VARCHAR(80)');
     assert.equal(v.databaseName, 'inv');
-    assert.deepEqual([v.source.file, v.source.pos, v.source.gtid], [FILE, 2000, '0-1-2']);
+    assert.deepEqual([v.source.file, v.source.pos, v.source.gtid], [FILE, 2042, '0-1-2'], 'source.pos: the DDL statement\'s own query event');
     assert.deepEqual(v.tableChanges.map((c) => [c.type, c.id, c.table.columns.map((col) => col.name), c.table.primaryKeyColumnNames]),
       [['ALTER', '"inv"."customers"', ['id', 'name', 'email'], ['id']]]);
     assert.deepEqual(env(later!).after, { id: 2, name: 'b', email: 'b@example.com' });

@@ -96,14 +96,21 @@ function tableOf(kind: ConnectorKind, topic: string): string {
  */
 const SINK_LIMITS: Record<string, Record<string, string>> = {
   mariadb_wide: {
+    dec_big: 'DECIMAL(65,30): the sink creates numeric(38,30) (precision capped at 38), so 10^8 or more is "numeric field overflow"',
     tm3: 'TIME(3) -838:59:59 / 838:59:59.999 (io.debezium.time.MicroTime outside a day): DateTimeException "Invalid value for NanoOfDay"',
     tm6: 'TIME(6) -00:00:01.000001 (negative MicroTime): DateTimeException "Invalid value for NanoOfDay"',
+    pt: 'POINT (io.debezium.data.geometry.Geometry): the sink writes public.ST_GeomFromWKB(...), which needs PostGIS (not on the test bed)',
   },
   postgres_wide: {
     pt: 'point (io.debezium.data.geometry.Point): the sink writes public.ST_GeomFromWKB(...), which needs PostGIS (not on the test bed)',
   },
 };
 let dropColumns = true;
+
+/** Differences already in test/conformance/known-differences.ts (the records differ there by design): table.column → why. */
+const KNOWN: Record<string, string> = {
+  'mariadb_wide.f': "known difference (test/conformance/known-differences.ts): Debezium's MariaDB snapshot gives FLOAT as its 6-digit text, its stream and ours the exact single",
+};
 
 function stripColumns(kind: ConnectorKind, r: CapturedRecord): CapturedRecord {
   const drop = dropColumns ? SINK_LIMITS[tableOf(kind, r.topic)] : undefined;
@@ -398,6 +405,8 @@ interface TableResult {
   table: string;
   identical: boolean;
   lines: string[];
+  /** Every difference is one of KNOWN. */
+  onlyKnown?: boolean;
 }
 
 function show(v: string | null | undefined): string {
@@ -441,10 +450,13 @@ function compareTable(table: string, a: TableDump | undefined, b: TableDump | un
       const ib = b.columns.findIndex((c) => c.name === n);
       const va = ia >= 0 ? ra[ia] : undefined;
       const vb = ib >= 0 ? rb[ib] : undefined;
-      if (ia >= 0 && ib >= 0 && va !== vb) lines.push(`row ${key} ${n}: dbz ${show(va)} ours ${show(vb)}`);
+      if (ia >= 0 && ib >= 0 && va !== vb) {
+        const known = KNOWN[`${table}.${n}`];
+        lines.push(`row ${key} ${n}: dbz ${show(va)} ours ${show(vb)}${known ? `  [${known}]` : ''}`);
+      }
     }
   }
-  return { table, identical: lines.length === 0, lines };
+  return { table, identical: lines.length === 0, lines, onlyKnown: lines.length > 0 && lines.every((l) => l.includes('[known difference')) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -538,7 +550,8 @@ async function main(): Promise<void> {
     const notWritten = [...expected].filter((t) => !tables.includes(t));
     if (notWritten.length) console.log(`not created on either side: ${notWritten.join(', ')}`);
     const failed = sinks.filter((k) => states.get(k.name)!.state === 'FAILED');
-    console.log(`\nsummary: ${results.filter((r) => r.identical).length} identical, ${results.filter((r) => !r.identical).length} different, ` +
+    console.log(`\nsummary: ${results.filter((r) => r.identical).length} identical, ${results.filter((r) => !r.identical).length} different ` +
+      `(${results.filter((r) => r.onlyKnown).length} of them only by known differences), ` +
       `${notWritten.length} not created; failed tasks: dbz ${failed.filter((k) => k.side === 'dbz').length}, ours ${failed.filter((k) => k.side === 'ours').length} (of ${sinks.length / 2} each)`);
   } catch (e) {
     exitCode = 1;

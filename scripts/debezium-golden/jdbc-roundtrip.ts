@@ -543,7 +543,9 @@ async function main(): Promise<void> {
     console.log('\n== target tables (rt_dbz = Debezium\'s records, rt_ours = ours)');
     for (const r of results) {
       const d = dbz.get(r.table);
-      console.log(`${r.identical ? 'IDENTICAL' : 'DIFFERENT'} ${r.table}: ${d ? `${d.columns.length} columns, ${d.rows.length} rows` : '-'}${r.identical ? '' : `, ${r.lines.length} difference(s)`}`);
+      const failedOn = SIDES.filter(({ side }) => sinks.some((k) => k.side === side && k.table === r.table && states.get(k.name)!.state === 'FAILED')).map((x) => x.side);
+      const note = failedOn.length ? ` (sink task FAILED on ${failedOn.join(' and ')}: the table holds what was written before)` : '';
+      console.log(`${r.identical ? 'IDENTICAL' : 'DIFFERENT'} ${r.table}: ${d ? `${d.columns.length} columns, ${d.rows.length} rows` : '-'}${r.identical ? '' : `, ${r.lines.length} difference(s)`}${note}`);
       for (const l of r.lines) console.log(`    ${l}`);
     }
     const expected = new Set(sinks.map((k) => k.table));

@@ -3,11 +3,11 @@ import type { ConnectField, ConnectSchema } from './connect-schema.js';
 import { enumSchema } from './data-types.js';
 
 /**
- * The Debezium release whose event format we reproduce, written into `source.version`. Checked byte for byte
- * against events of Debezium 3.1.3.Final (PostgreSQL) and 3.2.1.Final (MySQL), which share this format: source
- * block with `version: 1`, snapshot enum with seven members, ts_us/ts_ns next to ts_ms, envelope version 2.
+ * The Debezium release whose event format we reproduce, written into `source.version`. Compared record by record
+ * with Debezium's PostgreSQL connector 3.6.1.Final and MariaDB connector 3.5.0.Final (test/conformance.test.ts):
+ * source block with `version: 1`, snapshot enum with seven members, ts_us/ts_ns next to ts_ms, envelope version 2.
  */
-export const DEBEZIUM_VERSION = '3.1.3.Final';
+export const DEBEZIUM_VERSION = '3.6.1.Final';
 
 export type SnapshotMarker =
   | 'true' | 'first' | 'first_in_data_collection' | 'last_in_data_collection' | 'last' | 'false' | 'incremental';

@@ -72,9 +72,17 @@ describe('MySQL connector: DDL', () => {
     await waitFor(async () => (await decodedTopic(`${prefix}.${db}.created`)).length === 1, { message: 'row of the new table' });
     assert.deepEqual((await decodedTopic(`${prefix}.${db}.created`))[0]!.value!.after, { k: 'q', n: 1 });
 
-    await waitFor(async () => (await decodedTopic(prefix)).length >= 3, { message: 'schema change events' });
-    const changes = (await decodedTopic(prefix)).map((d) => d.value as any);
-    assert.deepEqual((await decodedTopic(prefix))[0]!.key, { databaseName: db });
+    const streamed = async () => (await decodedTopic(prefix)).filter((d) => (d.value as any).source.snapshot === 'false');
+    await waitFor(async () => (await streamed()).length >= 3, { message: 'schema change events' });
+    // The snapshot's own schema change events come first, as Debezium's: the captured schema, rebuildable
+    const snapshotDdl = (await decodedTopic(prefix)).filter((d) => (d.value as any).source.snapshot === 'true').map((d) => (d.value as any).ddl as string);
+    assert.match(snapshotDdl[0]!, /^SET character_set_server=\w+, collation_server=\w+$/);
+    assert.deepEqual(snapshotDdl.slice(1, 5), [
+      `DROP TABLE IF EXISTS \`${db}\`.\`t\``, `DROP DATABASE IF EXISTS \`${db}\``, snapshotDdl[3], `USE \`${db}\``]);
+    assert.match(snapshotDdl[3]!, new RegExp(`^CREATE DATABASE \`${db}\` CHARSET \\w+ COLLATE \\w+$`));
+    assert.match(snapshotDdl[5]!, /^CREATE TABLE `t` \(/);
+    const changes = (await streamed()).map((d) => d.value as any);
+    assert.deepEqual((await streamed())[0]!.key, { databaseName: db });
     assert.deepEqual(changes.map((c) => c.ddl), [
       `ALTER TABLE ${t} ADD COLUMN c INT NOT NULL DEFAULT 7`,
       `ALTER TABLE ${t} DROP COLUMN a, MODIFY b INT`,

@@ -72,7 +72,7 @@ describe('PostgreSQL connector errors', () => {
       'Invalid value decoderbufs for configuration plugin.name: Only the pgoutput logical decoding plugin is supported (built into PostgreSQL 10+); set plugin.name=pgoutput. decoderbufs is not supported by this service.',
     ]);
     assert.deepEqual(errors['snapshot.mode'], [
-      'Invalid value bogus for configuration snapshot.mode: String must be one of (case insensitive): initial, initial_only, no_data, never, when_needed',
+      'Invalid value bogus for configuration snapshot.mode: String must be one of (case insensitive): initial, initial_only, no_data, when_needed, always',
     ]);
     assert.deepEqual(errors['slot.name'], [
       'Invalid value Bad-Name for configuration slot.name: Replication slot names may only contain lower-case letters, digits and underscores (at most 63 characters)',

@@ -1,5 +1,5 @@
 /**
- * snapshot.mode: initial, initial_only, no_data (and its alias schema_only), never, when_needed; and what each
+ * snapshot.mode: initial, initial_only, no_data (and its aliases schema_only, never), when_needed, always; and what each
  * does when the replication slot is dropped behind the connector's back: when_needed re-snapshots, the others
  * fail with POSITION_LOST and the fix.
  */

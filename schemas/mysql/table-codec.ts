@@ -34,13 +34,13 @@ export interface TableCodec {
 
 export function buildTableCodec(table: MySqlTable, options: TableCodecOptions): TableCodec {
   const base = dataCollectionTopic(options.topicPrefix, table.database, table.table);
-  const included: { column: MySqlColumn; index: number; encode: Encoder; encodeBinlog: Encoder }[] = [];
+  const included: { column: MySqlColumn; index: number; encode: Encoder; encodeBinlog: Encoder; binlogUndefined: unknown }[] = [];
   const fields: ConnectField[] = [];
   for (let i = 0; i < table.columns.length; i++) {
     const column = table.columns[i]!;
     if (options.includeColumn && !options.includeColumn(column) && !table.primaryKey.includes(column.name)) continue;
     const mapping = columnMapping(column, options.modes);
-    included.push({ column, index: i, encode: mapping.encode, encodeBinlog: mapping.encodeBinlog ?? mapping.encode });
+    included.push({ column, index: i, encode: mapping.encode, encodeBinlog: mapping.encodeBinlog ?? mapping.encode, binlogUndefined: mapping.binlogUndefined ?? null });
     const dflt = defaultOf(column, mapping.encode);
     fields.push(fieldOf(column.name, dflt === undefined ? mapping.schema : { ...mapping.schema, default: dflt }));
   }
@@ -60,6 +60,7 @@ export function buildTableCodec(table: MySqlTable, options: TableCodecOptions): 
   const indexes = included.map((c) => c.index);
   const encoders = included.map((c) => c.encode);
   const binlogEncoders = included.map((c) => c.encodeBinlog);
+  const binlogUndefined = included.map((c) => c.binlogUndefined);
 
   return {
     table,
@@ -79,7 +80,7 @@ export function buildTableCodec(table: MySqlTable, options: TableCodecOptions): 
       for (let i = 0; i < n; i++) {
         const name = names[i]!;
         const raw = row[name];
-        out[name] = raw === null || raw === undefined ? null : binlogEncoders[i]!(raw);
+        out[name] = raw === undefined ? binlogUndefined[i] : raw === null ? null : binlogEncoders[i]!(raw);
       }
       return out;
     },

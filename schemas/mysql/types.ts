@@ -40,6 +40,8 @@ export interface ColumnMapping {
   encode: Encoder;
   /** Where Debezium writes a binlog value differently from the snapshot's (TIMESTAMP fraction width). */
   encodeBinlog?: Encoder;
+  /** The value of a binlog row field the reader left undefined (an ENUM's invalid-value index 0); else null. */
+  binlogUndefined?: unknown;
 }
 
 const toNumber: Encoder = (v) => (typeof v === 'number' ? v : Number(v));
@@ -102,7 +104,8 @@ export function columnMapping(c: MySqlColumn, modes: TypeModes): ColumnMapping {
     case 'json':
       return { schema: jsonSchema(o), encode: jsonText };
     case 'enum':
-      return { schema: enumSchema(c.enumValues ?? [], o), encode: asString };
+      // The invalid-value member (index 0, stored by a non-strict server) reads as '' in a query: in the binlog too
+      return { schema: enumSchema(c.enumValues ?? [], o), encode: asString, binlogUndefined: '' };
     case 'set':
       return { schema: enumSetSchema(c.enumValues ?? [], o), encode: asString };
     case 'binary': case 'varbinary': case 'tinyblob': case 'blob': case 'mediumblob': case 'longblob': {

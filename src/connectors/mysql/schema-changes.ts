@@ -8,7 +8,7 @@ import type { ChangeRecord } from '../../connect-api/index.js';
 import { mysqlDefault } from '../../../schemas/index.js';
 import type { ColumnInfo, TableInfo } from '../../../snapshot/index.js';
 import type { DdlStatement } from '../../../binlog/mysql/index.js';
-import type { RecordFactory } from './records.js';
+import type { RecordFactory } from './change-events.js';
 import type { MasterPosition, Query } from './server.js';
 import type { TableRegistry } from './tables.js';
 

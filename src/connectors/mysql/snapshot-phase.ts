@@ -11,7 +11,7 @@ import {
 import type { SnapshotMarker } from '../../../schemas/index.js';
 import type { MySqlSettings } from './config.js';
 import { encodeOffset, sourcePartition, type TablePositions } from './offsets.js';
-import type { RecordFactory } from './records.js';
+import type { RecordFactory } from './change-events.js';
 import { withServer, type MasterPosition, type Flavour } from './server.js';
 import { snapshotSchemaEvents } from './schema-changes.js';
 import type { TableRegistry } from './tables.js';

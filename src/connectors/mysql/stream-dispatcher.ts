@@ -17,7 +17,7 @@ import type { BinlogItem, BinlogResumePosition, BinlogTransaction, DdlStatement 
 import type { MySqlSettings } from './config.js';
 import type { MySqlChunkRow, MySqlIncremental } from './incremental.js';
 import { encodeOffset, type TablePositions } from './offsets.js';
-import type { RecordFactory, TableEvents } from './records.js';
+import type { RecordFactory, TableEvents } from './change-events.js';
 import { tableChanges } from './schema-changes.js';
 import type { TableRegistry } from './tables.js';
 

@@ -12,10 +12,12 @@ import { decodeOffset, sourcePartition, type MySqlOffset, type TablePositions } 
 import { inspectServer, prerequisiteError } from './prerequisites.js';
 import { createMySqlIncremental, type MySqlIncremental } from './incremental.js';
 import { DATABASE_BACKOFF, databaseRetryPolicy, retry } from '../../retry/index.js';
-import { createRecordFactory, type RecordFactory } from './records.js';
+import { createRecordFactory, type RecordFactory } from './change-events.js';
 import { gtidsAt, masterPosition, withServer, type Flavour, type MasterPosition } from './server.js';
 import { runSnapshotPhase } from './snapshot-phase.js';
 import { startPlan } from '../shared/start-plan.js';
+import { snapshotSchemaEvents } from './schema-changes.js';
+import { discoverTables } from '../../../snapshot/index.js';
 import { createStreamDispatcher } from './stream-dispatcher.js';
 import { createTableRegistry, type TableRegistry } from './tables.js';
 
@@ -200,6 +202,15 @@ export function createMySqlTask(connector: BinlogConnectorName): SourceTask {
           withServer(settings.connection, 'reading the binlog position', (q) => masterPosition(q, flavour)));
         if (!p) return;
         start = { file: p.file, pos: p.pos, gtids: p.gtids, event: 0, row: 0 };
+        // snapshot.mode=no_data still snapshots the schema, as Debezium: the captured tables' DDL events first
+        if (settings.includeSchemaChanges) {
+          const sent = await retrying(s, 'reading table definitions', async () => {
+            const tables = await discoverTables({ dialect: flavour, connection: { ...settings.connection }, filters: settings.filters, logger: ctx.logger });
+            await ctx.sink.send(await withServer(settings.connection, 'reading table definitions', (q) => snapshotSchemaEvents(q, tables, s.factory, p)));
+            return true;
+          });
+          if (!sent) return;
+        }
       }
 
       // stream() retries transient failures itself; the one exit here is a position the server no longer has.

@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import { parseConnectorConfig, type ChangeRecord } from '../../../../../src/connect-api/index.js';
 import { mySqlConnectorPlugin, mysqlSettings, type MySqlSettings } from '../../../../../src/connectors/mysql/index.js';
 import type { MySqlChunkRow, MySqlIncremental } from '../../../../../src/connectors/mysql/incremental.js';
-import { createRecordFactory } from '../../../../../src/connectors/mysql/records.js';
+import { createRecordFactory } from '../../../../../src/connectors/mysql/change-events.js';
 import {
   createStreamDispatcher, RowConversionError, type StreamDispatcherOptions,
 } from '../../../../../src/connectors/mysql/stream-dispatcher.js';

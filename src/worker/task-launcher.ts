@@ -131,7 +131,7 @@ export function createTaskLauncher({ kafka, offsetStore, statusStore, config }: 
       topicCreation: topicCreationSpec(config, c),
       logger: launch.logger,
       maxBatchBytes: clients.producer.maxRequestBytes,
-      offsetFlushIntervalMs: config.offsetFlushIntervalMs,
+      offsetFlushIntervalMs: offsetCommitIntervalMs(config.offsetFlushIntervalMs),
       stopTimeoutMs: config.taskShutdownGracefulTimeoutMs,
       onProgress: signals ? (progress) => signals.onProgress(progress.phase) : undefined,
     });
@@ -151,4 +151,16 @@ export function createTaskLauncher({ kafka, offsetStore, statusStore, config }: 
       ...(task.signal ? { signal: (command) => task.signal!(command) } : {}),
     };
   };
+}
+
+/**
+ * How often a busy task commits the offsets of acknowledged records: every ACKED_COMMIT_INTERVAL_MS, so a crash
+ * re-sends little more than what was in flight (a resumed snapshot restarts at its last committed chunk), and
+ * never less often than `offset.flush.interval.ms`, which stays the upper bound as in Connect. Writes are batched:
+ * one offsets-topic record per source partition per commit however many records it covers.
+ */
+export const ACKED_COMMIT_INTERVAL_MS = 250;
+
+export function offsetCommitIntervalMs(offsetFlushIntervalMs: number): number {
+  return Math.min(offsetFlushIntervalMs, ACKED_COMMIT_INTERVAL_MS);
 }

@@ -44,7 +44,9 @@ async function reuseKafka(configHash: string, log: Log): Promise<boolean> {
 function formatKafkaStorage(java: string, log: Log): void {
   const p = kafkaPaths();
   rmSync(p.data, { recursive: true, force: true });
-  const clusterId = randomBytes(16).toString('base64url');
+  // An id starting with '-' reads as an option to kafka-storage (1 in 64): draw again, as Kafka's Uuid.randomUuid does
+  let clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
   writeFileSync(p.clusterId, `${clusterId}\n`);
   log(`kafka: formatting KRaft storage (cluster id ${clusterId})`);
   runKafkaTool(java, 'kafka.tools.StorageTool', ['format', '--standalone', '-t', clusterId, '-c', p.props]);

@@ -50,3 +50,20 @@ export function postgresDefault(expr: string | null | undefined): DefaultLiteral
   if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) return { kind: 'text', text: t };
   return null;
 }
+
+/**
+ * The Connect default of a column: the literal (or, for "now", `epochText`, the column type's epoch as text) read
+ * by the column's own encoder. Undefined when there is none, or when the encoder cannot read the text (Debezium
+ * too leaves such a default out).
+ */
+export function connectDefault(d: DefaultLiteral, epochText: string | undefined, encode: (text: string) => unknown): unknown {
+  if (d === null) return undefined;
+  const text = d.kind === 'now' ? epochText : d.text;
+  if (text === undefined) return undefined;
+  try {
+    const v = encode(text);
+    return v === null ? undefined : v;
+  } catch {
+    return undefined;
+  }
+}

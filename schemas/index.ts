@@ -19,4 +19,4 @@ export * from './avro-schema.js';
 export * from './avro-converter.js';
 export { dataCollectionTopic } from './topic-names.js';
 export { headerText } from './header-text.js';
-export { mysqlDefault, postgresDefault, type DefaultLiteral } from './column-default.js';
+export { connectDefault, mysqlDefault, postgresDefault, type DefaultLiteral } from './column-default.js';

@@ -1,6 +1,6 @@
 import type { ConnectField, ConnectSchema } from '../connect-schema.js';
 import { dataCollectionTopic } from '../topic-names.js';
-import { mysqlDefault } from '../column-default.js';
+import { connectDefault, mysqlDefault } from '../column-default.js';
 import type { MySqlColumn, MySqlTable } from './column.js';
 import { columnMapping, fieldOf, type Encoder, type TypeModes } from './types.js';
 
@@ -94,7 +94,7 @@ export function buildTableCodec(table: MySqlTable, options: TableCodecOptions): 
 }
 
 /** Debezium's "now" default of a temporal column: its epoch. */
-const EPOCH_TEXT: Readonly<Record<string, string>> = {
+export const MYSQL_EPOCH_TEXT: Readonly<Record<string, string>> = {
   timestamp: '1970-01-01 00:00:00', datetime: '1970-01-01 00:00:00', date: '1970-01-01', time: '00:00:00',
 };
 /** Types whose default text is not a value the column's encoder reads (bit literals, spatial, binary strings). */
@@ -104,14 +104,5 @@ const NO_DEFAULT = new Set(['bit', 'geometry', 'point', 'linestring', 'polygon',
 /** The column's default in the Connect schema, as Debezium declares it; undefined when it has none. */
 function defaultOf(column: MySqlColumn, encode: Encoder): unknown {
   if (NO_DEFAULT.has(column.dataType)) return undefined;
-  const d = mysqlDefault(column.defaultValue);
-  if (d === null) return undefined;
-  const text = d.kind === 'now' ? EPOCH_TEXT[column.dataType] : d.text;
-  if (text === undefined) return undefined;
-  try {
-    const v = encode(text);
-    return v === null ? undefined : v;
-  } catch {
-    return undefined; // a default the column's converter cannot read is left out, as Debezium logs and skips it
-  }
+  return connectDefault(mysqlDefault(column.defaultValue), MYSQL_EPOCH_TEXT[column.dataType], encode);
 }

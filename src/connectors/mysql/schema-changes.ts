@@ -6,6 +6,7 @@
  */
 import type { ChangeRecord } from '../../connect-api/index.js';
 import { mysqlDefault } from '../../../schemas/index.js';
+import { MYSQL_EPOCH_TEXT } from '../../../schemas/mysql/index.js';
 import type { ColumnInfo, TableInfo } from '../../../snapshot/index.js';
 import type { DdlStatement } from '../../../binlog/mysql/index.js';
 import type { RecordFactory } from './change-events.js';
@@ -23,7 +24,6 @@ const INTEGERS = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 
 const REALS = new Set(['float', 'double', 'real']);
 const STRINGS = new Set(['char', 'varchar', 'binary', 'varbinary']);
 const TEMPORAL = new Set(['time', 'datetime', 'timestamp']);
-const NOW_TEXT: Record<string, string> = { timestamp: '1970-01-01 00:00:00', datetime: '1970-01-01 00:00:00', date: '1970-01-01', time: '00:00:00' };
 
 /** `(M)` or `(M,D)` of a COLUMN_TYPE such as `int(11) unsigned`, `float(7,3)`. */
 function declared(columnType: string): [number, number | null] | null {
@@ -60,7 +60,7 @@ function column(c: ColumnInfo) {
     autoIncremented: c.autoIncrement,
     generated: c.autoIncrement,
     comment: c.comment || null,
-    defaultValueExpression: dflt === null ? null : dflt.kind === 'now' ? NOW_TEXT[t] ?? null : dflt.text,
+    defaultValueExpression: dflt === null ? null : dflt.kind === 'now' ? MYSQL_EPOCH_TEXT[t] ?? null : dflt.text,
     enumValues: c.enumValues ? c.enumValues.map((v) => `'${v.replace(/'/g, "''")}'`) : null,
   };
 }

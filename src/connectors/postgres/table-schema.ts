@@ -5,7 +5,7 @@
  */
 import {
   dataCollectionTopic, envelopeSchema, field, keySchema as keyStructSchema, postgresSourceSchema, rowSchema as rowStructSchema,
-  postgresDefault, SchemaDataError, type ConnectField, type ConnectSchema,
+  connectDefault, postgresDefault, SchemaDataError, type ConnectField, type ConnectSchema,
 } from '../../../schemas/index.js';
 import { pgColumnMapping, type PgMappingOptions, type PgType } from '../../../schemas/postgres/index.js';
 import { UNCHANGED_TOAST } from '../../../binlog/postgres/index.js';
@@ -188,15 +188,5 @@ const EPOCH_TEXT: Readonly<Record<string, string>> = {
 
 /** The column's default in the Connect schema, as Debezium declares it; undefined when it has none. */
 function defaultOf(c: ColumnSpec, encode: (text: string) => unknown): unknown {
-  const d = postgresDefault(c.defaultExpr);
-  if (d === null) return undefined;
-  const base = c.type.base ?? c.type;
-  const text = d.kind === 'now' ? EPOCH_TEXT[base.name] : d.text;
-  if (text === undefined) return undefined;
-  try {
-    const v = encode(text);
-    return v === null ? undefined : v;
-  } catch {
-    return undefined; // a default the column's converter cannot read is left out
-  }
+  return connectDefault(postgresDefault(c.defaultExpr), EPOCH_TEXT[(c.type.base ?? c.type).name], encode);
 }

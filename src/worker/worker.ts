@@ -17,6 +17,7 @@ import { retry } from '../retry/index.js';
 import { createRestServer } from '../rest/index.js';
 import { createKafkaConfigStore, createKafkaOffsetStore, createKafkaStatusStore } from '../storage/index.js';
 import type { WorkerConfig } from './config.js';
+import { checkExactlyOnce } from './exactly-once.js';
 import { checkTaskClients } from './task-clients.js';
 import { createTaskLauncher } from './task-launcher.js';
 
@@ -96,7 +97,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     registry,
     launchTask: createTaskLauncher({ kafka, offsetStore, statusStore, config }),
     resolveConfig: (props) => resolveConfigProviders(props, { providers }),
-    checkClientSettings: (props) => checkTaskClients(config.kafka, props),
+    checkClientSettings: (props) => ({ ...checkTaskClients(config.kafka, props), ...checkExactlyOnce(config, props) }),
     logger,
     version,
   });

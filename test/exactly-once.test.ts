@@ -131,6 +131,35 @@ describe('exactly-once source delivery', () => {
     assert.deepEqual(values, expected, 'each n exactly once, in order');
   });
 
+  it('a zombie: the old worker paused (SIGSTOP) while its successor takes over, then resumed: fenced, nothing twice', async () => {
+    const settings = newWorkerSettings('eos_zombie', { 'exactly.once.source.support': 'enabled', 'scheduled.rebalance.max.delay.ms': '1000' });
+    const topic = uniqueName('eos_zombie');
+    const old = await spawnWorker(settings);
+    cleanups.push(async () => {
+      process.kill(old.pid, 'SIGCONT');
+      await old.kill();
+      await cleanupWorkerTopics(settings, [topic]);
+    });
+    const name = uniqueName('z');
+    const res = await api(old.url).post('/connectors', { name, config: counterConfig(topic, { 'batch.size': '20', 'interval.ms': '5' }) });
+    assert.equal(res.status, 201, res.text);
+    await waitFor(async () => (await counterValues(topic)).length >= 300, { message: 'records flowing from the first worker' });
+    process.kill(old.pid, 'SIGSTOP');
+    const successor = await spawnWorker(settings);
+    cleanups.push(() => successor.kill());
+    const atTakeOver = (await counterValues(topic)).length;
+    await waitFor(async () => (await counterValues(topic)).length >= atTakeOver + 300, { timeoutMs: 120_000, message: 'the successor writing' });
+    // The zombie wakes up in the middle of a transaction: Kafka refuses its writes.
+    process.kill(old.pid, 'SIGCONT');
+    await waitFor(() => /PRODUCER_FENCED|fenced|no longer a member|revoked/i.test(old.output()), { timeoutMs: 60_000, message: 'the zombie to learn it was fenced' });
+    const afterWake = (await counterValues(topic)).length;
+    await waitFor(async () => (await counterValues(topic)).length >= afterWake + 300, { message: 'the successor still writing' });
+    await old.kill();
+    assert.equal(await successor.stop(), 0);
+    const values = await counterValues(topic);
+    assert.deepEqual(values, Array.from({ length: values.length }, (_, i) => i), 'each n exactly once, in order');
+  });
+
   it('MariaDB: snapshot and streaming, SIGKILLed twice mid-snapshot and once while streaming: every change once', async () => {
     const conn = await adminConnection();
     cleanups.push(() => conn.end());

@@ -5,6 +5,7 @@
  * guarantees (README: "What is re-sent after a crash").
  *
  *   node --import tsx bench/crash-resend.ts [rows=200000] [changes=4000] [writes/s=200]
+ *   (or node dist/bench/crash-resend.js ... after a build)
  *   BENCH_DBS=mysql ...   only one database
  */
 import { measureCrashResend, resendBound, type Db } from '../scripts/testbed/crash-resend.js';

@@ -27,6 +27,12 @@ export interface DeliveryLoopOptions {
   topics: TopicPreparer;
   maxBatchRecords: number;
   maxBatchBytes: number;
+  /**
+   * Most records Kafka may hold past the last one whose offset is durable (what a crash re-sends): a batch that
+   * would go further waits for a commit first. Holds when the tail after the last record carrying an offset (a
+   * snapshot chunk's rows before its last) plus one batch fits in it. Default: no limit.
+   */
+  maxUncommitted?: number;
   backoff: Backoff;
   /** Hard stop: no new batches, no more retries. */
   signal: AbortSignal;
@@ -52,6 +58,7 @@ export interface DeliveryLoop {
 export function startDeliveryLoop(options: DeliveryLoopOptions): DeliveryLoop {
   const { queue, producer, committer, topics, logger, signal } = options;
   let acked = 0;
+  const maxUncommitted = Math.max(1, options.maxUncommitted ?? Infinity);
   const policy = {
     backoff: options.backoff,
     signal,
@@ -65,7 +72,16 @@ export function startDeliveryLoop(options: DeliveryLoopOptions): DeliveryLoop {
         await queue.waitForRecords();
         continue;
       }
-      const batch = queue.take(options.maxBatchRecords, options.maxBatchBytes);
+      const batch = queue.take(Math.min(options.maxBatchRecords, maxUncommitted), options.maxBatchBytes);
+      if (acked + batch.length - committer.committedThrough > maxUncommitted && committer.committedCount < acked) {
+        // Commits what is acknowledged now instead of at the next interval; writes stay one per partition.
+        try {
+          await committer.flushTo(acked);
+        } catch (err) {
+          if (signal.aborted) return;
+          throw err;
+        }
+      }
       let bytes = 0;
       let offsetOnly = 0;
       for (let i = 0; i < batch.length; i++) {

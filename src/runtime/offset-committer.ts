@@ -39,6 +39,11 @@ export interface OffsetCommitter {
   close(reason: unknown): void;
   /** Number of records whose offsets are durable. */
   readonly committedCount: number;
+  /**
+   * Number of records up to and including the last one that carried an offset and whose offset is durable: a
+   * restart resumes after it, so the acknowledged records past it are what a crash re-sends.
+   */
+  readonly committedThrough: number;
   /** Caller-written mode: the newest acknowledged offset per partition not yet taken, covering the first `cover` records. */
   take(): TakenOffsets;
   /** Caller-written mode: the taken offsets (and the records they cover) are durable. */
@@ -66,6 +71,8 @@ export function createOffsetCommitter(options: OffsetCommitterOptions): OffsetCo
   let pending = new Map<string, Pending>();
   let ackedCount = 0;
   let committedCount = 0;
+  let ackedThrough = 0;
+  let committedThrough = 0;
   let writing = false;
   let closed = false;
   let lastWriteAt = 0;
@@ -141,6 +148,7 @@ export function createOffsetCommitter(options: OffsetCommitterOptions): OffsetCo
     }
     const entries = [...pending.values()];
     const cover = ackedCount;
+    const through = ackedThrough;
     pending = new Map();
     writing = true;
     lastWriteAt = Date.now();
@@ -149,6 +157,7 @@ export function createOffsetCommitter(options: OffsetCommitterOptions): OffsetCo
       retryDelay = 0;
       retryAt = 0;
       if (closed) return;
+      committedThrough = through;
       durable(entries, cover);
       maybeWrite();
     }, (err: unknown) => {
@@ -172,11 +181,16 @@ export function createOffsetCommitter(options: OffsetCommitterOptions): OffsetCo
       ackedCount = count;
       // Last record with an offset per partition object; the index orders objects that describe the same partition.
       let lastIndex: Map<SourcePartition, number> | undefined;
+      let last = -1;
       for (let i = 0; i < batch.length; i++) {
         const r = batch[i]!;
-        if (r.sourceOffset !== undefined && r.sourcePartition !== undefined) (lastIndex ??= new Map()).set(r.sourcePartition, i);
+        if (r.sourceOffset !== undefined && r.sourcePartition !== undefined) {
+          (lastIndex ??= new Map()).set(r.sourcePartition, i);
+          last = i;
+        }
       }
       if (lastIndex !== undefined) {
+        ackedThrough = count - batch.length + last + 1;
         const byIdentity = new Map<string, number>();
         for (const [partition, i] of lastIndex) {
           const id = identityOf(partition);
@@ -223,6 +237,9 @@ export function createOffsetCommitter(options: OffsetCommitterOptions): OffsetCo
     },
     get flushWanted() {
       return flushWaiters.length > 0;
+    },
+    get committedThrough() {
+      return committedThrough;
     },
   };
 }

@@ -35,6 +35,8 @@ export interface SourceTaskRunnerOptions {
   maxBatchBytes?: number;
   /** Upper record count of one produce call. Default 1000. */
   maxBatchRecords?: number;
+  /** Most records Kafka may hold past the last durable offset (see DeliveryLoopOptions.maxUncommitted). Default: no limit. */
+  maxUncommittedRecords?: number;
   /** Minimum time between offset writes unless flushed (Connect's offset.flush.interval.ms). Default 60000. */
   offsetFlushIntervalMs?: number;
   /** How long stopping may take to deliver what is queued before dropping it. Default 30000. */
@@ -138,6 +140,7 @@ export function startSourceTask(options: SourceTaskRunnerOptions): RunningTask {
     }),
     maxBatchRecords: options.maxBatchRecords ?? 1000,
     maxBatchBytes: options.maxBatchBytes ?? 1_000_000,
+    maxUncommitted: options.maxUncommittedRecords,
     backoff,
     signal: deliverySignal.signal,
     logger,

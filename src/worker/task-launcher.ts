@@ -151,6 +151,7 @@ export function createTaskLauncher({ kafka, offsetStore, statusStore, config }: 
       logger: launch.logger,
       maxBatchBytes: clients.producer.maxRequestBytes,
       offsetFlushIntervalMs: offsetCommitIntervalMs(config.offsetFlushIntervalMs),
+      maxUncommittedRecords: maxUncommittedRecords(c),
       stopTimeoutMs: config.taskShutdownGracefulTimeoutMs,
       onProgress: signals ? (progress) => signals.onProgress(progress.phase) : undefined,
     });
@@ -184,4 +185,16 @@ export const ACKED_COMMIT_INTERVAL_MS = 250;
 
 export function offsetCommitIntervalMs(offsetFlushIntervalMs: number): number {
   return Math.min(offsetFlushIntervalMs, ACKED_COMMIT_INTERVAL_MS);
+}
+
+/** Debezium's default max.queue.size. */
+export const DEFAULT_MAX_QUEUE_SIZE = 8192;
+
+/**
+ * A crash re-sends at most `max.queue.size` records (Debezium's bound of the records between the source and
+ * Kafka): a task commits before Kafka holds more than that past its last durable offset.
+ */
+export function maxUncommittedRecords(connectorConfig: Readonly<Record<string, string>>): number {
+  const n = Number(connectorConfig['max.queue.size']);
+  return Number.isInteger(n) && n >= 1 ? n : DEFAULT_MAX_QUEUE_SIZE;
 }

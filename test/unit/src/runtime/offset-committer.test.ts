@@ -94,3 +94,14 @@ test('after close nothing more is written and pending flushes reject', async () 
   await new Promise((r) => setImmediate(r));
   assert.equal(mem.writes.length, 1);
 });
+
+test('committedThrough: the records up to the last one whose offset is durable', async () => {
+  const mem = memoryOffsetStore();
+  const c = createOffsetCommitter({ connectorName: 'c', offsetStore: mem.store, intervalMs: 0, backoff, logger: silentLogger, onFatal: unexpected });
+  c.acked([rec(p1, 1), rec(p1, 2), rec(undefined, undefined)], 3);
+  await c.flushTo(3);
+  assert.deepEqual([c.committedCount, c.committedThrough], [3, 2]);
+  c.acked([rec(undefined, undefined), rec(p2, 5), rec(undefined, undefined)], 6);
+  await c.flushTo(6);
+  assert.deepEqual([c.committedCount, c.committedThrough], [6, 5]);
+});

@@ -268,3 +268,28 @@ test('done waits until the task has handled its last committed offsets', async (
   assert.deepEqual(await running.done, { outcome: 'finished' });
   assert.deepEqual(handled.at(-1)?.entries, [{ partition, offset: { pos: 2 } }]);
 });
+
+test('maxUncommittedRecords: Kafka never holds more records past the durable offset, even with commits an hour apart', async () => {
+  const fp = fakeProducer('manual');
+  const mem = memoryOffsetStore();
+  const t = controllableTask();
+  const running = startSourceTask(options(t.task, { producer: fp.producer, offsetStore: mem.store, offsetFlushIntervalMs: 3_600_000, maxUncommittedRecords: 5, maxBatchRecords: 3 }));
+  const ctx = await t.ctx;
+  // Like a snapshot: only every 3rd record carries an offset (a chunk's last), a restart resumes after it.
+  const sent = records(0, 30).map((r) => (r.value as { n: number }).n % 3 === 2 ? r : { ...r, offset: undefined });
+  const sending = ctx.sink.send(sent);
+  let inKafka = 0;
+  while (inKafka < 30) {
+    const batch = await fp.nextSend();
+    const durable = mem.current.get(JSON.stringify(['conn', partition])) as { pos: number } | undefined;
+    const resumeAt = durable === undefined ? 0 : durable.pos + 1;
+    inKafka += batch.messages.length;
+    // A crash now re-sends from resumeAt: at most the bound, as the tail after the last offset (2) plus a batch (3) fits in it.
+    assert.ok(inKafka - resumeAt <= 5, `${inKafka - resumeAt} records past the durable offset`);
+    batch.resolve();
+  }
+  await sending;
+  assert.ok(mem.writes.length >= 5, 'commits came from the bound, not the interval');
+  t.finish();
+  assert.deepEqual(await running.done, { outcome: 'finished' });
+});

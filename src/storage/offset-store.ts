@@ -18,6 +18,8 @@ export interface KafkaOffsetStoreOptions {
 export interface KafkaOffsetStore extends OffsetStore {
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Reads offsets other workers committed since the last read (a task taking over a connector resumes from them). */
+  catchUp(): Promise<void>;
 }
 
 interface Entry {
@@ -59,6 +61,7 @@ export function createKafkaOffsetStore(kafka: KafkaClient, options: KafkaOffsetS
       if (rec && key) apply(rec.connector, partitionIdentity(rec.connector, rec.partition), key, rec.partition, rec.offset);
     }),
     stop: () => log.stop(),
+    catchUp: () => log.catchUp(),
     offsets(connector) {
       return [...(byConnector.get(connector)?.values() ?? [])].map((e) => ({ partition: e.partition, offset: e.offset }));
     },

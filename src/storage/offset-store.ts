@@ -1,5 +1,6 @@
 import type { SourceOffset, SourcePartition } from '../connect-api/index.js';
 import type { KafkaClient } from '../kafka/index.js';
+import type { Logger } from '../logging/index.js';
 import type { KeyValue } from './config-records.js';
 import { decodeOffsetRecord, encodeOffsetKey, encodeOffsetValue, partitionIdentity } from './offset-records.js';
 import { createTopicLog } from './topic-log.js';
@@ -20,6 +21,8 @@ export interface KafkaOffsetStore extends OffsetStore {
   stop(): Promise<void>;
   /** Reads offsets other workers committed since the last read (a task taking over a connector resumes from them). */
   catchUp(): Promise<void>;
+  /** Follows the topic in the background, so GET /connectors/{name}/offsets is current on every worker. */
+  follow(intervalMs: number, logger: Logger): void;
 }
 
 interface Entry {
@@ -62,6 +65,7 @@ export function createKafkaOffsetStore(kafka: KafkaClient, options: KafkaOffsetS
     }),
     stop: () => log.stop(),
     catchUp: () => log.catchUp(),
+    follow: (intervalMs, logger) => log.follow(intervalMs, logger),
     offsets(connector) {
       return [...(byConnector.get(connector)?.values() ?? [])].map((e) => ({ partition: e.partition, offset: e.offset }));
     },

@@ -218,7 +218,24 @@ describe('distributed workers', () => {
       return lists.every((l) => !(l.body as string[]).includes(counter.name));
     }, { message: 'deleted on every worker' });
 
-    for (const c of connectors.filter((x) => x.name !== counter.name)) await write(() => api(w2.url).delete(`/connectors/${c.name}`), [204]);
-    for (const w of [w1, w2, w3b]) assert.equal(await w.stop(), 0, 'graceful stop exits 0');
+    // 6. A graceful stop hands the worker's connectors over at once (no scheduled.rebalance.max.delay.ms wait).
+    const remaining = connectors.filter((x) => x.name !== counter.name);
+    const onW3b = await waitFor(async () => {
+      const s = await statuses(w1);
+      const mine = remaining.filter((c) => s[c.name]?.connector.worker_id === hostPort(w3b));
+      return remaining.every((c) => isRunning(s[c.name])) && mine.length > 0 ? mine : undefined;
+    }, { message: 'the restarted worker runs some connectors' });
+    const stoppedAt = Date.now();
+    assert.equal(await w3b.stop(), 0, 'graceful stop exits 0');
+    await waitFor(async () => {
+      const s = await statuses(w1);
+      return onW3b.every((c) => isRunning(s[c.name]) && s[c.name].connector.worker_id !== hostPort(w3b));
+    }, { timeoutMs: 30_000, intervalMs: 100, message: 'the stopped worker\'s connectors RUNNING elsewhere' });
+    const handedOverMs = Date.now() - stoppedAt;
+    console.log(`# gracefully stopped worker's connectors RUNNING elsewhere after ${handedOverMs} ms (from SIGTERM)`);
+    assert.ok(handedOverMs < DELAY_MS, `handed over without waiting for the delay (${handedOverMs} ms)`);
+
+    for (const c of remaining) await write(() => api(w2.url).delete(`/connectors/${c.name}`), [204]);
+    for (const w of [w1, w2]) assert.equal(await w.stop(), 0, 'graceful stop exits 0');
   });
 });

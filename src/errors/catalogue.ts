@@ -95,7 +95,7 @@ export const ERROR_CATALOGUE = {
   NOT_LEADER: {
     area: 'rest', retriable: true,
     meaning: 'A request that changes state reached a worker that cannot apply it (only the group leader writes configs; only the worker running a connector restarts it), and forwarding it failed or was not allowed (forward=false).',
-    fix: 'Send the request to the leader (GET / on any worker names the workers; see its log), or retry once the group has finished rebalancing.',
+    fix: 'Retry once the group has finished rebalancing (each worker logs "group assignment received" with the leader\'s URL); or send the request to the leader directly.',
   },
   PLUGIN_NOT_FOUND: {
     area: 'worker', retriable: false,

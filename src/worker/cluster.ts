@@ -31,6 +31,9 @@ export interface WorkerCluster {
   leave(): Promise<void>;
 }
 
+/** Resolves with `promise`, or with undefined after `ms` (a round that never ends must not hang a request). */
+const within = <T>(promise: Promise<T>, ms: number) => Promise.race([promise, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref())]);
+
 const FOLLOW_CONFIGS_MS = 250;
 const FOLLOW_STATUSES_MS = 500;
 const FOLLOW_OFFSETS_MS = 2000;
@@ -74,14 +77,16 @@ export function createWorkerCluster(options: WorkerClusterOptions): WorkerCluste
       const m = membership;
       if (!m) return; // not joined yet: the herder is not serving changes
       if (m.state().isLeader) {
-        await m.settled();
-        if (m.state().isLeader) return;
+        await within(m.settled(), config.group.rebalanceTimeoutMs);
+        if (m.state().isLeader && !m.state().rebalancing) return;
       }
       const { rebalancing, leaderUrl } = m.state();
       if (rebalancing || !leaderUrl) throw new ConflictError('Cannot complete request because of a conflicting operation (e.g. worker rebalance); retry shortly.');
       throw new ForwardError(leaderUrl, 'Config changes are made by the group leader');
     },
-    rebalance: () => membership?.rebalance() ?? Promise.resolve(),
+    rebalance: async () => {
+      if (membership) await within(membership.rebalance(), config.group.rebalanceTimeoutMs);
+    },
     workerId: () => ownWorkerId,
   };
 

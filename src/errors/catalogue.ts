@@ -155,6 +155,11 @@ export const ERROR_CATALOGUE = {
     meaning: 'The worker\'s principal may not use a topic, consumer group, transactional id or the cluster (a missing ACL).',
     fix: 'Grant this worker\'s principal the ACLs it needs: its topics, its consumer groups, and IdempotentWrite and CreateTopics on the cluster.',
   },
+  KAFKA_PRODUCER_FENCED: {
+    area: 'kafka', retriable: false,
+    meaning: 'Exactly-once delivery: a newer instance of the task (restarted, or started on another worker) took over its transactional id, so Kafka refuses this one\'s writes; its open transaction is aborted and nothing it wrote becomes visible.',
+    fix: 'Nothing to do if the task was restarted or moved: its newer instance carries on. If it repeats, make sure only one worker cluster uses this group.id with these connector names.',
+  },
   KAFKA_TOPIC_MISSING: {
     area: 'kafka', retriable: false,
     meaning: 'A topic the worker uses does not exist and was not created.',

@@ -18,8 +18,10 @@ const TRANSIENT_TYPES = new Set([
   'NOT_COORDINATOR', 'COORDINATOR_LOAD_IN_PROGRESS', 'KAFKA_STORAGE_ERROR', 'FENCED_LEADER_EPOCH',
   'UNKNOWN_LEADER_EPOCH', 'NOT_CONTROLLER', 'REBALANCE_IN_PROGRESS', 'THROTTLING_QUOTA_EXCEEDED',
   'CONCURRENT_TRANSACTIONS', 'UNKNOWN_SERVER_ERROR', 'BROKER_NOT_AVAILABLE', 'REPLICA_NOT_AVAILABLE',
-  'OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID',
+  'OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'TRANSACTION_ABORTABLE',
 ]);
+
+const FIX_FENCED = 'Nothing to do if the task was restarted or moved: its newer instance carries on. If it repeats, make sure only one worker cluster uses this group.id with these connector names.';
 
 /** Broker error types that no retry fixes, with what the user should do. */
 const PERMANENT: Record<string, { code: ErrorCode; fix: string }> = {
@@ -30,6 +32,8 @@ const PERMANENT: Record<string, { code: ErrorCode; fix: string }> = {
   GROUP_AUTHORIZATION_FAILED: { code: 'KAFKA_NOT_AUTHORIZED', fix: 'Grant this worker\'s principal access to consumer groups (ACLs).' },
   CLUSTER_AUTHORIZATION_FAILED: { code: 'KAFKA_NOT_AUTHORIZED', fix: 'Grant this worker\'s principal the cluster permissions it needs (IdempotentWrite, CreateTopics).' },
   TRANSACTIONAL_ID_AUTHORIZATION_FAILED: { code: 'KAFKA_NOT_AUTHORIZED', fix: 'Grant this worker\'s principal access to its transactional id.' },
+  PRODUCER_FENCED: { code: 'KAFKA_PRODUCER_FENCED', fix: FIX_FENCED },
+  INVALID_PRODUCER_EPOCH: { code: 'KAFKA_PRODUCER_FENCED', fix: FIX_FENCED },
   SASL_AUTHENTICATION_FAILED: { code: 'KAFKA_AUTH_FAILED', fix: FIX_AUTH },
   UNSUPPORTED_SASL_MECHANISM: { code: 'KAFKA_AUTH_FAILED', fix: 'Set sasl.mechanism to one this Kafka listener enables (sasl.enabled.mechanisms on the broker).' },
   ILLEGAL_SASL_STATE: { code: 'KAFKA_AUTH_FAILED', fix: 'Check security.protocol: this listener may not expect SASL (or expects it and got none).' },

@@ -22,6 +22,7 @@ import {
   type Message,
   type MessagesStream,
   type MessageToProduce,
+  type RecordsBatch,
   type SASLOptions,
 } from '@platformatic/kafka';
 import { SplicedBytes } from '../../schemas/index.js';
@@ -31,7 +32,7 @@ import { hasKafkaErrorType, translateKafkaError } from './errors.js';
 import { murmur2 } from './murmur2.js';
 import { retry } from '../retry/index.js';
 import { createOAuthTokenProvider } from './oauth-token.js';
-import type { GroupConsumer, GroupConsumerOptions, KafkaClient, KafkaConnection, KafkaOAuth, OutgoingMessage, ProducerOptions, RecordHandler, RecordProducer, TopicSpec } from './types.js';
+import type { GroupConsumer, GroupConsumerOptions, KafkaClient, KafkaConnection, KafkaOAuth, OutgoingMessage, ProducerOptions, RecordHandler, RecordProducer, TopicSpec, TransactionalProducer, TransactionalProducerOptions } from './types.js';
 
 export interface KafkaClientOptions {
   clientId: string;
@@ -130,42 +131,50 @@ const asBytes = (v: unknown): Buffer | undefined =>
 
 type OutgoingProducer = Producer<Buffer | null, unknown, string, string | Buffer>;
 
-function createRecordProducer(base: BaseOptions, options: ProducerOptions, connection: KafkaConnection): RecordProducer {
-  const idempotent = options.idempotent ?? true;
-  const producer: OutgoingProducer = new Producer({
+/** The client's producer options of ours (acks=all, Java's partitioner, spliced values written out late). */
+function producerOptions(base: BaseOptions, options: ProducerOptions) {
+  return {
     ...base,
     ...(options.requestTimeoutMs !== undefined ? { timeout: options.requestTimeoutMs } : {}),
     // The client turns 0 or 1 retries of an idempotent producer into "retry forever"; the task runner retries
     // failed sends itself, with backoff, and must get the failure.
     retries: Math.max(2, typeof base.retries === 'number' ? base.retries : 5),
-    idempotent,
+    idempotent: options.idempotent ?? true,
     acks: -1,
     compression: options.compression ?? 'none',
     partitioner: createJavaPartitioner(),
     autocreateTopics: true,
     serializers: {
-      key: (k) => k ?? undefined,
+      key: (k: Buffer | null | undefined) => k ?? undefined,
       // Spliced bytes (a converter's shared envelope + payload text) become one Buffer only now.
       value: asBytes,
-      headerKey: (k) => (k === undefined ? undefined : Buffer.from(k)),
+      headerKey: (k: string | undefined) => (k === undefined ? undefined : Buffer.from(k)),
       headerValue: asBytes,
     },
-  });
+  };
+}
+
+function toClientMessages(messages: readonly OutgoingMessage[]): MessageToProduce<Buffer | null, unknown, string, string | Buffer>[] {
+  const batch: MessageToProduce<Buffer | null, unknown, string, string | Buffer>[] = new Array(messages.length);
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
+    batch[i] = {
+      topic: m.topic, key: m.key, value: m.value, headers: m.headers as Record<string, string | Buffer> | undefined,
+      partition: m.partition, timestamp: m.timestamp === undefined ? undefined : BigInt(m.timestamp),
+    };
+  }
+  return batch;
+}
+
+function createRecordProducer(base: BaseOptions, options: ProducerOptions, connection: KafkaConnection): RecordProducer {
+  const producer: OutgoingProducer = new Producer(producerOptions(base, options));
   let tail: Promise<unknown> = Promise.resolve();
   let closed = false;
 
   async function sendNow(messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const batch: MessageToProduce<Buffer | null, unknown, string, string | Buffer>[] = new Array(messages.length);
-    for (let i = 0; i < messages.length; i++) {
-      const m = messages[i]!;
-      batch[i] = {
-        topic: m.topic, key: m.key, value: m.value, headers: m.headers as Record<string, string | Buffer> | undefined,
-        partition: m.partition, timestamp: m.timestamp === undefined ? undefined : BigInt(m.timestamp),
-      };
-    }
     try {
-      await producer.send({ messages: batch });
+      await producer.send({ messages: toClientMessages(messages) });
     } catch (err) {
       throw translateKafkaError(err, 'producing to Kafka', connection);
     }
@@ -182,6 +191,84 @@ function createRecordProducer(base: BaseOptions, options: ProducerOptions, conne
       await tail;
       if (closed) return;
       closed = true;
+      await producer.close().catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * See TransactionalProducer. Calls must not overlap (the task's delivery loop makes one at a time). The
+ * producer id starts at -1 as in Java's InitProducerId, so a new process takes over a transactional id an
+ * earlier one used (the client's default of 0 is read by the broker as that earlier producer's id, and fenced).
+ * Retries are 20 ms apart, as Java's, because the broker answers CONCURRENT_TRANSACTIONS for the few
+ * milliseconds it takes to write the previous transaction's markers.
+ */
+function createTransactionalProducer(base: BaseOptions, options: TransactionalProducerOptions, connection: KafkaConnection): TransactionalProducer {
+  const make = (): OutgoingProducer => new Producer({
+    ...producerOptions({ ...base, retryDelay: 20, retries: 25 }, options),
+    idempotent: true,
+    transactionalId: options.transactionalId,
+    producerId: -1n,
+    producerEpoch: -1,
+  });
+  let producer = make();
+  let transaction: Awaited<ReturnType<OutgoingProducer['beginTransaction']>> | undefined;
+  let closed = false;
+  const failed = (what: string) => (err: unknown) => {
+    throw translateKafkaError(err, what, connection);
+  };
+  const begin = async () => {
+    if (transaction) throw new Error('A transaction is already open');
+    transaction = await producer.beginTransaction().catch(failed(`starting a transaction (transactional.id ${options.transactionalId})`));
+  };
+  return {
+    get inTransaction() {
+      return transaction !== undefined;
+    },
+    async fence() {
+      await begin();
+      // Nothing was added to it, so the broker has no transaction to end; only the client forgets it.
+      await transaction!.cancel();
+      transaction = undefined;
+    },
+    begin,
+    async send(messages) {
+      if (!transaction) throw new Error('send() outside a transaction');
+      if (messages.length === 0) return;
+      await transaction.send({ messages: toClientMessages(messages) }).catch(failed('producing to Kafka in a transaction'));
+    },
+    async commit() {
+      if (!transaction) throw new Error('commit() outside a transaction');
+      const t = transaction;
+      try {
+        await t.commit();
+      } catch (err) {
+        throw translateKafkaError(err, 'committing a transaction', connection);
+      } finally {
+        // A failed commit leaves the transaction open, to be aborted.
+        if (t.completed) transaction = undefined;
+      }
+    },
+    async abort() {
+      const t = transaction;
+      if (!t) return;
+      transaction = undefined;
+      try {
+        await t.abort();
+      } catch (err) {
+        // The broker may still hold the transaction open: a fresh producer's InitProducerId aborts it (and
+        // fences this one), so the next begin() starts clean.
+        await t.cancel().catch(() => undefined);
+        const old = producer;
+        producer = make();
+        await old.close().catch(() => undefined);
+        throw translateKafkaError(err, 'aborting a transaction', connection);
+      }
+    },
+    async disconnect() {
+      if (closed) return;
+      closed = true;
+      // An open transaction is left to the broker: the next producer with this id (or the transaction timeout) aborts it.
       await producer.close().catch(() => undefined);
     },
   };
@@ -242,10 +329,16 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
   }
 
   return {
-    createProducer: (producerOptions = {}) => {
-      const merged = { ...options.producerDefaults, ...producerOptions };
-      const connection = producerOptions.connection ?? options.connection;
+    createProducer: (own = {}) => {
+      const merged = { ...options.producerDefaults, ...own };
+      const connection = own.connection ?? options.connection;
       return createRecordProducer(baseOptions(connection, merged.clientId ?? clientId, options), merged, connection);
+    },
+
+    createTransactionalProducer: (own) => {
+      const merged = { ...options.producerDefaults, ...own };
+      const connection = own.connection ?? options.connection;
+      return createTransactionalProducer(baseOptions(connection, merged.clientId ?? clientId, options), merged, connection);
     },
 
     ensureTopic: (name: string, spec: TopicSpec) => withAdmin(`creating topic ${name}`, async (a) => {
@@ -334,12 +427,37 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
   };
 }
 
+const TRANSACTIONAL = 0x10;
+const CONTROL = 0x20;
+
+/**
+ * Whether each batch of one fetched partition (passed in offset order) is skipped as a read_committed consumer
+ * skips it: a control batch, or a batch of a transaction the broker lists as aborted — from the transaction's
+ * first offset up to that producer's abort marker, as Kafka's consumer does.
+ */
+function abortedFilter(aborted: ReadonlyArray<{ producerId: bigint; firstOffset: bigint }> | null): (batch: RecordsBatch) => boolean {
+  const queue = [...(aborted ?? [])].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
+  const abortedProducers = new Set<bigint>();
+  return (batch) => {
+    const last = batch.firstOffset + BigInt(batch.lastOffsetDelta);
+    while (queue.length > 0 && queue[0]!.firstOffset <= last) abortedProducers.add(queue.shift()!.producerId);
+    if ((batch.attributes & CONTROL) !== 0) {
+      // Control record key: int16 version, int16 type (0 = abort, 1 = commit).
+      const key = batch.records[0]?.key;
+      if (key && key.length >= 4 && key.readInt16BE(2) === 0) abortedProducers.delete(batch.producerId);
+      return true;
+    }
+    return (batch.attributes & TRANSACTIONAL) !== 0 && abortedProducers.has(batch.producerId);
+  };
+}
+
 /**
  * Reads each partition from `next` up to `end` with plain Fetch requests: no consumer group to join, so a
  * replay costs no rebalance delay. A consumer of its own per call, because the client keeps one incremental
- * fetch session per broker and two readers sharing it would take each other's records. Control batches
- * (transaction markers) are skipped; the record just below `end` always exists (the log cleaner never touches
- * the active segment), so every partition reaches its end.
+ * fetch session per broker and two readers sharing it would take each other's records. As a read_committed
+ * consumer: reads stop at the last stable offset, and control batches (transaction markers) and the batches of
+ * aborted transactions are skipped. The record just below `end` always exists (the log cleaner never touches the
+ * active segment), so every partition reaches its end.
  */
 async function readRanges(base: BaseOptions, topic: string, pending: Map<number, { next: number; end: number }>, onRecord: RecordHandler): Promise<void> {
   const reader = new Consumer({ ...base, groupId: `tscdc-read-${randomUUID()}` });
@@ -374,12 +492,13 @@ async function readRanges(base: BaseOptions, topic: string, pending: Map<number,
             const range = pending.get(p.partitionIndex);
             if (!range) continue;
             if (p.errorCode !== 0) throw Object.assign(new Error(`Fetch of ${topic}[${p.partitionIndex}] failed with error code ${p.errorCode}`), { errorCode: p.errorCode });
+            const skip = abortedFilter(p.abortedTransactions);
             for (const batch of p.records ?? []) {
               const first = Number(batch.firstOffset);
               const last = first + batch.lastOffsetDelta;
+              const aborted = skip(batch);
               if (last < range.next) continue;
-              // Control batches (transaction markers) carry no records of ours.
-              if ((batch.attributes & 0x20) === 0) {
+              if (!aborted) {
                 for (const record of batch.records) {
                   const offset = first + record.offsetDelta;
                   if (offset < range.next || offset >= range.end) continue;

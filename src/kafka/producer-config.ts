@@ -113,7 +113,7 @@ export function producerSettings(client: ClientProps): ProducerSettings {
     refuse('interceptor.classes', 'names Java classes; producer interceptors cannot run here.', `Remove ${name('interceptor.classes')}.`);
   }
   if (get('transactional.id') !== undefined) {
-    refuse('transactional.id', 'is set; records are not written in Kafka transactions (exactly-once delivery is not supported).', `Remove ${name('transactional.id')}.`);
+    refuse('transactional.id', 'is set; the worker names each task\'s transactional id itself (<group.id>-<connector>-<task>, as Connect) when exactly.once.source.support=enabled.', `Remove ${name('transactional.id')}.`);
   }
 
   const unused: Record<string, string> = {};

@@ -99,6 +99,31 @@ export interface RecordProducer {
   disconnect(): Promise<void>;
 }
 
+export interface TransactionalProducerOptions extends ProducerOptions {
+  /** `transactional.id`: a later producer with the same id fences this one (Kafka's zombie fencing). */
+  transactionalId: string;
+}
+
+/**
+ * A producer that writes in Kafka transactions (exactly-once source delivery). One transaction is open at a time:
+ * `begin`, any number of `send`s, then `commit` or `abort`. The first `begin` claims the transactional id: Kafka
+ * aborts whatever transaction an earlier producer with the same id left open and fences that producer, whose
+ * later sends and commits fail with `KAFKA_PRODUCER_FENCED`.
+ */
+export interface TransactionalProducer {
+  /** Claims the transactional id now (fencing earlier producers with it) without opening a transaction. */
+  fence(): Promise<void>;
+  begin(): Promise<void>;
+  /** Produces into the open transaction; resolves once acknowledged (not yet visible to read_committed consumers). */
+  send(messages: readonly OutgoingMessage[]): Promise<void>;
+  /** Makes every record sent since `begin` visible at once. */
+  commit(): Promise<void>;
+  /** Drops every record sent since `begin`; a no-op without an open transaction. */
+  abort(): Promise<void>;
+  readonly inTransaction: boolean;
+  disconnect(): Promise<void>;
+}
+
 export interface TopicSpec {
   partitions: number;
   /** -1 = the broker's default.replication.factor. */
@@ -129,6 +154,7 @@ export interface GroupConsumer {
 
 export interface KafkaClient {
   createProducer(options?: ProducerOptions): RecordProducer;
+  createTransactionalProducer(options: TransactionalProducerOptions): TransactionalProducer;
   /**
    * Joins `groupId` and reads `topic` (which must exist) from the group's committed offsets. A partition the
    * group has no committed offset for starts at its end as of this call (that start is committed at once), so
@@ -149,7 +175,8 @@ export interface KafkaClient {
   topicConfigs(topic: string): Promise<Record<string, string>>;
   /**
    * Reads the topic from the beginning up to the end offsets captured when called, then resolves. Records
-   * produced after the call are not delivered. An empty topic resolves at once.
+   * produced after the call are not delivered. An empty topic resolves at once. Reads as `isolation.level=
+   * read_committed`: records of open or aborted transactions are not delivered.
    */
   readToEnd(topic: string, onRecord: RecordHandler): Promise<void>;
   /**

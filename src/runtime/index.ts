@@ -1,5 +1,6 @@
 export { startSourceTask, TaskStoppedError, RecordConversionError } from './source-task-runner.js';
 export type { SourceTaskRunnerOptions, RunningTask, TaskOutcome, TaskStats } from './source-task-runner.js';
+export type { TransactionalDelivery } from './delivery-loop.js';
 export { createRecordQueue, recordSize } from './record-queue.js';
 export type { RecordQueue, QueuedRecord } from './record-queue.js';
 export { createOffsetCommitter } from './offset-committer.js';

@@ -8,13 +8,19 @@ import type { QueuedRecord } from './record-queue.js';
 
 export interface OffsetCommitterOptions {
   connectorName: string;
-  offsetStore: Pick<OffsetStore, 'write'>;
+  /**
+   * Where the committer writes offsets itself (at-least-once). Null: the caller writes them — in the same Kafka
+   * transaction as the records they cover (exactly-once) — taking them with `take()` and reporting `written()`.
+   */
+  offsetStore: Pick<OffsetStore, 'write'> | null;
   /** Minimum time between offset writes unless a flush asks for one (Connect's offset.flush.interval.ms). */
   intervalMs: number;
   backoff: Backoff;
   logger: Logger;
   /** Called after offsets became durable, in commit order, one call at a time. */
   onCommitted?: (offsets: CommittedOffsets) => void | Promise<void>;
+  /** Caller-written mode: someone started waiting in `flushTo`; the caller should write what it holds now. */
+  onFlushWanted?: () => void;
   /** A non-retriable offset write failure: the task must fail. */
   onFatal: (err: unknown) => void;
 }
@@ -33,6 +39,19 @@ export interface OffsetCommitter {
   close(reason: unknown): void;
   /** Number of records whose offsets are durable. */
   readonly committedCount: number;
+  /** Caller-written mode: the newest acknowledged offset per partition not yet taken, covering the first `cover` records. */
+  take(): TakenOffsets;
+  /** Caller-written mode: the taken offsets (and the records they cover) are durable. */
+  written(taken: TakenOffsets): void;
+  /** Caller-written mode: the taken offsets were not written (transaction aborted); they go out with the next take. */
+  putBack(taken: TakenOffsets): void;
+  /** Whether someone waits in `flushTo` for offsets not yet durable. */
+  readonly flushWanted: boolean;
+}
+
+export interface TakenOffsets {
+  readonly entries: ReadonlyArray<{ partition: SourcePartition; offset: SourceOffset }>;
+  readonly cover: number;
 }
 
 interface Pending { partition: SourcePartition; offset: SourceOffset }
@@ -77,6 +96,26 @@ export function createOffsetCommitter(options: OffsetCommitterOptions): OffsetCo
     flushWaiters = still;
   }
 
+  function durable(entries: Pending[], cover: number): void {
+    committedCount = Math.max(committedCount, cover);
+    if (entries.length > 0 && options.onCommitted) {
+      const onCommitted = options.onCommitted;
+      const committed: CommittedOffsets = { entries };
+      notify = notify.then(() => onCommitted(committed)).catch((err: unknown) => {
+        logger.warn({ err }, 'Source task failed to handle committed offsets; continuing');
+      });
+    }
+    settleFlushes();
+  }
+
+  /** Puts entries back unless newer offsets for the same partitions arrived meanwhile. */
+  function putBack(entries: readonly Pending[]): void {
+    const merged = new Map<string, Pending>();
+    for (const e of entries) merged.set(identityOf(e.partition), e);
+    for (const [id, e] of pending) merged.set(id, e);
+    pending = merged;
+  }
+
   function schedule(delayMs: number): void {
     if (timer !== undefined || closed) return;
     timer = setTimeout(() => {
@@ -86,7 +125,7 @@ export function createOffsetCommitter(options: OffsetCommitterOptions): OffsetCo
   }
 
   function maybeWrite(): void {
-    if (writing || closed) return;
+    if (writing || closed || offsetStore === null) return;
     if (pending.size === 0) {
       // Nothing unwritten and nothing in flight: every acknowledged record's offset is durable.
       committedCount = ackedCount;
@@ -110,15 +149,7 @@ export function createOffsetCommitter(options: OffsetCommitterOptions): OffsetCo
       retryDelay = 0;
       retryAt = 0;
       if (closed) return;
-      committedCount = cover;
-      const committed: CommittedOffsets = { entries };
-      if (options.onCommitted) {
-        const onCommitted = options.onCommitted;
-        notify = notify.then(() => onCommitted(committed)).catch((err: unknown) => {
-          logger.warn({ err }, 'Source task failed to handle committed offsets; continuing');
-        });
-      }
-      settleFlushes();
+      durable(entries, cover);
       maybeWrite();
     }, (err: unknown) => {
       writing = false;
@@ -127,11 +158,7 @@ export function createOffsetCommitter(options: OffsetCommitterOptions): OffsetCo
         options.onFatal(err);
         return;
       }
-      // Put the entries back unless newer offsets for the same partitions arrived meanwhile.
-      const merged = new Map<string, Pending>();
-      for (const e of entries) merged.set(identityOf(e.partition), e);
-      for (const [id, e] of pending) merged.set(id, e);
-      pending = merged;
+      putBack(entries);
       retryDelay = nextDelay(options.backoff, retryDelay);
       retryAt = Date.now() + retryDelay;
       logger.warn({ err, retryInMs: retryDelay }, 'Writing source offsets failed; retrying');
@@ -163,6 +190,7 @@ export function createOffsetCommitter(options: OffsetCommitterOptions): OffsetCo
       if (count <= committedCount) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         flushWaiters.push({ count, resolve, reject });
+        if (offsetStore === null) options.onFlushWanted?.();
         if (timer !== undefined && retryAt <= Date.now()) {
           clearTimeout(timer);
           timer = undefined;
@@ -181,6 +209,20 @@ export function createOffsetCommitter(options: OffsetCommitterOptions): OffsetCo
     },
     get committedCount() {
       return committedCount;
+    },
+    take() {
+      const taken = { entries: [...pending.values()], cover: ackedCount };
+      pending = new Map();
+      return taken;
+    },
+    written(taken) {
+      if (!closed) durable(taken.entries as Pending[], taken.cover);
+    },
+    putBack(taken) {
+      if (!closed) putBack(taken.entries);
+    },
+    get flushWanted() {
+      return flushWaiters.length > 0;
     },
   };
 }

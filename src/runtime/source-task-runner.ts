@@ -5,7 +5,7 @@ import type { KafkaClient, RecordProducer, TopicSpec } from '../kafka/index.js';
 import type { Logger } from '../logging/index.js';
 import type { OffsetStore, StatusStore } from '../storage/types.js';
 import { DEFAULT_BACKOFF, type Backoff } from '../retry/index.js';
-import { startDeliveryLoop } from './delivery-loop.js';
+import { startDeliveryLoop, type TransactionalDelivery } from './delivery-loop.js';
 import { createOffsetCommitter } from './offset-committer.js';
 import { createRecordQueue, RECORD_OVERHEAD_BYTES, recordSize, type QueuedRecord } from './record-queue.js';
 import { createTopicPreparer } from './topic-preparer.js';
@@ -18,6 +18,8 @@ export interface SourceTaskRunnerOptions {
   settings: Readonly<Record<string, ConfigValue>>;
   producer: RecordProducer;
   offsetStore: OffsetStore;
+  /** Exactly-once delivery: records and offsets in the task's Kafka transactions (`producer` is then unused). */
+  transactional?: TransactionalDelivery;
   /** Where active topics are recorded (KIP-558); null to skip. */
   statusStore: Pick<StatusStore, 'putActiveTopic'> | null;
   /** Needed when `topicCreation` is set. */
@@ -114,9 +116,11 @@ export function startSourceTask(options: SourceTaskRunnerOptions): RunningTask {
     queue.wakeAll();
   }
 
+  let wakeDelivery = (): void => undefined;
   const committer = createOffsetCommitter({
     connectorName,
-    offsetStore: options.offsetStore,
+    offsetStore: options.transactional ? null : options.offsetStore,
+    onFlushWanted: () => wakeDelivery(),
     intervalMs: options.offsetFlushIntervalMs ?? 60_000,
     backoff,
     logger,
@@ -126,6 +130,7 @@ export function startSourceTask(options: SourceTaskRunnerOptions): RunningTask {
   const delivery = startDeliveryLoop({
     queue,
     producer: options.producer,
+    transactional: options.transactional,
     committer,
     topics: createTopicPreparer({
       connectorName, taskId, admin: options.admin ?? null, topicCreation: options.topicCreation,
@@ -138,6 +143,8 @@ export function startSourceTask(options: SourceTaskRunnerOptions): RunningTask {
     logger,
     onFatal: fail,
   });
+
+  wakeDelivery = delivery.wake;
 
   function convert(records: readonly ChangeRecord[]): QueuedRecord[] {
     const out: QueuedRecord[] = new Array(records.length);

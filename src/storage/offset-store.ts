@@ -4,7 +4,7 @@ import type { Logger } from '../logging/index.js';
 import type { KeyValue } from './config-records.js';
 import { decodeOffsetRecord, encodeOffsetKey, encodeOffsetValue, partitionIdentity } from './offset-records.js';
 import { createTopicLog } from './topic-log.js';
-import type { OffsetStore } from './types.js';
+import type { OffsetEntry, PreparedOffsetWrite, TransactionalOffsetStore } from './types.js';
 
 export interface KafkaOffsetStoreOptions {
   /** `offset.storage.topic`. */
@@ -16,7 +16,7 @@ export interface KafkaOffsetStoreOptions {
   topicConfigs?: Readonly<Record<string, string>>;
 }
 
-export interface KafkaOffsetStore extends OffsetStore {
+export interface KafkaOffsetStore extends TransactionalOffsetStore {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Reads offsets other workers committed since the last read (a task taking over a connector resumes from them). */
@@ -58,33 +58,47 @@ export function createKafkaOffsetStore(kafka: KafkaClient, options: KafkaOffsetS
     entries.set(identity, { key, connector, partition, offset });
   }
 
+  const applyRecord = (key: Buffer | null, value: Buffer | null) => {
+    const rec = decodeOffsetRecord(key, value);
+    if (rec && key) apply(rec.connector, partitionIdentity(rec.connector, rec.partition), key, rec.partition, rec.offset);
+  };
+
+  function prepareWrite(connector: string, entries: readonly OffsetEntry[]): PreparedOffsetWrite {
+    const records: KeyValue[] = [];
+    const identities: string[] = [];
+    for (const e of entries) {
+      const identity = partitionIdentity(connector, e.partition);
+      identities.push(identity);
+      records.push({ key: keys.get(identity) ?? encodeOffsetKey(connector, e.partition), value: encodeOffsetValue(e.offset) });
+    }
+    return {
+      topic: options.topic,
+      records,
+      applied() {
+        for (let i = 0; i < entries.length; i++) apply(connector, identities[i]!, records[i]!.key, entries[i]!.partition, entries[i]!.offset);
+      },
+    };
+  }
+
   return {
-    start: () => log.start((key, value) => {
-      const rec = decodeOffsetRecord(key, value);
-      if (rec && key) apply(rec.connector, partitionIdentity(rec.connector, rec.partition), key, rec.partition, rec.offset);
-    }),
+    start: () => log.start(applyRecord),
     stop: () => log.stop(),
     catchUp: () => log.catchUp(),
     follow: (intervalMs, logger) => log.follow(intervalMs, logger),
+    // Replaying from the start applies every record again in order, so the view ends at the topic's latest state.
+    refresh: () => kafka.readToEnd(options.topic, applyRecord),
     offsets(connector) {
       return [...(byConnector.get(connector)?.values() ?? [])].map((e) => ({ partition: e.partition, offset: e.offset }));
     },
     offset(connector, partition) {
       return byConnector.get(connector)?.get(partitionIdentity(connector, partition))?.offset ?? null;
     },
+    prepareWrite,
     async write(connector, entries) {
       if (entries.length === 0) return;
-      const records: KeyValue[] = [];
-      const identities: string[] = [];
-      for (const e of entries) {
-        const identity = partitionIdentity(connector, e.partition);
-        identities.push(identity);
-        records.push({ key: keys.get(identity) ?? encodeOffsetKey(connector, e.partition), value: encodeOffsetValue(e.offset) });
-      }
-      await log.write(records);
-      for (let i = 0; i < entries.length; i++) {
-        apply(connector, identities[i]!, records[i]!.key, entries[i]!.partition, entries[i]!.offset);
-      }
+      const prepared = prepareWrite(connector, entries);
+      await log.write(prepared.records);
+      prepared.applied();
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { SourceOffset, SourcePartition } from '../connect-api/index.js';
+import type { KeyValue } from './config-records.js';
 
 /** Connect's target state as kept in the config topic (`target-state-<name>`). */
 export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED';
@@ -64,4 +65,22 @@ export interface OffsetStore {
   offset(connector: string, partition: SourcePartition): SourceOffset | null;
   /** Durable once resolved (acknowledged by Kafka). */
   write(connector: string, entries: readonly OffsetEntry[]): Promise<void>;
+}
+
+/** An offsets write to be made by someone else (a task's transactional producer), in the offsets topic's format. */
+export interface PreparedOffsetWrite {
+  topic: string;
+  records: KeyValue[];
+  /** Call once the records are committed: the store's view then includes them. */
+  applied(): void;
+}
+
+/** What exactly-once delivery needs of the offset store: its records, written in a task's own transactions. */
+export interface TransactionalOffsetStore extends OffsetStore {
+  prepareWrite(connector: string, entries: readonly OffsetEntry[]): PreparedOffsetWrite;
+  /**
+   * Reads the offsets topic again up to its current end (read_committed), so offsets committed by another
+   * producer — an earlier instance of a task, now fenced — are seen before a task starts.
+   */
+  refresh(): Promise<void>;
 }

@@ -86,6 +86,8 @@ export interface WorkerConfig {
   /** Enabled config providers (`config.providers`), for `createConfigProviders`. */
   configProviders: ConfigProviderSpec[];
   topicCreationEnable: boolean;
+  /** `exactly.once.source.support=enabled`: tasks write records and offsets in transactions. */
+  exactlyOnceSource: boolean;
   logLevel: LogLevel;
   logFormat: 'json' | 'pretty';
   kafka: WorkerKafka;
@@ -174,8 +176,7 @@ export const workerConfigDef: ConfigDef = {
     { name: 'config.providers', type: 'LIST', default: [], importance: 'LOW', documentation: 'Config providers usable in ${provider:path:key} references: env, file, directory.' },
     { name: 'topic.creation.enable', type: 'BOOLEAN', default: true, importance: 'LOW', documentation: 'Whether connectors may create their topics with topic.creation.* settings.' },
     { name: 'exactly.once.source.support', type: 'STRING', default: 'disabled', allowed: ['disabled', 'preparing', 'enabled'], importance: 'LOW',
-      validate: (v) => (v === 'disabled' ? undefined : 'Exactly-once source delivery is not supported by this service; it delivers at least once'),
-      documentation: 'Exactly-once delivery for source connectors; only "disabled" is supported.' },
+      documentation: 'enabled: every task writes its records and source offsets in Kafka transactions (KIP-618), so read_committed consumers see each change once. preparing behaves as disabled (a step of a rolling upgrade, as in Connect).' },
     { name: 'log.level', type: 'STRING', default: 'info', allowed: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], importance: 'LOW',
       valueAliases: { warning: 'warn', off: 'silent', all: 'trace' }, documentation: 'Log level (also LOG_LEVEL).' },
     { name: 'log.format', type: 'STRING', default: 'json', allowed: ['json', 'pretty'], importance: 'LOW', documentation: 'json lines, or pretty for a terminal (also LOG_FORMAT).' },
@@ -251,6 +252,7 @@ export function loadWorkerConfig(options: LoadWorkerConfigOptions): WorkerConfig
     valueConverterSchemasEnable: s['value.converter.schemas.enable'] as boolean,
     pluginPath: s['plugin.path'] as string[],
     offsetFlushIntervalMs: s['offset.flush.interval.ms'] as number,
+    exactlyOnceSource: s['exactly.once.source.support'] === 'enabled',
     offsetFlushTimeoutMs: s['offset.flush.timeout.ms'] as number,
     taskShutdownGracefulTimeoutMs: s['task.shutdown.graceful.timeout.ms'] as number,
     configProviders,

@@ -8,13 +8,14 @@ import { createKafkaClient, type KafkaClient, type KafkaConnection, type TopicSp
 import type { TaskHandle, TaskLaunch, TaskLauncher } from '../herder/index.js';
 import type { Logger } from '../logging/index.js';
 import { openKafkaSignalChannel, startSourceTask, type KafkaSignalChannel } from '../runtime/index.js';
-import type { OffsetStore, StatusStore } from '../storage/types.js';
+import type { StatusStore, TransactionalOffsetStore } from '../storage/types.js';
 import type { WorkerConfig } from './config.js';
+import { exactlyOnceSettings, transactionalId } from './exactly-once.js';
 import { taskClients } from './task-clients.js';
 
 export interface TaskLauncherOptions {
   kafka: KafkaClient;
-  offsetStore: OffsetStore;
+  offsetStore: TransactionalOffsetStore;
   statusStore: StatusStore;
   config: WorkerConfig;
 }
@@ -55,11 +56,15 @@ function scrub(err: unknown, secrets: readonly string[], depth = 0): unknown {
   return err;
 }
 
-/** The plugin's task, with what it throws scrubbed of secrets before the runtime logs or reports it. */
-function scrubbingTask(task: SourceTask, secrets: readonly string[]): SourceTask {
+/**
+ * The plugin's task, with what it throws scrubbed of secrets before the runtime logs or reports it. `before`
+ * runs first (its failure is the task's).
+ */
+function scrubbingTask(task: SourceTask, secrets: readonly string[], before?: () => Promise<void>): SourceTask {
   return {
     async run(ctx) {
       try {
+        await before?.();
         await task.run(ctx);
       } catch (err) {
         throw scrub(err, secrets);
@@ -111,10 +116,21 @@ export function createTaskLauncher({ kafka, offsetStore, statusStore, config }: 
   return (launch): TaskHandle => {
     const c = launch.connectorConfig;
     const clients = taskClients(config.kafka, c);
+    const exactlyOnce = exactlyOnceSettings(config, c);
     for (const [key, why] of Object.entries(clients.producer.unused)) launch.logger.warn({ key }, `producer setting ${key} has no effect: ${why}`);
     // Connect's client id for a task's producer.
-    const producer = kafka.createProducer({ clientId: `connector-producer-${launch.connector}-${launch.taskId}`, ...clients.producer.options });
-    const task = scrubbingTask(launch.plugin.createTask(), launch.secrets);
+    const producerOptions = { clientId: `connector-producer-${launch.connector}-${launch.taskId}`, ...clients.producer.options };
+    const producer = kafka.createProducer(producerOptions);
+    const txProducer = exactlyOnce.enabled
+      ? kafka.createTransactionalProducer({ ...producerOptions, transactionalId: transactionalId(config.groupId, launch.connector, launch.taskId) })
+      : undefined;
+    // Exactly-once: claim the transactional id first — fencing an earlier instance of this task and aborting
+    // what it left open — and only then read the offsets, so none that instance could still commit is missed.
+    const fenceThenReadOffsets = txProducer ? async () => {
+      await txProducer.fence();
+      await offsetStore.refresh();
+    } : undefined;
+    const task = scrubbingTask(launch.plugin.createTask(), launch.secrets, fenceThenReadOffsets);
     const signals = kafkaSignalChannel(launch, task, kafka, clients.signalConsumer, launch.logger);
     const running = startSourceTask({
       connectorName: launch.connector,
@@ -123,6 +139,9 @@ export function createTaskLauncher({ kafka, offsetStore, statusStore, config }: 
       config: launch.taskConfig,
       settings: launch.settings,
       producer,
+      ...(txProducer && exactlyOnce.enabled ? {
+        transactional: { producer: txProducer, boundary: exactlyOnce.boundary, offsetWrite: (entries) => offsetStore.prepareWrite(launch.connector, entries) },
+      } : {}),
       offsetStore,
       statusStore,
       admin: kafka,
@@ -135,10 +154,12 @@ export function createTaskLauncher({ kafka, offsetStore, statusStore, config }: 
       stopTimeoutMs: config.taskShutdownGracefulTimeoutMs,
       onProgress: signals ? (progress) => signals.onProgress(progress.phase) : undefined,
     });
-    // The producer and the signal channel go when the task does, whether it was stopped, finished or failed.
+    const disconnect = (p: { disconnect(): Promise<void> }) => p.disconnect().catch((err: unknown) => launch.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'producer did not disconnect cleanly'));
+    // The producers and the signal channel go when the task does, whether it was stopped, finished or failed.
     const done = running.done.finally(() => Promise.all([
       signals?.close(),
-      producer.disconnect().catch((err: unknown) => launch.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'producer did not disconnect cleanly')),
+      disconnect(producer),
+      txProducer ? txProducer.abort().catch(() => undefined).then(() => disconnect(txProducer)) : undefined,
     ]));
     return {
       done,

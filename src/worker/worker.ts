@@ -19,6 +19,7 @@ import { createRestServer } from '../rest/index.js';
 import { createKafkaConfigStore, createKafkaOffsetStore, createKafkaStatusStore } from '../storage/index.js';
 import type { WorkerConfig } from './config.js';
 import { createWorkerCluster } from './cluster.js';
+import { checkExactlyOnce } from './exactly-once.js';
 import { checkTaskClients } from './task-clients.js';
 import { createTaskLauncher } from './task-launcher.js';
 
@@ -99,7 +100,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     registry,
     launchTask: createTaskLauncher({ kafka, offsetStore, statusStore, config }),
     resolveConfig: (props) => resolveConfigProviders(props, { providers }),
-    checkClientSettings: (props) => checkTaskClients(config.kafka, props),
+    checkClientSettings: (props) => ({ ...checkTaskClients(config.kafka, props), ...checkExactlyOnce(config, props) }),
     logger,
     version,
     cluster: cluster.forHerder,

@@ -2,7 +2,7 @@
 import { pino } from 'pino';
 import type { Converter } from '../../../schemas/converter.js';
 import type { ChangeRecord, SourceOffset, SourcePartition, SourceTask, SourceTaskContext } from '../../../src/connect-api/index.js';
-import type { OutgoingMessage, RecordProducer } from '../../../src/kafka/index.js';
+import type { OutgoingMessage, RecordProducer, TransactionalProducer } from '../../../src/kafka/index.js';
 import type { OffsetEntry, OffsetStore } from '../../../src/storage/types.js';
 
 export const silentLogger = pino({ level: 'silent' });
@@ -121,4 +121,45 @@ export function controllableTask(extra: Partial<SourceTask> = {}) {
     ...extra,
   };
   return { task, ctx: ctxReady, finish: () => endRun(), throwError: (err: unknown) => endRun(err) };
+}
+
+/**
+ * A transactional producer in memory: `committed` holds what read_committed consumers would see, one array per
+ * transaction; `failWhen(call)` makes the n-th send or commit (1-based, counted together) throw.
+ */
+export function fakeTransactionalProducer() {
+  const committed: OutgoingMessage[][] = [];
+  let open: OutgoingMessage[] | undefined;
+  let calls = 0;
+  let failWith: ((call: number) => unknown) | undefined;
+  const check = () => {
+    const err = failWith?.(++calls);
+    if (err !== undefined) throw err;
+  };
+  const producer: TransactionalProducer = {
+    async fence() {},
+    async begin() {
+      if (open) throw new Error('already open');
+      open = [];
+    },
+    async send(messages) {
+      if (!open) throw new Error('send outside a transaction');
+      check();
+      open.push(...messages);
+    },
+    async commit() {
+      if (!open) throw new Error('commit outside a transaction');
+      check();
+      committed.push(open);
+      open = undefined;
+    },
+    async abort() {
+      open = undefined;
+    },
+    get inTransaction() {
+      return open !== undefined;
+    },
+    async disconnect() {},
+  };
+  return { producer, committed, failWhen: (fn: (call: number) => unknown) => { failWith = fn; } };
 }

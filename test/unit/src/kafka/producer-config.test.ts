@@ -42,7 +42,7 @@ test('settings that change delivery are refused with the key as written; tuning 
   refused(over({ 'producer.override.acks': '1' }), 'producer.override.acks', /needs acks=all/);
   refused(over({ 'producer.override.acks': '1', 'producer.override.enable.idempotence': 'false' }), 'producer.override.acks', /only acks=all/);
   refused(over({ 'producer.override.max.in.flight.requests.per.connection': '5' }), 'producer.override.max.in.flight.requests.per.connection', /one request in flight/);
-  refused(over({ 'producer.override.transactional.id': 't' }), 'producer.override.transactional.id', /transactions/);
+  refused(over({ 'producer.override.transactional.id': 't' }), 'producer.override.transactional.id', /names each task's transactional id itself/);
   refused(over({ 'producer.override.partitioner.class': 'com.acme.Mine' }), 'producer.override.partitioner.class', /default partitioner/);
   refused(() => producerSettings(clientProps({ ...worker, 'producer.max.request.size': 'big' }, 'producer')), 'producer.max.request.size', /whole number/);
   assert.equal(producerSettings(withClientOverrides(clientProps(worker, 'producer'), { 'producer.override.enable.idempotence': 'false' })).options.idempotent, false);

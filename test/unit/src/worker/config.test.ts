@@ -109,8 +109,14 @@ test('known keys with bad values throw, naming the key and the reason', () => {
     'value.converter', /Not supported by this service/);
   expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, CONNECT_BOOTSTRAP_SERVERS: 'kafka' } }), 'bootstrap.servers', /"kafka" is not host:port/);
   expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, LOG_FORMAT: 'xml' } }), 'log.format', /one of \(case insensitive\): json, pretty/);
-  expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, CONNECT_EXACTLY_ONCE_SOURCE_SUPPORT: 'enabled' } }), 'exactly.once.source.support', /at least once/);
+  expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, CONNECT_EXACTLY_ONCE_SOURCE_SUPPORT: 'always' } }), 'exactly.once.source.support', /disabled, preparing, enabled/);
   expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, CONNECT_TOPIC_CREATION_ENABLE: 'maybe' } }), 'topic.creation.enable', /true or false/);
+});
+
+test('exactly.once.source.support: enabled turns transactions on; preparing behaves as disabled', () => {
+  assert.equal(loadWorkerConfig({ env: requiredEnv }).exactlyOnceSource, false);
+  assert.equal(loadWorkerConfig({ env: { ...requiredEnv, CONNECT_EXACTLY_ONCE_SOURCE_SUPPORT: 'enabled' } }).exactlyOnceSource, true);
+  assert.equal(loadWorkerConfig({ env: { ...requiredEnv, CONNECT_EXACTLY_ONCE_SOURCE_SUPPORT: 'preparing' } }).exactlyOnceSource, false);
 });
 
 test('bootstrap.servers accepts several brokers, IPv6 and a PLAINTEXT:// prefix', () => {

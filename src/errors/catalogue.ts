@@ -92,6 +92,11 @@ export const ERROR_CATALOGUE = {
     meaning: 'Internal: a config, offset or status store was written before it was started.',
     fix: 'This is a bug; report it with the worker log, and restart the worker.',
   },
+  NOT_LEADER: {
+    area: 'rest', retriable: true,
+    meaning: 'A request that changes state reached a worker that cannot apply it (only the group leader writes configs; only the worker running a connector restarts it), and forwarding it failed or was not allowed (forward=false).',
+    fix: 'Retry once the group has finished rebalancing (each worker logs "group assignment received" with the leader\'s URL); or send the request to the leader directly.',
+  },
   PLUGIN_NOT_FOUND: {
     area: 'worker', retriable: false,
     meaning: 'A stored connector uses a connector.class that is not installed on this worker.',
@@ -123,6 +128,11 @@ export const ERROR_CATALOGUE = {
     area: 'kafka', retriable: true,
     meaning: 'A passing broker condition: leader election, broker restart, not enough in-sync replicas, throttling.',
     fix: 'Usually resolves by itself (leader election, broker restart); check broker health if it persists.',
+  },
+  WORKER_GROUP: {
+    area: 'kafka', retriable: true,
+    meaning: 'The worker could not take part in its group (group.id) through the Kafka group coordinator: no coordinator yet, a rebalance in progress, or the worker was dropped from the group.',
+    fix: 'Usually resolves by itself (the worker rejoins); if it persists, check that the brokers are healthy, that the worker may use the group (Group ACLs), and that session.timeout.ms lies within the broker\'s group.min/max.session.timeout.ms.',
   },
   KAFKA_AUTH_FAILED: {
     area: 'kafka', retriable: false,

@@ -41,3 +41,13 @@ export class ForbiddenError extends CdcError {
     super('FORBIDDEN', message, { retriable: false, fix });
   }
 }
+
+/**
+ * The request must be applied by another worker of the group: the leader (config changes) or the worker running
+ * the connector (restarts, snapshot commands). The REST layer forwards it there, as Connect does.
+ */
+export class ForwardError extends CdcError {
+  constructor(readonly url: string, message: string) {
+    super('NOT_LEADER', message, { retriable: true, fix: 'Retry; the request is forwarded unless it was forwarded already.' });
+  }
+}

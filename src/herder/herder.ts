@@ -1,7 +1,9 @@
 /**
- * The herder: Kafka Connect's connector/task lifecycle for a single worker per group.id. State lives in the
- * config/status/offset stores (Kafka topics in Connect's formats); this object runs the tasks and answers the
- * REST API's questions. Every change goes through one serial queue, like Connect's herder thread.
+ * The herder: Kafka Connect's connector/task lifecycle. State lives in the config/status/offset stores (Kafka
+ * topics in Connect's formats); this object runs the tasks and answers the REST API's questions. Every change goes
+ * through one serial queue, like Connect's herder thread. In a group of workers (`cluster`), config changes are
+ * made by the leader (others get a ForwardError), restarts by the worker running the connector, and this worker
+ * runs only the connectors the group assigned to it (./assignment.ts).
  */
 import { describeConfigKeys, restoreMaskedSecrets, type ConfigDef, type ConfigInfos } from '../connect-api/index.js';
 import type { PluginRegistry } from '../connect-api/index.js';
@@ -9,14 +11,15 @@ import { ConfigError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import type { ConfigStore, OffsetStore, StatusStore, TargetState } from '../storage/types.js';
 import { checkConnectorConfig, CONNECTOR_CLASS, defFor, invalidConfigMessage, masked, withoutNulls, type ClientSettingsCheck, type ConfigResolver } from './config-check.js';
-import { AlreadyExistsError, BadRequestError, ConflictError, NotFoundError } from './errors.js';
+import { createAssignedWork } from './assignment.js';
+import { AlreadyExistsError, BadRequestError, ConflictError, ForwardError, NotFoundError } from './errors.js';
 import { createLifecycle } from './lifecycle.js';
 import { alterOffsets, checkOffsetsAtSource, parseOffsetEntries, readOffsets, requireStopped, resetOffsets } from './offsets.js';
 import { extraPluginConfig, extraPlugins, pluginConfigDef } from './plugin-info.js';
 import { createRunningTasks } from './running-tasks.js';
 import { createSerialQueue } from './serial.js';
 import { createViews } from './views.js';
-import type { Herder, InitialState, TaskLauncher } from './types.js';
+import type { AssignedWork, Herder, HerderCluster, InitialState, TaskLauncher } from './types.js';
 
 export interface HerderOptions {
   /** How this worker appears in statuses (`worker_id`), Connect-style `host:port`; read from start() on. */
@@ -33,6 +36,8 @@ export interface HerderOptions {
   logger: Logger;
   /** Version shown for built-in converters in GET /connector-plugins?connectorsOnly=false. */
   version: string;
+  /** Distributed mode: the group this worker is a member of. */
+  cluster?: HerderCluster;
 }
 
 const INITIAL_TO_TARGET: Record<InitialState, TargetState> = { RUNNING: 'STARTED', PAUSED: 'PAUSED', STOPPED: 'STOPPED' };
@@ -45,6 +50,10 @@ export function createHerder(options: HerderOptions): Herder {
   let ready = false;
   let stopping = false;
   let generation = 0;
+  const cluster = options.cluster;
+  // Distributed mode: the connectors assigned to this worker. Alone, a worker runs them all.
+  const owned = new Set<string>();
+  const owns = (name: string) => !cluster || owned.has(name);
 
   const lifecycle = createLifecycle({
     workerId: options.workerId,
@@ -77,6 +86,27 @@ export function createHerder(options: HerderOptions): Herder {
     recordedTaskCount: lifecycle.recordedTaskCount,
   });
 
+  const assigned: AssignedWork = cluster
+    ? createAssignedWork({
+        owned, lifecycle, running, configStore, statusStore, queue, logger,
+        onGeneration: (g) => (generation = Math.max(generation, g)),
+        shuttingDown: () => stopping,
+      })
+    : { owned: () => configStore.connectorNames(), apply: async () => undefined, releaseAll: async () => undefined, reconcile: () => undefined };
+
+  /** Config changes are the leader's (Connect's rule); a follower's REST layer forwards them. */
+  const leaderGate = () => cluster?.leaderGate() ?? Promise.resolve();
+
+  /** Restarts and snapshot commands reach the worker running the connector. */
+  function ownerGate(name: string): void {
+    if (owns(name)) return;
+    const workerId = statusStore.connector(name)?.workerId;
+    if (!workerId || workerId === cluster!.workerId()) {
+      throw new ConflictError(`Connector ${name} is not running on any worker right now (the group is assigning it); retry shortly.`);
+    }
+    throw new ForwardError(`http://${workerId}`, `Connector ${name} runs on worker ${workerId}`);
+  }
+
   /** Restores masked secrets and validates; throws Connect's 400 for an invalid config. */
   async function checkedConfig(name: string, config: Record<string, string | null>): Promise<Record<string, string>> {
     const { props, nullKeys } = withoutNulls(config);
@@ -97,7 +127,8 @@ export function createHerder(options: HerderOptions): Herder {
   async function putConfig(name: string, config: Record<string, string>, created: boolean, initialState?: InitialState): Promise<void> {
     await configStore.putConnectorConfig(name, config, created && initialState ? INITIAL_TO_TARGET[initialState] : undefined);
     logger.info({ connector: name, class: config[CONNECTOR_CLASS] }, created ? 'connector created' : 'connector config updated');
-    await lifecycle.startConnector(name);
+    // In a group, a connector running elsewhere picks the change up from the config topic.
+    if (owns(name)) await lifecycle.startConnector(name);
   }
 
   async function setTargetState(name: string, target: TargetState, apply: () => Promise<void>): Promise<void> {
@@ -105,7 +136,7 @@ export function createHerder(options: HerderOptions): Herder {
     if ((configStore.targetState(name) ?? 'STARTED') === target && statusStore.connector(name)?.state !== 'UNASSIGNED') return;
     await configStore.putTargetState(name, target);
     logger.info({ connector: name, target }, 'connector target state changed');
-    await apply();
+    if (owns(name)) await apply();
   }
 
   const herder: Herder = {
@@ -116,7 +147,8 @@ export function createHerder(options: HerderOptions): Herder {
         for (let i = 0; i < lifecycle.recordedTaskCount(name); i++) generation = Math.max(generation, statusStore.task(name, i)?.generation ?? -1);
       }
       generation += 1;
-      for (const name of configStore.connectorNames()) {
+      // In a group, connectors start as the group assigns them.
+      for (const name of cluster ? [] : configStore.connectorNames()) {
         await queue.run(() => lifecycle.startConnector(name)).catch((err: unknown) => lifecycle.failConnector(name, err));
       }
       ready = true;
@@ -125,7 +157,7 @@ export function createHerder(options: HerderOptions): Herder {
 
     async stop() {
       stopping = true;
-      await queue.run(() => lifecycle.shutdown());
+      await queue.run(() => lifecycle.shutdown(cluster ? [...owned] : undefined));
       logger.info('herder stopped');
     },
 
@@ -160,17 +192,22 @@ export function createHerder(options: HerderOptions): Herder {
     resetActiveTopics: (name) => change(() => statusStore.resetActiveTopics(name)),
 
     async putConnectorConfig(name, config, { allowReplace, initialState }) {
+      await leaderGate();
       // Validation may reach the database, so it runs outside the queue; the write re-checks existence inside.
       const props = await checkedConfig(name, config);
-      return change(async () => {
+      const created = await change(async () => {
         const exists = configStore.connectorConfig(name) !== undefined;
         if (exists && !allowReplace) throw new AlreadyExistsError(`Connector ${name} already exists`);
         await putConfig(name, props, !exists, initialState);
-        return { created: !exists, result: connectorInfo(name) };
+        return !exists;
       });
+      // A new connector is given out by a group round (outside the queue, which applies the round).
+      if (created && cluster) await cluster.rebalance();
+      return { created, result: connectorInfo(name) };
     },
 
     async patchConnectorConfig(name, patch) {
+      await leaderGate();
       const current = requireConfig(name);
       const merged: Record<string, string> = { ...current };
       for (const [key, value] of Object.entries(patch)) {
@@ -185,9 +222,20 @@ export function createHerder(options: HerderOptions): Herder {
       });
     },
 
-    deleteConnector: (name) =>
-      change(async () => {
+    deleteConnector: async (name) => {
+      await leaderGate();
+      await change(async () => {
         const config = requireConfig(name);
+        if (!owns(name)) {
+          // The worker running it stops it and cleans up when it reads the tombstone.
+          const recorded = lifecycle.recordedTaskCount(name);
+          await configStore.removeConnector(name);
+          await statusStore.remove(name, recorded);
+          logger.info({ connector: name, class: config[CONNECTOR_CLASS] }, 'connector deleted');
+          return;
+        }
+        owned.delete(name);
+        lifecycle.forget(name);
         await lifecycle.stopTasks(name);
         const recorded = lifecycle.recordedTaskCount(name);
         let prepared;
@@ -206,21 +254,25 @@ export function createHerder(options: HerderOptions): Herder {
             logger.warn({ connector: name, err: err instanceof Error ? err.message : String(err) }, 'connector cleanup after delete failed');
           }
         }
-      }),
+      });
+      if (cluster) await cluster.rebalance();
+    },
 
-    pauseConnector: (name) => change(() => setTargetState(name, 'PAUSED', () => lifecycle.applyPaused(name))),
-    resumeConnector: (name) => change(() => setTargetState(name, 'STARTED', () => lifecycle.startConnector(name))),
-    stopConnector: (name) => change(() => setTargetState(name, 'STOPPED', () => lifecycle.applyStopped(name))),
+    pauseConnector: (name) => leaderGate().then(() => change(() => setTargetState(name, 'PAUSED', () => lifecycle.applyPaused(name)))),
+    resumeConnector: (name) => leaderGate().then(() => change(() => setTargetState(name, 'STARTED', () => lifecycle.startConnector(name)))),
+    stopConnector: (name) => leaderGate().then(() => change(() => setTargetState(name, 'STOPPED', () => lifecycle.applyStopped(name)))),
 
     restartConnector: (name) =>
       change(async () => {
         requireConfig(name);
+        ownerGate(name);
         await lifecycle.startConnector(name, false);
       }),
 
     restartConnectorAndTasks: (name, { includeTasks, onlyFailed }) =>
       change(async () => {
         requireConfig(name);
+        ownerGate(name);
         const current = connectorStatus(name);
         const restartConnector = !onlyFailed || current.connector.state === 'FAILED';
         const taskIds = current.tasks.filter((t) => includeTasks && (!onlyFailed || t.state === 'FAILED')).map((t) => t.id);
@@ -231,7 +283,7 @@ export function createHerder(options: HerderOptions): Herder {
         // The restart itself happens after answering, as Connect's 202 says: accepted, not done.
         void queue
           .run(async () => {
-            if (stopping || !configStore.connectorConfig(name)) return;
+            if (stopping || !configStore.connectorConfig(name) || !owns(name)) return;
             if (restartConnector) await lifecycle.startConnector(name, false);
             for (const id of taskIds) await lifecycle.restartTask(name, id);
           })
@@ -242,6 +294,7 @@ export function createHerder(options: HerderOptions): Herder {
     restartTask: (name, taskId) =>
       change(async () => {
         requireConfig(name);
+        ownerGate(name);
         if (!configStore.taskConfigs(name)?.[taskId]) throw new NotFoundError(`Task ${name}-${taskId} not found`);
         await lifecycle.restartTask(name, taskId);
       }),
@@ -252,7 +305,7 @@ export function createHerder(options: HerderOptions): Herder {
     },
 
     alterConnectorOffsets: (name, offsets) =>
-      change(async () => {
+      leaderGate().then(() => change(async () => {
         requireConfig(name);
         requireStopped(configStore, name);
         const entries = parseOffsetEntries(offsets);
@@ -264,18 +317,19 @@ export function createHerder(options: HerderOptions): Herder {
         }
         if (prepared) await checkOffsetsAtSource(prepared, entries);
         return alterOffsets(offsetStore, name, entries);
-      }),
+      })),
 
     resetConnectorOffsets: (name) =>
-      change(async () => {
+      leaderGate().then(() => change(async () => {
         requireConfig(name);
         requireStopped(configStore, name);
         return resetOffsets(offsetStore, name);
-      }),
+      })),
 
     snapshotCommand: (name, command) =>
       change(async () => {
         const config = requireConfig(name);
+        ownerGate(name);
         const target = configStore.targetState(name) ?? 'STARTED';
         if (target !== 'STARTED') {
           throw new ConflictError(`Connector ${name} is ${target === 'PAUSED' ? 'paused' : 'stopped'}; ad-hoc snapshot commands go to its running task. Resume it first (PUT /connectors/${name}/resume).`);
@@ -311,6 +365,8 @@ export function createHerder(options: HerderOptions): Herder {
     async validateConnectorConfig(config): Promise<ConfigInfos> {
       return (await checkConnectorConfig(config, registry, resolve, options.checkClientSettings)).infos;
     },
+
+    assigned,
   };
   return herder;
 }

@@ -8,7 +8,7 @@ import { collectSecretValues, parseConnectorConfig, redactSecretsInText, type Co
 import type { PluginRegistry } from '../connect-api/index.js';
 import { CdcError, ConfigError, errorTrace } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
-import type { ConfigStore, RuntimeState, StatusEntry, StatusStore } from '../storage/types.js';
+import type { ConfigStore, RuntimeState, StatusEntry, StatusStore, TargetState } from '../storage/types.js';
 import { CONNECTOR_CLASS, defFor, sameConfigs, unresolveTaskConfigs, type ConfigResolver } from './config-check.js';
 import type { RunningTasks } from './running-tasks.js';
 import type { TaskLauncher, TaskOutcome } from './types.js';
@@ -48,8 +48,19 @@ export class PluginMissingError extends CdcError {
   }
 }
 
+/** The config and target state a connector was last brought to on this worker. */
+export interface AppliedState {
+  config: Record<string, string>;
+  target: TargetState;
+}
+
 export function createLifecycle(deps: LifecycleDeps) {
   const { configStore, statusStore, registry, running, logger } = deps;
+  const applied = new Map<string, AppliedState>();
+  const noteApplied = (name: string, target: TargetState) => {
+    const config = configStore.connectorConfig(name);
+    if (config) applied.set(name, { config, target });
+  };
 
   const status = (state: RuntimeState, trace: string | null = null): StatusEntry => ({
     state,
@@ -58,8 +69,7 @@ export function createLifecycle(deps: LifecycleDeps) {
     generation: deps.generation(),
   });
 
-  function prepare(name: string): PreparedConnector {
-    const raw = configStore.connectorConfig(name);
+  function prepare(name: string, raw = configStore.connectorConfig(name)): PreparedConnector {
     if (!raw) throw new ConfigError(`Connector ${name} has no config`);
     const cls = raw[CONNECTOR_CLASS] ?? '';
     const plugin = registry.find(cls);
@@ -163,6 +173,7 @@ export function createLifecycle(deps: LifecycleDeps) {
 
   /** KIP-875 stop: tasks shut down, task configs emptied, task statuses gone, connector STOPPED. */
   async function applyStopped(name: string): Promise<void> {
+    noteApplied(name, 'STOPPED');
     await stopTasks(name);
     const recorded = recordedTaskCount(name);
     if ((configStore.taskConfigs(name)?.length ?? 0) > 0) await configStore.putTaskConfigs(name, []);
@@ -171,6 +182,7 @@ export function createLifecycle(deps: LifecycleDeps) {
   }
 
   async function applyPaused(name: string): Promise<void> {
+    noteApplied(name, 'PAUSED');
     await stopTasks(name);
     await statusStore.putConnector(name, status('PAUSED'));
     await markTasks(name, 'PAUSED');
@@ -184,6 +196,7 @@ export function createLifecycle(deps: LifecycleDeps) {
     const target = configStore.targetState(name) ?? 'STARTED';
     if (target === 'STOPPED') return applyStopped(name);
     if (target === 'PAUSED') return applyPaused(name);
+    noteApplied(name, 'STARTED');
     let p: PreparedConnector;
     try {
       p = prepare(name);
@@ -226,11 +239,12 @@ export function createLifecycle(deps: LifecycleDeps) {
     await startTask(p, taskId);
   }
 
-  /** Worker shutdown: stop everything, then mark it UNASSIGNED as Connect does when a worker leaves. */
-  async function shutdown(): Promise<void> {
+  /** Worker shutdown: stop everything, then mark what ran here (`names`) UNASSIGNED, as Connect does when a worker leaves. */
+  async function shutdown(names: readonly string[] = configStore.connectorNames()): Promise<void> {
     const errors = await running.stopAll();
     for (const err of errors) logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'task did not stop cleanly');
-    for (const name of configStore.connectorNames()) {
+    for (const name of names) {
+      if (!configStore.connectorConfig(name)) continue;
       try {
         await markTasks(name, 'UNASSIGNED');
         await statusStore.putConnector(name, status('UNASSIGNED'));
@@ -240,6 +254,19 @@ export function createLifecycle(deps: LifecycleDeps) {
     }
   }
 
-  return { status, prepare, startConnector, restartTask, stopTasks, applyStopped, applyPaused, shutdown, recordedTaskCount, failConnector };
+  /** Stops a connector's tasks here and, unless `silent` (dropped from the group), marks them UNASSIGNED. */
+  async function release(name: string, silent: boolean): Promise<void> {
+    await stopTasks(name);
+    applied.delete(name);
+    if (silent || !configStore.connectorConfig(name)) return;
+    await markTasks(name, 'UNASSIGNED');
+    await statusStore.putConnector(name, status('UNASSIGNED'));
+  }
+
+  return {
+    status, prepare, startConnector, restartTask, stopTasks, applyStopped, applyPaused, shutdown, recordedTaskCount, failConnector, release,
+    applied: (name: string) => applied.get(name),
+    forget: (name: string) => applied.delete(name),
+  };
 }
 

@@ -73,8 +73,36 @@ export interface PluginDescription {
   version: string;
 }
 
+/**
+ * How the herder fits in a group of workers (src/worker wires it to the group membership). Without one, the
+ * herder runs every connector itself (one worker per group.id).
+ */
+export interface HerderCluster {
+  /**
+   * Before a config change: resolves when this worker leads the group (waiting out a round under way); throws
+   * ForwardError with the leader's URL on a follower, ConflictError while a follower's group rebalances.
+   */
+  leaderGate(): Promise<void>;
+  /** A connector was added or deleted: resolves once the round that gives it out has been applied here. */
+  rebalance(): Promise<void>;
+  /** This worker's `worker_id`, to tell own statuses from others'. */
+  workerId(): string;
+}
+
+/** What the group membership asks of the herder (distributed mode). */
+export interface AssignedWork {
+  /** Connectors this worker runs (its allocation in the group metadata). */
+  owned(): string[];
+  /** Stops the revoked connectors (statuses UNASSIGNED), then starts the assigned ones in their target state. */
+  apply(generation: number, assigned: readonly string[], revoked: readonly string[]): Promise<void>;
+  /** Dropped from the group: stops everything, writing no status (another worker may run it by now). */
+  releaseAll(): Promise<void>;
+  /** A connector's config or target state changed in the config topic: bring it to that state if it runs here. */
+  reconcile(name: string): void;
+}
+
 export interface Herder {
-  /** Rebuilds connectors from the stores and starts each in its target state. */
+  /** Rebuilds connectors from the stores and starts each in its target state (distributed: assignments do). */
   start(): Promise<void>;
   /** Stops every task (flushing and committing offsets) and marks statuses UNASSIGNED. */
   stop(): Promise<void>;
@@ -125,6 +153,9 @@ export interface Herder {
   plugins(connectorsOnly: boolean): PluginDescription[];
   pluginConfig(pluginName: string): ConfigInfo['definition'][];
   validateConnectorConfig(config: Record<string, string | null>): Promise<ConfigInfos>;
+
+  /** Distributed mode: what the group membership drives. */
+  readonly assigned: AssignedWork;
 }
 
 /** What the herder hands the runtime to run one task. */

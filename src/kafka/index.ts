@@ -1,5 +1,6 @@
 export { createKafkaClient, plaintextConnection } from './platformatic-adapter.js';
 export type { KafkaClientOptions } from './platformatic-adapter.js';
+export { createWorkerGroupClient, WorkerGroupError, type WorkerGroupErrorKind } from './worker-group.js';
 export { KafkaError, translateKafkaError, hasKafkaErrorType } from './errors.js';
 export type * from './types.js';
 export { clientConnection, clientProps, withClientOverrides, parseJaasConfig, SECURITY_KEYS, type ClientProps, type ClientRole } from './client-config.js';

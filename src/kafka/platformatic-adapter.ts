@@ -1,6 +1,6 @@
 /**
- * The only file that imports the Kafka client library (@platformatic/kafka, maintained, pure JavaScript), and
- * only through its public API. Everything else uses the small API in ./types.ts, so this stays the single place
+ * With ./worker-group.ts (the group protocol of distributed workers), the only file that imports the Kafka client
+ * library (@platformatic/kafka, maintained, pure JavaScript), and only through its public API. Everything else uses the small API in ./types.ts, so this stays the single place
  * to change when swapping clients.
  */
 import { randomUUID } from 'node:crypto';
@@ -93,8 +93,8 @@ function saslOptions(connection: KafkaConnection): SASLOptions | undefined {
   return { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password };
 }
 
-/** The client library's options for one connection. */
-function baseOptions(connection: KafkaConnection, clientId: string, options: KafkaClientOptions): BaseOptions {
+/** The client library's options for one connection (./worker-group.ts connects with them too). */
+export function baseOptions(connection: KafkaConnection, clientId: string, options: KafkaClientOptions): BaseOptions {
   const tls = tlsOptions(connection);
   const sniHost = connection.brokers.some((b) => !IP_ADDRESS.test(b.slice(0, b.lastIndexOf(':')).replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')));
   return {
@@ -399,6 +399,24 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
       } catch (err) {
         throw translateKafkaError(err, `reading topic ${topic}`, options.connection);
       }
+    },
+
+    readFrom: async (topic, from, onRecord) => {
+      const ranges = await withAdmin(`reading end offsets of ${topic}`, (a) => offsetRange(a, topic));
+      const pending = new Map<number, { next: number; end: number }>();
+      const reached = new Map<number, number>();
+      for (const [partition, r] of ranges) {
+        const next = Math.max(r.low, from.get(partition) ?? r.low);
+        reached.set(partition, Math.max(next, r.high));
+        if (r.high > next) pending.set(partition, { next, end: r.high });
+      }
+      if (pending.size === 0) return reached;
+      try {
+        await readRanges(base, topic, pending, onRecord);
+      } catch (err) {
+        throw translateKafkaError(err, `reading topic ${topic}`, options.connection);
+      }
+      return reached;
     },
 
     close: async () => {

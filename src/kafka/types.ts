@@ -179,8 +179,48 @@ export interface KafkaClient {
    * read_committed`: records of open or aborted transactions are not delivered.
    */
   readToEnd(topic: string, onRecord: RecordHandler): Promise<void>;
+  /**
+   * Reads the topic from `from` (partition → next offset; a partition not in it from its beginning) up to the end
+   * offsets captured when called. Resolves with the positions reached, for the next call: how a worker follows
+   * the internal topics other workers write to.
+   */
+  readFrom(topic: string, from: ReadonlyMap<number, number>, onRecord: RecordHandler): Promise<Map<number, number>>;
   /** The Kafka cluster id (KRaft cluster id), as `GET /` reports it in `kafka_cluster_id`. */
   clusterId(): Promise<string>;
   /** Disconnects the shared admin connection. Producers are disconnected by their owners. */
   close(): Promise<void>;
+}
+
+/** A member's answer from JoinGroup: the generation formed, who leads it, and (for the leader) every member's metadata. */
+export interface GroupJoin {
+  generation: number;
+  memberId: string;
+  leader: string;
+  /** The protocol the coordinator chose among those every member offered. */
+  protocol: string;
+  /** Every member and its metadata; empty unless this member is the leader. */
+  members: Array<{ memberId: string; metadata: Buffer }>;
+}
+
+/**
+ * One worker's membership calls to its group's coordinator (Kafka's classic group protocol, protocol type
+ * "connect"), as Connect's workers make them. Calls reject with a `WorkerGroupError` whose `kind` says what to do.
+ */
+export interface WorkerGroupClient {
+  /** JoinGroup; waits until the coordinator forms the next generation (up to the rebalance timeout). */
+  join(memberId: string, protocols: ReadonlyArray<{ name: string; metadata: Buffer }>): Promise<GroupJoin>;
+  /** SyncGroup: the leader hands in every member's assignment; each member gets its own back. */
+  sync(generation: number, memberId: string, protocol: string, assignments: ReadonlyArray<{ memberId: string; assignment: Buffer }>): Promise<Buffer>;
+  heartbeat(generation: number, memberId: string): Promise<void>;
+  /** LeaveGroup: the coordinator rebalances the others at once instead of waiting for the session to expire. */
+  leave(memberId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface WorkerGroupOptions {
+  groupId: string;
+  clientId: string;
+  connection: KafkaConnection;
+  sessionTimeoutMs: number;
+  rebalanceTimeoutMs: number;
 }

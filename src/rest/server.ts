@@ -3,10 +3,11 @@
  * answers them, and requests held back until the worker has started (as Connect queues them behind startup).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Herder } from '../herder/index.js';
+import { ForwardError, type Herder } from '../herder/index.js';
 import type { Logger } from '../logging/index.js';
 import { registerConnectorsRoutes } from './connectors-routes.js';
 import { errorResponse, METHOD_NOT_ALLOWED, NOT_FOUND, RestError } from './errors.js';
+import { forwardRequest } from './forward.js';
 import { registerPluginsRoutes } from './plugins-routes.js';
 import { registerRootRoutes, type ServerInfo } from './root-routes.js';
 import { registerSnapshotsRoutes } from './snapshots-routes.js';
@@ -88,11 +89,18 @@ export function createRestServer(options: RestServerOptions): RestServer {
     void reply.code(status).send({ error_code: status, message: allowed ? METHOD_NOT_ALLOWED : NOT_FOUND });
   });
 
-  app.setErrorHandler((err, req, reply) => {
+  app.setErrorHandler(async (err, req, reply) => {
+    if (err instanceof ForwardError) {
+      try {
+        return await forwardRequest(req, reply, err.url);
+      } catch (forwardErr) {
+        err = forwardErr as typeof err;
+      }
+    }
     const { status, body } = errorResponse(err);
     if (status >= 500) logger.error({ method: req.method, url: req.url, err: body.message }, 'REST request failed');
     else logger.debug({ method: req.method, url: req.url, status, err: body.message }, 'REST request refused');
-    void reply.code(status).send(body);
+    return reply.code(status).send(body);
   });
 
   registerRootRoutes(app, options.info, () => ready);

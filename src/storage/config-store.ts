@@ -1,4 +1,5 @@
 import type { KafkaClient } from '../kafka/index.js';
+import type { Logger } from '../logging/index.js';
 import {
   connectorConfigRecord, connectorTombstone, decodeConfigRecord, targetStateRecord, targetStateTombstone,
   taskCommitRecord, taskConfigRecord, type KeyValue,
@@ -24,6 +25,13 @@ export interface KafkaConfigStore extends ConfigStore {
    * middle of writing them, as in Connect). Their `taskConfigs` is undefined until task configs are rewritten.
    */
   inconsistentConnectors(): string[];
+  /** Reads what other workers wrote since the last read (see TopicLog.catchUp). */
+  catchUp(): Promise<void>;
+  /** Follows the topic in the background; `onChange` gets the connector of each config or target-state record
+   * read that way (another worker's write, or an own write read back). */
+  follow(intervalMs: number, logger: Logger, onChange: (connector: string) => void): void;
+  /** Next offset of the config topic as far as read: Connect's config offset in the group metadata. */
+  position(): number;
 }
 
 /**
@@ -45,6 +53,8 @@ export function createKafkaConfigStore(kafka: KafkaClient, options: KafkaConfigS
   const appliedTasks = new Map<string, Map<number, Record<string, string>>>();
   const deferredTasks = new Map<string, Map<number, Record<string, string>>>();
   const inconsistent = new Set<string>();
+  let onChange: ((connector: string) => void) | undefined;
+  let position = 0;
 
   function apply(key: Buffer | null, value: Buffer | null): void {
     const rec = decodeConfigRecord(key, value);
@@ -102,8 +112,19 @@ export function createKafkaConfigStore(kafka: KafkaClient, options: KafkaConfigS
 
   return {
     async start() {
-      await log.start((key, value) => apply(key, value));
+      await log.start((key, value, _partition, offset) => {
+        apply(key, value);
+        position = offset + 1;
+        const rec = onChange ? decodeConfigRecord(key, value) : null;
+        if (rec && (rec.kind === 'connector' || rec.kind === 'target-state')) onChange!(rec.connector);
+      });
     },
+    catchUp: () => log.catchUp(),
+    follow(intervalMs, logger, listener) {
+      onChange = listener;
+      log.follow(intervalMs, logger);
+    },
+    position: () => position,
     stop: () => log.stop(),
     inconsistentConnectors: () => [...inconsistent],
     connectorNames: () => [...connectors.keys()],

@@ -1,5 +1,6 @@
 import type { SourceOffset, SourcePartition } from '../connect-api/index.js';
 import type { KafkaClient } from '../kafka/index.js';
+import type { Logger } from '../logging/index.js';
 import type { KeyValue } from './config-records.js';
 import { decodeOffsetRecord, encodeOffsetKey, encodeOffsetValue, partitionIdentity } from './offset-records.js';
 import { createTopicLog } from './topic-log.js';
@@ -18,6 +19,10 @@ export interface KafkaOffsetStoreOptions {
 export interface KafkaOffsetStore extends TransactionalOffsetStore {
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Reads offsets other workers committed since the last read (a task taking over a connector resumes from them). */
+  catchUp(): Promise<void>;
+  /** Follows the topic in the background, so GET /connectors/{name}/offsets is current on every worker. */
+  follow(intervalMs: number, logger: Logger): void;
 }
 
 interface Entry {
@@ -78,6 +83,8 @@ export function createKafkaOffsetStore(kafka: KafkaClient, options: KafkaOffsetS
   return {
     start: () => log.start(applyRecord),
     stop: () => log.stop(),
+    catchUp: () => log.catchUp(),
+    follow: (intervalMs, logger) => log.follow(intervalMs, logger),
     // Replaying from the start applies every record again in order, so the view ends at the topic's latest state.
     refresh: () => kafka.readToEnd(options.topic, applyRecord),
     offsets(connector) {

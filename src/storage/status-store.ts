@@ -1,4 +1,5 @@
 import type { KafkaClient } from '../kafka/index.js';
+import type { Logger } from '../logging/index.js';
 import type { KeyValue } from './config-records.js';
 import {
   activeTopicRecord, activeTopicTombstone, connectorStatusRecord, decodeStatusRecord, taskStatusRecord,
@@ -24,6 +25,10 @@ export interface KafkaStatusStore extends StatusStore {
   stop(): Promise<void>;
   /** Known task statuses of a connector, by task id. */
   tasks(name: string): Map<number, StatusEntry>;
+  /** Reads what other workers wrote since the last read. */
+  catchUp(): Promise<void>;
+  /** Follows the topic in the background, so GET shows the statuses every worker writes. */
+  follow(intervalMs: number, logger: Logger): void;
 }
 
 /** Connector/task statuses and active topics in Connect's status topic format. */
@@ -79,6 +84,8 @@ export function createKafkaStatusStore(kafka: KafkaClient, options: KafkaStatusS
   return {
     start: () => log.start((key, value) => apply(key, value)),
     stop: () => log.stop(),
+    catchUp: () => log.catchUp(),
+    follow: (intervalMs, logger) => log.follow(intervalMs, logger),
     connector: (name) => connectors.get(name),
     task: (name, taskId) => tasks.get(name)?.get(taskId),
     tasks: (name) => new Map(tasks.get(name) ?? []),

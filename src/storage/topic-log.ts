@@ -2,11 +2,15 @@
  * A compacted Kafka topic used as a durable key-value log, like Connect's KafkaBasedLog: `start()` makes sure the
  * topic exists and is compacted, then replays it to rebuild state; `write()` resolves once Kafka acknowledged.
  *
- * Our model is a single worker per group.id (no cluster rebalancing): this process is the only writer, so the
- * state it replays at start plus what it wrote since is the whole truth, and nothing needs tailing afterwards.
+ * Several workers of one group write to the same topics, so a worker reads what the others wrote: `catchUp()`
+ * reads from where the last read stopped to the current end (a task that starts reads the offsets topic so, to
+ * resume from what the previous owner committed), and `follow()` does that every few hundred ms in the background
+ * (configs and statuses). Own writes are applied at once by the stores and read back later; records are applied
+ * in offset order, so the state converges on the topic's.
  */
 import { CdcError } from '../errors/index.js';
 import type { KafkaClient, RecordHandler, RecordProducer } from '../kafka/index.js';
+import type { Logger } from '../logging/index.js';
 import type { KeyValue } from './config-records.js';
 
 export interface TopicLogOptions {
@@ -33,12 +37,30 @@ export interface TopicLog {
   readonly topic: string;
   start(onRecord: RecordHandler): Promise<void>;
   write(records: readonly KeyValue[]): Promise<void>;
+  /** Reads records written since the last read (by any worker) up to the current end; calls run one at a time. */
+  catchUp(): Promise<void>;
+  /** Catches up every `intervalMs` until stop(); a failed read is logged and retried on the next turn. */
+  follow(intervalMs: number, logger: Logger): void;
   stop(): Promise<void>;
 }
 
 export function createTopicLog(kafka: KafkaClient, options: TopicLogOptions): TopicLog {
   const { topic } = options;
   let producer: RecordProducer | undefined;
+  let handler: RecordHandler | undefined;
+  let positions = new Map<number, number>();
+  let reading: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  function catchUp(): Promise<void> {
+    const run = reading.then(async () => {
+      if (!handler) return;
+      positions = await kafka.readFrom(topic, positions, handler);
+    });
+    reading = run.catch(() => undefined);
+    return run;
+  }
 
   async function verify(): Promise<void> {
     const configs = await kafka.topicConfigs(topic);
@@ -69,14 +91,31 @@ export function createTopicLog(kafka: KafkaClient, options: TopicLogOptions): To
         configs: { ...options.configs, 'cleanup.policy': 'compact' },
       });
       await verify();
-      await kafka.readToEnd(topic, onRecord);
+      handler = onRecord;
+      await catchUp();
       producer = kafka.createProducer();
+    },
+    catchUp,
+    follow(intervalMs, logger) {
+      const turn = () => {
+        timer = undefined;
+        if (stopped) return;
+        catchUp()
+          .catch((err: unknown) => logger.warn({ topic, err: err instanceof Error ? err.message : String(err) }, 'reading the internal topic failed; retrying'))
+          .finally(() => {
+            if (!stopped) timer = setTimeout(turn, intervalMs);
+          });
+      };
+      if (!stopped && !timer) timer = setTimeout(turn, intervalMs);
     },
     async write(records) {
       if (!producer) throw new CdcError('STORAGE_NOT_STARTED', `Store for '${topic}' written before start()`, { retriable: false });
       await producer.send(records.map((r) => ({ topic, key: r.key, value: r.value })));
     },
     async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await reading;
       const p = producer;
       producer = undefined;
       if (p) await p.disconnect();

@@ -43,9 +43,21 @@ export interface WorkerKafka {
   consumerProps: ClientProps;
 }
 
+/** The worker's membership in its group (Connect's distributed worker settings). */
+export interface WorkerGroupConfig {
+  /** `scheduled.rebalance.max.delay.ms`: how long a vanished worker's connectors wait for it before moving. */
+  scheduledRebalanceMaxDelayMs: number;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  rebalanceTimeoutMs: number;
+  /** `connect.protocol`; sessioned also offers compatible, as Connect does. */
+  protocol: 'compatible' | 'sessioned';
+}
+
 export interface WorkerConfig {
   bootstrapServers: string[];
   groupId: string;
+  group: WorkerGroupConfig;
   configStorageTopic: string;
   offsetStorageTopic: string;
   statusStorageTopic: string;
@@ -108,6 +120,23 @@ function replication(name: string): ConfigKeyDef {
   return { name, type: 'SHORT', default: -1, importance: 'LOW', validate: sizeOrDefault, documentation: 'Replication factor; -1 means the broker default.' };
 }
 
+const atLeast = (min: number): NonNullable<ConfigKeyDef['validate']> => (v) => (typeof v === 'number' && v < min ? `Value must be at least ${min}` : undefined);
+
+/** The group membership keys, as Connect's distributed worker names them. */
+const GROUP_KEYS: ConfigKeyDef[] = [
+  { name: 'scheduled.rebalance.max.delay.ms', type: 'INT', default: 300000, importance: 'MEDIUM', validate: nonNegative,
+    documentation: 'How long the connectors of a worker that vanished (crashed, unreachable) wait for it to come back before they move to the others. A worker that stops gracefully hands its connectors over at once.' },
+  { name: 'session.timeout.ms', type: 'INT', default: 10000, importance: 'HIGH', validate: atLeast(1),
+    documentation: 'A worker that sends no heartbeat for this long is out of the group (within the broker\'s group.min/max.session.timeout.ms).' },
+  { name: 'heartbeat.interval.ms', type: 'INT', default: 3000, importance: 'HIGH', validate: atLeast(1),
+    documentation: 'Time between heartbeats to the group coordinator; also how soon a worker notices a rebalance. Below session.timeout.ms.' },
+  { name: 'rebalance.timeout.ms', type: 'INT', default: 60000, importance: 'HIGH', validate: atLeast(1),
+    documentation: 'How long the coordinator waits for every worker to rejoin during a rebalance.' },
+  { name: 'connect.protocol', type: 'STRING', default: 'sessioned', allowed: ['eager', 'compatible', 'sessioned'], importance: 'LOW',
+    validate: (v) => (v === 'eager' ? 'eager rebalancing (stop everything on every rebalance) is not implemented; use compatible or sessioned (incremental cooperative)' : undefined),
+    documentation: 'Group protocol: compatible or sessioned (incremental cooperative rebalancing; sessioned also offers compatible). eager is not supported.' },
+];
+
 export const workerConfigDef: ConfigDef = {
   keys: [
     { name: 'bootstrap.servers', type: 'LIST', importance: 'HIGH', documentation: 'Kafka brokers to connect to, host:port,...',
@@ -118,6 +147,7 @@ export const workerConfigDef: ConfigDef = {
         return bad === undefined ? undefined : `"${bad}" is not host:port`;
       } },
     { name: 'group.id', type: 'STRING', importance: 'HIGH', validate: nonEmptyString, documentation: 'Name of the Connect cluster this worker belongs to.' },
+    ...GROUP_KEYS,
     topic('config.storage.topic', 'Compacted topic holding connector configurations.'),
     topic('offset.storage.topic', 'Compacted topic holding source offsets.'),
     topic('status.storage.topic', 'Compacted topic holding connector and task status.'),
@@ -186,10 +216,23 @@ export function loadWorkerConfig(options: LoadWorkerConfigOptions): WorkerConfig
     });
   }
   const kafka = workerKafka(props, warnings);
+  const group: WorkerGroupConfig = {
+    scheduledRebalanceMaxDelayMs: s['scheduled.rebalance.max.delay.ms'] as number,
+    sessionTimeoutMs: s['session.timeout.ms'] as number,
+    heartbeatIntervalMs: s['heartbeat.interval.ms'] as number,
+    rebalanceTimeoutMs: s['rebalance.timeout.ms'] as number,
+    protocol: s['connect.protocol'] as WorkerGroupConfig['protocol'],
+  };
+  if (group.heartbeatIntervalMs >= group.sessionTimeoutMs) {
+    throw new ConfigError(`Invalid worker configuration: heartbeat.interval.ms (${group.heartbeatIntervalMs}) must be below session.timeout.ms (${group.sessionTimeoutMs})`, 'heartbeat.interval.ms', {
+      fix: 'Set heartbeat.interval.ms to about a third of session.timeout.ms (Connect\'s defaults: 3000 and 10000).',
+    });
+  }
   const rest = restAddress(s['listeners'] as string[] | null, s['rest.host.name'] as string | null, s['rest.port'] as number);
   return {
     bootstrapServers: s['bootstrap.servers'] as string[],
     groupId: s['group.id'] as string,
+    group,
     configStorageTopic: s['config.storage.topic'] as string,
     offsetStorageTopic: s['offset.storage.topic'] as string,
     statusStorageTopic: s['status.storage.topic'] as string,

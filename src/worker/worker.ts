@@ -1,9 +1,10 @@
 /**
- * A worker: Kafka client, the three Connect-format stores, the herder and the REST API, wired together.
- * Single worker per group.id (no clustering): this process runs every connector and task of its group.
+ * A worker: Kafka client, the three Connect-format stores, the herder, the group membership and the REST API,
+ * wired together. Workers with the same group.id and internal topics form one cluster (./cluster.ts): the
+ * group's leader assigns connectors to workers, and each worker runs the connectors assigned to it.
  *
  * Start order follows Connect's: the REST server listens first (so /health can say "starting"), then the
- * stores replay their topics, then the herder starts every connector in its target state.
+ * stores replay their topics, then the worker joins its group and starts what it is assigned.
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -17,6 +18,7 @@ import { retry } from '../retry/index.js';
 import { createRestServer } from '../rest/index.js';
 import { createKafkaConfigStore, createKafkaOffsetStore, createKafkaStatusStore } from '../storage/index.js';
 import type { WorkerConfig } from './config.js';
+import { createWorkerCluster } from './cluster.js';
 import { checkExactlyOnce } from './exactly-once.js';
 import { checkTaskClients } from './task-clients.js';
 import { createTaskLauncher } from './task-launcher.js';
@@ -89,6 +91,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
 
   const registry = options.plugins ?? (await loadPluginRegistry(config.pluginPath, logger));
   let workerId = '';
+  const cluster = createWorkerCluster({ config, configStore, statusStore, offsetStore, logger });
   const herder = createHerder({
     workerId: () => workerId,
     configStore,
@@ -100,6 +103,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     checkClientSettings: (props) => ({ ...checkTaskClients(config.kafka, props), ...checkExactlyOnce(config, props) }),
     logger,
     version,
+    cluster: cluster.forHerder,
   });
   let markReady!: () => void;
   let markFailed!: (err: unknown) => void;
@@ -137,6 +141,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     clusterId = await kafka.clusterId().catch(() => null);
     herderStarted = true;
     await herder.start();
+    await cluster.join(herder, `http://${workerId}`, workerId);
     markReady();
     logger.info({ url, workerId, connectors: herder.connectors().length }, 'worker started');
 
@@ -150,6 +155,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
           logger.info('worker stopping');
           await rest.close().catch((err: unknown) => logger.warn({ err: String(err) }, 'REST server did not close cleanly'));
           await herder.stop();
+          await cluster.leave();
           await stopStores();
           logger.info('worker stopped');
         })();
@@ -160,6 +166,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     markFailed(err);
     await rest.close().catch(() => undefined);
     if (herderStarted) await herder.stop().catch(() => undefined);
+    await cluster.leave().catch(() => undefined);
     await stopStores();
     throw err;
   }

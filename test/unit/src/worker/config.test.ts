@@ -178,3 +178,15 @@ test('an unreadable or malformed worker file is a ConfigError saying which file'
   const bad = file('bad.properties', 'a=\\uZZZZ');
   expectConfigError(() => loadWorkerConfig({ file: bad, env: requiredEnv }), undefined, /bad\.properties, line 1: Malformed/);
 });
+
+test('group membership keys: Connect\'s defaults, overrides, eager refused, heartbeat below session', () => {
+  assert.deepEqual(loadWorkerConfig({ env: requiredEnv }).group, {
+    scheduledRebalanceMaxDelayMs: 300000, sessionTimeoutMs: 10000, heartbeatIntervalMs: 3000, rebalanceTimeoutMs: 60000, protocol: 'sessioned',
+  });
+  const set = loadWorkerConfig({ env: requiredEnv, overrides: { 'scheduled.rebalance.max.delay.ms': '0', 'connect.protocol': 'compatible', 'session.timeout.ms': '6000', 'heartbeat.interval.ms': '1000' } }).group;
+  assert.equal(set.scheduledRebalanceMaxDelayMs, 0);
+  assert.equal(set.protocol, 'compatible');
+  expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, CONNECT_CONNECT_PROTOCOL: 'eager' } }), 'connect.protocol', /eager rebalancing .* not implemented/);
+  expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, CONNECT_SCHEDULED_REBALANCE_MAX_DELAY_MS: '-1' } }), 'scheduled.rebalance.max.delay.ms', /at least 0/);
+  expectConfigError(() => loadWorkerConfig({ env: requiredEnv, overrides: { 'heartbeat.interval.ms': '10000' } }), 'heartbeat.interval.ms', /below session\.timeout\.ms/);
+});

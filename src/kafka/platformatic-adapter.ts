@@ -430,37 +430,77 @@ export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
 const TRANSACTIONAL = 0x10;
 const CONTROL = 0x20;
 
+type Emit = (batch: RecordsBatch) => void;
+
 /**
- * Whether each batch of one fetched partition (passed in offset order) is skipped as a read_committed consumer
- * skips it: a control batch, or a batch of a transaction the broker lists as aborted — from the transaction's
- * first offset up to that producer's abort marker, as Kafka's consumer does.
+ * Read-committed delivery of one partition's batches, decided on the client from the transaction markers:
+ * a transactional batch is held until its producer's next marker says commit (delivered) or abort (dropped);
+ * batches behind a held one wait too, so delivery stays in offset order. Control batches are never delivered.
+ * (Fetching as read_committed and trusting the broker's aborted-transaction list was tried: with this client,
+ * committed batches that followed an aborted transaction of the same producer id went missing.)
  */
-function abortedFilter(aborted: ReadonlyArray<{ producerId: bigint; firstOffset: bigint }> | null): (batch: RecordsBatch) => boolean {
-  const queue = [...(aborted ?? [])].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
-  const abortedProducers = new Set<bigint>();
-  return (batch) => {
-    const last = batch.firstOffset + BigInt(batch.lastOffsetDelta);
-    while (queue.length > 0 && queue[0]!.firstOffset <= last) abortedProducers.add(queue.shift()!.producerId);
-    if ((batch.attributes & CONTROL) !== 0) {
-      // Control record key: int16 version, int16 type (0 = abort, 1 = commit).
-      const key = batch.records[0]?.key;
-      if (key && key.length >= 4 && key.readInt16BE(2) === 0) abortedProducers.delete(batch.producerId);
-      return true;
+function committedBatches(emit: Emit) {
+  const held: Array<{ batch: RecordsBatch; state: 'open' | 'keep' | 'drop' }> = [];
+  const open = new Set<bigint>();
+  const flush = () => {
+    while (held.length > 0 && held[0]!.state !== 'open') {
+      const h = held.shift()!;
+      if (h.state === 'keep') emit(h.batch);
     }
-    return (batch.attributes & TRANSACTIONAL) !== 0 && abortedProducers.has(batch.producerId);
+  };
+  return {
+    /** Takes the next batch in offset order; `data` false for batches past the range (only their markers count). */
+    add(batch: RecordsBatch, data: boolean): void {
+      if ((batch.attributes & CONTROL) !== 0) {
+        const pid = batch.producerId;
+        if (!open.has(pid)) return;
+        // Control record key: int16 version, int16 type (0 = abort, 1 = commit).
+        const key = batch.records[0]?.key;
+        const state = key && key.length >= 4 && key.readInt16BE(2) === 0 ? 'drop' : 'keep';
+        for (const h of held) if (h.state === 'open' && h.batch.producerId === pid) h.state = state;
+        open.delete(pid);
+        flush();
+        return;
+      }
+      if (!data) return;
+      if ((batch.attributes & TRANSACTIONAL) !== 0) {
+        held.push({ batch, state: 'open' });
+        open.add(batch.producerId);
+      } else if (held.length > 0) {
+        held.push({ batch, state: 'keep' });
+      } else {
+        emit(batch);
+      }
+    },
+    /** Whether a transaction of the range still waits for its marker. */
+    get waiting(): boolean {
+      return open.size > 0;
+    },
   };
 }
 
 /**
- * Reads each partition from `next` up to `end` with plain Fetch requests: no consumer group to join, so a
- * replay costs no rebalance delay. A consumer of its own per call, because the client keeps one incremental
- * fetch session per broker and two readers sharing it would take each other's records. As a read_committed
- * consumer: reads stop at the last stable offset, and control batches (transaction markers) and the batches of
- * aborted transactions are skipped. The record just below `end` always exists (the log cleaner never touches the
- * active segment), so every partition reaches its end.
+ * Reads each partition from `next` up to `end` (a last stable offset) with plain Fetch requests: no consumer
+ * group to join, so a replay costs no rebalance delay. A consumer of its own per call, because the client keeps
+ * one incremental fetch session per broker and two readers sharing it would take each other's records. Delivers
+ * what a read_committed consumer sees (see committedBatches); a transaction that began before `end` may have its
+ * marker after it, so reading goes on past `end` (delivering nothing more) until every such marker is seen. The
+ * record just below `end` always exists (the log cleaner never touches the active segment), so every partition
+ * reaches its end.
  */
-async function readRanges(base: BaseOptions, topic: string, pending: Map<number, { next: number; end: number }>, onRecord: RecordHandler): Promise<void> {
+async function readRanges(base: BaseOptions, topic: string, pending: Map<number, { next: number; end: number; start?: number }>, onRecord: RecordHandler): Promise<void> {
   const reader = new Consumer({ ...base, groupId: `tscdc-read-${randomUUID()}` });
+  const deliveries = new Map<number, ReturnType<typeof committedBatches>>();
+  for (const [partition, range] of pending) {
+    deliveries.set(partition, committedBatches((batch) => {
+      const first = Number(batch.firstOffset);
+      for (const record of batch.records) {
+        const offset = first + record.offsetDelta;
+        if (offset >= range.start! && offset < range.end) onRecord(record.key, record.value, partition, offset);
+      }
+    }));
+    range.start = range.next;
+  }
   try {
     // The partitions still to read, by the broker that leads them (waiting while none has a leader).
     const leaders = () => retry(async (attempt) => {
@@ -479,7 +519,7 @@ async function readRanges(base: BaseOptions, topic: string, pending: Map<number,
       const { info, byLeader } = await leaders();
       await Promise.all([...byLeader].map(async ([node, partitions]) => {
         const response = await reader.fetch({
-          node, maxWaitTime: 500, minBytes: 1, maxBytes: 64 * 1024 * 1024, isolationLevel: FetchIsolationLevels.READ_COMMITTED,
+          node, maxWaitTime: 500, minBytes: 1, maxBytes: 64 * 1024 * 1024, isolationLevel: FetchIsolationLevels.READ_UNCOMMITTED,
           topics: [{
             topicId: info.id,
             partitions: partitions.map((partition) => ({
@@ -490,25 +530,22 @@ async function readRanges(base: BaseOptions, topic: string, pending: Map<number,
         for (const t of response.responses) {
           for (const p of t.partitions) {
             const range = pending.get(p.partitionIndex);
-            if (!range) continue;
+            const delivery = deliveries.get(p.partitionIndex);
+            if (!range || !delivery) continue;
             if (p.errorCode !== 0) throw Object.assign(new Error(`Fetch of ${topic}[${p.partitionIndex}] failed with error code ${p.errorCode}`), { errorCode: p.errorCode });
-            const skip = abortedFilter(p.abortedTransactions);
+            let fetched = false;
             for (const batch of p.records ?? []) {
               const first = Number(batch.firstOffset);
               const last = first + batch.lastOffsetDelta;
-              const aborted = skip(batch);
               if (last < range.next) continue;
-              if (!aborted) {
-                for (const record of batch.records) {
-                  const offset = first + record.offsetDelta;
-                  if (offset < range.next || offset >= range.end) continue;
-                  onRecord(record.key, record.value, p.partitionIndex, offset);
-                }
-              }
+              delivery.add(batch, first < range.end);
               range.next = last + 1;
+              fetched = true;
             }
-            // Everything up to the stable end is read (compaction may have removed the last offsets' records).
-            if (range.next >= range.end || Number(p.lastStableOffset) <= range.next && Number(p.lastStableOffset) >= range.end) pending.delete(p.partitionIndex);
+            // Everything up to the stable end is read (compaction may have removed the last offsets' records), and
+            // every transaction begun before it is decided.
+            const atEnd = range.next >= range.end || (!fetched && Number(p.highWatermark) <= range.next);
+            if (atEnd && !delivery.waiting) pending.delete(p.partitionIndex);
           }
         }
       }));

@@ -158,6 +158,11 @@ describe('exactly-once source delivery', () => {
     await waitFor(() => /PRODUCER_FENCED|fenced|no longer a member|revoked/i.test(old.output()), { timeoutMs: 60_000, message: 'the zombie to learn it was fenced' });
     const afterWake = (await counterValues(topic)).length;
     await waitFor(async () => (await counterValues(topic)).length >= afterWake + 300, { message: 'the successor still writing' });
+    // What the zombie's failed task wrote to the status topic does not hide the task that runs.
+    const successorId = new URL(successor.url).host;
+    for (const w of [successor, old]) {
+      await waitForStatus(w.url, name, (s) => isRunning(s) && s.tasks[0].worker_id === successorId);
+    }
     await old.kill();
     assert.equal(await successor.stop(), 0);
     const values = await counterValues(topic);

@@ -19,8 +19,6 @@ export interface KafkaOffsetStoreOptions {
 export interface KafkaOffsetStore extends TransactionalOffsetStore {
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Reads offsets other workers committed since the last read (a task taking over a connector resumes from them). */
-  catchUp(): Promise<void>;
   /** Follows the topic in the background, so GET /connectors/{name}/offsets is current on every worker. */
   follow(intervalMs: number, logger: Logger): void;
 }
@@ -85,8 +83,6 @@ export function createKafkaOffsetStore(kafka: KafkaClient, options: KafkaOffsetS
     stop: () => log.stop(),
     catchUp: () => log.catchUp(),
     follow: (intervalMs, logger) => log.follow(intervalMs, logger),
-    // Replaying from the start applies every record again in order, so the view ends at the topic's latest state.
-    refresh: () => kafka.readToEnd(options.topic, applyRecord),
     offsets(connector) {
       return [...(byConnector.get(connector)?.values() ?? [])].map((e) => ({ partition: e.partition, offset: e.offset }));
     },

@@ -47,12 +47,21 @@ export function createKafkaStatusStore(kafka: KafkaClient, options: KafkaStatusS
   // Active-topic writes already under way, so concurrent first sends to a topic write one record.
   const recording = new Map<string, Promise<void>>();
 
+  /**
+   * A status from another worker of an older generation comes from a worker that no longer runs the connector
+   * (e.g. a paused process that woke up after its work moved, whose fenced task then failed): kept out, so the
+   * view shows the worker that runs it now.
+   */
+  const stale = (current: StatusEntry | undefined, incoming: StatusEntry) =>
+    current !== undefined && incoming.workerId !== current.workerId && incoming.generation < current.generation;
+
   function apply(key: Buffer | null, value: Buffer | null): void {
     const rec = decodeStatusRecord(key, value);
     if (!rec) return;
     if (rec.kind === 'connector') {
-      if (rec.status) connectors.set(rec.connector, rec.status);
-      else {
+      if (rec.status) {
+        if (!stale(connectors.get(rec.connector), rec.status)) connectors.set(rec.connector, rec.status);
+      } else {
         // Connect drops the task statuses with the connector's.
         connectors.delete(rec.connector);
         tasks.delete(rec.connector);
@@ -61,7 +70,7 @@ export function createKafkaStatusStore(kafka: KafkaClient, options: KafkaStatusS
       let byId = tasks.get(rec.connector);
       if (rec.status) {
         if (!byId) tasks.set(rec.connector, (byId = new Map()));
-        byId.set(rec.task, rec.status);
+        if (!stale(byId.get(rec.task), rec.status)) byId.set(rec.task, rec.status);
       } else byId?.delete(rec.task);
     } else {
       let byTopic = topics.get(rec.connector);

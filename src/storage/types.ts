@@ -79,8 +79,8 @@ export interface PreparedOffsetWrite {
 export interface TransactionalOffsetStore extends OffsetStore {
   prepareWrite(connector: string, entries: readonly OffsetEntry[]): PreparedOffsetWrite;
   /**
-   * Reads the offsets topic again up to its current end (read_committed), so offsets committed by another
-   * producer — an earlier instance of a task, now fenced — are seen before a task starts.
+   * Reads the offsets topic on up to its current end (read_committed), so offsets committed by another
+   * producer — an earlier instance of a task, now fenced, here or on another worker — are seen before a task starts.
    */
-  refresh(): Promise<void>;
+  catchUp(): Promise<void>;
 }

@@ -128,7 +128,7 @@ export function createTaskLauncher({ kafka, offsetStore, statusStore, config }: 
     // what it left open — and only then read the offsets, so none that instance could still commit is missed.
     const fenceThenReadOffsets = txProducer ? async () => {
       await txProducer.fence();
-      await offsetStore.refresh();
+      await offsetStore.catchUp();
     } : undefined;
     const task = scrubbingTask(launch.plugin.createTask(), launch.secrets, fenceThenReadOffsets);
     const signals = kafkaSignalChannel(launch, task, kafka, clients.signalConsumer, launch.logger);

@@ -54,6 +54,20 @@ export class ConfigError extends CdcError {
   }
 }
 
+/**
+ * Runs a check that throws ConfigError and turns its error into `validate`'s shape: the message (and fix) by the
+ * key it names, or `fallbackKey`. Other errors pass through.
+ */
+export function configErrorsByKey(check: () => unknown, fallbackKey: string): Record<string, string[]> {
+  try {
+    check();
+    return {};
+  } catch (err) {
+    if (err instanceof ConfigError) return { [err.key ?? fallbackKey]: [err.fix ? `${err.message} ${err.fix}` : err.message] };
+    throw err;
+  }
+}
+
 /** The source database cannot be used as configured (server settings, privileges, credentials). */
 export class SourcePrerequisiteError extends CdcError {
   constructor(code: ErrorCodeWhere<false | 'depends'>, message: string, fix: string, cause?: unknown) {

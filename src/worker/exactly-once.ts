@@ -3,7 +3,7 @@
  * connector's `exactly.once.support`, `transaction.boundary` and `transaction.boundary.interval.ms`, checked once
  * into a typed setting. Connect's transactional id for a task is `<group.id>-<connector>-<task>`.
  */
-import { ConfigError } from '../errors/index.js';
+import { ConfigError, configErrorsByKey } from '../errors/index.js';
 import type { WorkerConfig } from './config.js';
 
 export type TransactionBoundary = { kind: 'poll' } | { kind: 'interval'; intervalMs: number };
@@ -48,11 +48,5 @@ export function exactlyOnceSettings(worker: Pick<WorkerConfig, 'exactlyOnceSourc
 
 /** `exactlyOnceSettings` for `validate`: the problem, by the key it is about. */
 export function checkExactlyOnce(worker: Pick<WorkerConfig, 'exactlyOnceSource' | 'offsetFlushIntervalMs'>, connector: Readonly<Record<string, string>>): Record<string, string[]> {
-  try {
-    exactlyOnceSettings(worker, connector);
-    return {};
-  } catch (err) {
-    if (err instanceof ConfigError) return { [err.key ?? 'exactly.once.support']: [err.fix ? `${err.message} ${err.fix}` : err.message] };
-    throw err;
-  }
+  return configErrorsByKey(() => exactlyOnceSettings(worker, connector), 'exactly.once.support');
 }

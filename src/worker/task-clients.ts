@@ -5,7 +5,7 @@
  * `signal.kafka.bootstrap.servers` and `signal.consumer.*`. Checked by `validate` (errors by key) and again when
  * the task starts.
  */
-import { ConfigError } from '../errors/index.js';
+import { ConfigError, configErrorsByKey } from '../errors/index.js';
 import { clientConnection, producerSettings, withClientOverrides, type KafkaConnection, type ProducerSettings } from '../kafka/index.js';
 import type { WorkerKafka } from './config.js';
 
@@ -44,11 +44,5 @@ export function taskClients(kafka: WorkerKafka, connector: Readonly<Record<strin
 
 /** `taskClients` for `validate`: the first problem, by the key it is about. */
 export function checkTaskClients(kafka: WorkerKafka, connector: Readonly<Record<string, string>>): Record<string, string[]> {
-  try {
-    taskClients(kafka, connector);
-    return {};
-  } catch (err) {
-    if (err instanceof ConfigError) return { [err.key ?? 'connector.class']: [err.fix ? `${err.message} ${err.fix}` : err.message] };
-    throw err;
-  }
+  return configErrorsByKey(() => taskClients(kafka, connector), 'connector.class');
 }

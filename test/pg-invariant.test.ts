@@ -243,8 +243,13 @@ describe('PostgreSQL connector: the slot never passes what Kafka holds', () => {
     const real = kafka.createProducer();
     let release: (() => void) | null = null;
     let gate: Promise<void> = Promise.resolve();
+    let inFlight = 0; // sends past the gate and not yet answered
     const producer: RecordProducer = {
-      async send(messages) { await gate; return real.send(messages); },
+      async send(messages) {
+        await gate;
+        inFlight++;
+        try { return await real.send(messages); } finally { inFlight--; }
+      },
       disconnect: () => real.disconnect(),
     };
     const offsetStore = createKafkaOffsetStore(kafka, { topic: offsetTopic, partitions: 1, replicationFactor: -1 });
@@ -281,6 +286,9 @@ describe('PostgreSQL connector: the slot never passes what Kafka holds', () => {
 
     // Block producing. Everything confirmed from now on must be covered by committed offsets.
     gate = new Promise<void>((r) => (release = r));
+    // A send (a heartbeat, say) already past the gate may still be acknowledged and committed: settle it first.
+    await waitFor(async () => inFlight === 0 && task.stats().committed === task.stats().acked
+      && ((await slotState(db.client, slot))?.confirmedFlushLsn ?? 0n) >= committedFlush(), { timeoutMs: 30_000, message: 'sends before the block settled and confirmed' });
     const confirmedAtBlock = (await slotState(db.client, slot))!.confirmedFlushLsn!;
     const flushAtBlock = committedFlush();
     const sentAtBlock = task.stats().sent;

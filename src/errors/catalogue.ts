@@ -427,6 +427,11 @@ export const ERROR_CATALOGUE = {
     meaning: 'A converter could not turn a record into bytes for Kafka.',
     fix: 'Check the converter settings (key.converter, value.converter) and the column types; report a bug if they are supported.',
   },
+  TRANSFORM_FAILED: {
+    area: 'conversion', retriable: false,
+    meaning: 'A Single Message Transform (or its predicate) could not handle a record.',
+    fix: 'Check the transforms.* settings against the records this connector emits (field names, types); errors.tolerance=all skips such records (with errors.deadletterqueue.topic.name keeping them).',
+  },
   DATA_INVALID_VALUE: {
     area: 'conversion', retriable: false,
     meaning: 'A value is not of the type its Connect schema says.',

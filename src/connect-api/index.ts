@@ -7,3 +7,4 @@ export * from './secrets.js';
 export * from './connector-config.js';
 export { SIGNAL_CONFIG_KEYS, signalSettings, type SignalSettings } from './signal-config.js';
 export { heartbeatTopic, heartbeatTopicKeys } from './heartbeat-config.js';
+export { aliasesOf, propsUnder, transformsConfigDef, type SmtCatalog } from './transform-config.js';

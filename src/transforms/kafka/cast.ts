@@ -97,16 +97,32 @@ function temporalNumber(schema: ConnectSchema, value: unknown): number {
 /** The value as a number-ish for numeric targets: a number, a bigint, or exact decimal text for Decimals. */
 type Numeric = { kind: 'int'; v: number | bigint } | { kind: 'float'; v: number } | { kind: 'decimal'; v: string };
 
-function castValue(schema: ConnectSchema | null, value: unknown, target: Target, who: string): unknown {
-  const type = schema ? schema.type : inferredType(value);
+/** What a cast needs to know of the input schema; worked out once per field schema. */
+interface Input { schema: ConnectSchema | null; type: ConnectType; temporal: boolean; scale: number | null }
+
+function inputOf(schema: ConnectSchema, who: string): Input {
+  if (!INPUTS.has(schema.type)) {
+    throw new TransformError(`${who}: Cast transformation does not support casting from ${schema.type.toUpperCase()}; supported types are ${[...INPUTS].join(', ')}`);
+  }
+  const name = schema.name;
+  return {
+    schema, type: schema.type,
+    temporal: name === TemporalName.ConnectDate || name === TemporalName.ConnectTime || name === TemporalName.ConnectTimestamp,
+    scale: name === DecimalName.Decimal ? Number(schema.parameters?.['scale'] ?? 0) : null,
+  };
+}
+
+/** Without a schema, the value's type is the input type, as its Java class is in Connect. */
+function inferredInput(value: unknown, who: string): Input {
+  const type = inferredType(value);
   if (type === undefined) {
     throw new TransformError(`${who}: Cast transformation was passed a value of type ${typeName(value)} which is not supported by Connect's data API`);
   }
-  if (!INPUTS.has(type)) throw new TransformError(`${who}: Cast transformation does not support casting from ${type.toUpperCase()}; supported types are ${[...INPUTS].join(', ')}`);
-  const name = schema?.name;
-  const temporal = name === TemporalName.ConnectDate || name === TemporalName.ConnectTime || name === TemporalName.ConnectTimestamp;
-  const scale = name === DecimalName.Decimal ? Number(schema!.parameters?.['scale'] ?? 0) : null;
+  return { schema: null, type, temporal: false, scale: null };
+}
 
+function castValue(input: Input, value: unknown, target: Target, who: string): unknown {
+  const { schema, type, temporal, scale } = input;
   if (target === 'string') {
     if (temporal) return connectDateText(temporalMillis(schema!, value));
     if (scale !== null) return bigDecimalText(decimalText(value, scale), scale);
@@ -149,6 +165,8 @@ function parsed(text: string, target: Target, who: string): unknown {
   return target === 'float32' ? Math.fround(n as number) : n;
 }
 
+interface Cast { field: ConnectField; input: Input; target: Target }
+
 function targetSchema(target: Target, optional: boolean): ConnectSchema {
   return { type: target, optional };
 }
@@ -162,23 +180,25 @@ function create(side: RecordSide, config: PluginConfig, who: string) {
   const plan = perSchema((schema: ConnectSchema) => {
     if (whole !== undefined) {
       // Connect copies the name, version, doc and parameters onto the cast whole value.
+      const input = inputOf(schema, who);
       const out = { ...copySchemaBasics(schema, whole), optional: schema.optional };
-      if (schema.default != null) out.default = castValue(schema, schema.default, whole, who);
-      return { schema: out, casts: [] as Array<[ConnectField, Target]>, defaulted: [] as ConnectField[] };
+      if (schema.default != null) out.default = castValue(input, schema.default, whole, who);
+      return { schema: out, input, casts: [] as Cast[], defaulted: [] as ConnectField[] };
     }
-    const casts: Array<[ConnectField, Target]> = [];
+    const casts: Cast[] = [];
     const fields = (schema.fields ?? []).map((f): ConnectField => {
       const target = spec.get(f.field);
       if (target === undefined) return f;
-      casts.push([f, target]);
+      const input = inputOf(f, who);
+      casts.push({ field: f, input, target });
       const cast: ConnectField = { ...targetSchema(target, f.optional), field: f.field };
-      if (f.default != null) cast.default = castValue(f, f.default, target, who);
+      if (f.default != null) cast.default = castValue(input, f.default, target, who);
       return cast;
     });
     const out = { ...copySchemaBasics(schema, 'struct'), optional: schema.optional, fields };
     if (schema.default != null) out.default = schema.default;
     const defaulted = replaceNullWithDefault ? (schema.fields ?? []).filter((f) => f.default !== undefined && !spec.has(f.field)) : [];
-    return { schema: out, casts, defaulted };
+    return { schema: out, input: null, casts, defaulted };
   });
 
   return {
@@ -187,23 +207,23 @@ function create(side: RecordSide, config: PluginConfig, who: string) {
       if (value === null || value === undefined) return record;
       const schema = side.schema(record);
       if (schema === null) {
-        if (whole !== undefined) return side.with(record, null, castValue(null, value, whole, who));
+        if (whole !== undefined) return side.with(record, null, castValue(inferredInput(value, who), value, whole, who));
         const map = requireMap(value, PURPOSE, who);
         const out = mapCopy(map);
         for (const [name, target] of spec) {
           const v = mapGet(map, name!);
-          mapSet(out, name!, v === null || v === undefined ? null : castValue(null, v, target, who));
+          mapSet(out, name!, v === null || v === undefined ? null : castValue(inferredInput(v, who), v, target, who));
         }
         return side.with(record, null, out);
       }
       const p = plan(schema);
-      if (whole !== undefined) return side.with(record, p.schema, castValue(schema, value, whole, who));
+      if (p.input !== null) return side.with(record, p.schema, castValue(p.input, value, whole!, who));
       const row = requireStruct(schema, value, PURPOSE, who);
       const out: StructValue = { ...row };
       for (const f of p.defaulted) out[f.field] = fieldValue(row, f, true);
-      for (const [f, target] of p.casts) {
-        const v = fieldValue(row, f, replaceNullWithDefault);
-        out[f.field] = v === null ? null : castValue(f, v, target, who);
+      for (const c of p.casts) {
+        const v = fieldValue(row, c.field, replaceNullWithDefault);
+        out[c.field.field] = v === null ? null : castValue(c.input, v, c.target, who);
       }
       return side.with(record, p.schema, out);
     },

@@ -48,7 +48,9 @@ function create(side: RecordSide, config: PluginConfig, who: string) {
       return f;
     });
     const kept = move ? (schema.fields ?? []).filter((f) => !fields.includes(f.field)) : null;
-    return { sources, schema: kept ? structLike(schema, kept, who) : schema, kept };
+    // A field's schema as a schema of its own is what the header converter writes it with.
+    const standalone = sources.map(asStandalone);
+    return { sources, standalone, schema: kept ? structLike(schema, kept, who) : schema, kept };
   });
 
   function withHeaders(record: ChangeRecord, texts: ReadonlyArray<string | null>): Record<string, string | Buffer> {
@@ -77,7 +79,7 @@ function create(side: RecordSide, config: PluginConfig, who: string) {
       }
       const row = requireStruct(schema, value, purpose, who);
       const p = plan(schema);
-      const texts = p.sources.map((f) => headerText(asStandalone(f), fieldValue(row, f, replaceNullWithDefault)));
+      const texts = p.sources.map((f, i) => headerText(p.standalone[i]!, fieldValue(row, f, replaceNullWithDefault)));
       let updated: StructValue = row;
       if (p.kept) {
         updated = {};

@@ -154,6 +154,7 @@ function create(side: RecordSide, config: PluginConfig, who: string) {
   const convert = (value: unknown, kind: Kind | null): unknown =>
     value === null || value === undefined ? null : fromMillis(toMillis(value, kind ?? kindOfValue(value, who)), kind === null);
 
+  const wholeKind = perSchema((schema: ConnectSchema) => kindOfSchema(schema, who));
   const plan = perSchema((schema: ConnectSchema) => {
     const index = (schema.fields ?? []).findIndex((f) => f.field === fieldName);
     if (index < 0) return null;
@@ -179,7 +180,7 @@ function create(side: RecordSide, config: PluginConfig, who: string) {
         mapSet(out, fieldName, convert(mapGet(out, fieldName), null));
         return side.with(record, null, out);
       }
-      if (fieldName === '') return side.with(record, targetSchema(target, schema.optional), convert(value, kindOfSchema(schema, who)));
+      if (fieldName === '') return side.with(record, targetSchema(target, schema.optional), convert(value, wholeKind(schema)));
       const row = requireStruct(schema, value, PURPOSE, who);
       const p = plan(schema);
       if (p === null) return record;

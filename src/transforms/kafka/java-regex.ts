@@ -19,6 +19,9 @@ export interface JavaPattern {
 }
 
 const FLAG_MAP: Readonly<Record<string, string>> = { i: 'i', s: 's', m: 'm', u: '' };
+// Start and end of the input whatever the flags (with (?m), ^ and $ match at line breaks too).
+const START = '(?<![\\s\\S])';
+const END = '(?![\\s\\S])';
 
 /** Constructs with no exact JavaScript equivalent, where they are looked for, and what to call them. */
 const UNSUPPORTED: ReadonlyArray<[RegExp, 'outside' | 'inside' | 'anywhere', string]> = [
@@ -71,7 +74,7 @@ export function compileJavaRegex(source: string): JavaPattern | { error: string 
       out += rest.slice(i + 1, end < 0 ? undefined : end).replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
       i = end < 0 ? rest.length : end + 1;
     } else if (inClass === 0 && (next === 'A' || next === 'z' || next === 'Z')) {
-      out += next === 'A' ? '^' : next === 'z' ? '$' : '(?=\\n?$)';
+      out += next === 'A' ? START : next === 'z' ? END : `(?=\\n?${END})`;
     } else if (REWRITTEN_ESCAPES[next] !== undefined) {
       out += REWRITTEN_ESCAPES[next];
     } else if (/[a-zA-Z]/.test(next) && !SAME_ESCAPES.has(next)) {
@@ -84,7 +87,7 @@ export function compileJavaRegex(source: string): JavaPattern | { error: string 
   }
   try {
     const first = new RegExp(out, flags);
-    const whole = new RegExp(`^(?:${out})$`, flags);
+    const whole = new RegExp(`${START}(?:${out})${END}`, flags);
     // An empty alternative makes exec('') succeed, which reveals the capturing groups.
     const probe = new RegExp(`${out}|`, flags).exec('')!;
     return { whole, first, groupCount: probe.length - 1, groupNames: new Set(Object.keys(probe.groups ?? {})) };

@@ -40,6 +40,8 @@ describe('RegexRouter', () => {
     assert.equal(javaReplace('\\Qa.b\\E(.*)', '$1', 'a.bc'), 'c');
     assert.equal(javaReplace('a.b(.*)', '$1', 'axbc'), 'c');
     assert.equal(javaReplace('\\Qa.b\\E(.*)', '$1', 'axbc'), undefined);
+    assert.equal(javaReplace('(?m)a', 'x', 'a\nb'), undefined, 'the whole input must match, even with (?m)');
+    assert.equal(javaReplace('\\Aa(.)\\z', '$1', 'ab'), 'b');
     for (const bad of ['a++', '(?>a)', '\\p{Alpha}', 'a(?i)b', '[a-z&&[^b]]', '(', '\\y']) {
       assert.ok('error' in compileJavaRegex(bad), bad);
     }

@@ -1,4 +1,5 @@
 /** Debezium's transforms (io.debezium.transforms.*). */
 import type { TransformationPlugin } from '../types.js';
+import { extractNewRecordState } from './extract-new-record-state.js';
 
-export const debeziumTransformations: readonly TransformationPlugin[] = [];
+export const debeziumTransformations: readonly TransformationPlugin[] = [extractNewRecordState];

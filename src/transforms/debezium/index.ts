@@ -1,5 +1,6 @@
 /** Debezium's transforms (io.debezium.transforms.*). */
 import type { TransformationPlugin } from '../types.js';
+import { byLogicalTableRouter } from './by-logical-table-router.js';
 import { extractNewRecordState } from './extract-new-record-state.js';
 
-export const debeziumTransformations: readonly TransformationPlugin[] = [extractNewRecordState];
+export const debeziumTransformations: readonly TransformationPlugin[] = [extractNewRecordState, byLogicalTableRouter];

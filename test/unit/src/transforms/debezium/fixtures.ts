@@ -19,7 +19,8 @@ export interface Table extends EmitterTable {
   row: ConnectSchema;
 }
 
-function table(topic: string, dataCollection: string, source: ConnectSchema, keyed = true): Table {
+/** A customers table (id key, name, status with a default, region) on `topic`. */
+export function customersTable(topic: string, dataCollection: string, source: ConnectSchema, keyed = true): Table {
   const row = rowSchema(topic, [
     field('id', int32()),
     field('name', string({ optional: true })),
@@ -37,9 +38,9 @@ export const mysqlSourceSchema = binlogSourceSchema('mysql');
 export const pgSourceSchema = postgresSourceSchema();
 
 /** `srv.inventory.customers` on MySQL. */
-export const mysqlCustomers = table('srv.inventory.customers', 'inventory.customers', mysqlSourceSchema);
+export const mysqlCustomers = customersTable('srv.inventory.customers', 'inventory.customers', mysqlSourceSchema);
 /** `pg.public.customers` on PostgreSQL. */
-export const pgCustomers = table('pg.public.customers', 'public.customers', pgSourceSchema);
+export const pgCustomers = customersTable('pg.public.customers', 'public.customers', pgSourceSchema);
 
 export function mysqlSource(table = 'customers'): BinlogSourceValue {
   return {

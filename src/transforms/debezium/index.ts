@@ -2,5 +2,6 @@
 import type { TransformationPlugin } from '../types.js';
 import { byLogicalTableRouter } from './by-logical-table-router.js';
 import { extractNewRecordState } from './extract-new-record-state.js';
+import { outboxEventRouter } from './outbox-event-router.js';
 
-export const debeziumTransformations: readonly TransformationPlugin[] = [extractNewRecordState, byLogicalTableRouter];
+export const debeziumTransformations: readonly TransformationPlugin[] = [extractNewRecordState, byLogicalTableRouter, outboxEventRouter];

@@ -2,6 +2,7 @@
 import type { TransformationPlugin } from '../types.js';
 import { byLogicalTableRouter } from './by-logical-table-router.js';
 import { extractNewRecordState } from './extract-new-record-state.js';
+import { headerToValue } from './header-to-value.js';
 import { outboxEventRouter } from './outbox-event-router.js';
 
-export const debeziumTransformations: readonly TransformationPlugin[] = [extractNewRecordState, byLogicalTableRouter, outboxEventRouter];
+export const debeziumTransformations: readonly TransformationPlugin[] = [extractNewRecordState, byLogicalTableRouter, outboxEventRouter, headerToValue];

@@ -79,6 +79,8 @@ interface UnwrapPlan {
   /** The flattened value schema. */
   out: ConnectSchema;
   columns: readonly ConnectField[];
+  /** Columns with a default, which replace.null.with.default may put in place of a null. */
+  defaulted: readonly ConnectField[];
   added: readonly EnvelopeField[];
   headers: readonly EnvelopeField[];
   /** Why `route.by.field` cannot be read from this row, if it cannot. */
@@ -118,7 +120,8 @@ function makePlan(envelope: ConnectSchema, o: Options): UnwrapPlan {
     else if (col.type !== 'string') routeProblem = `route.by.field "${o.routeBy}" of ${row.name} is ${col.type}, not a string`;
   }
   const headers = o.headers.map((r) => resolveField(r, envelope)).filter((f) => f !== null);
-  return { row: rowSchema, out, columns, added, headers, routeProblem };
+  const defaulted = columns.filter((c) => c.default !== undefined);
+  return { row: rowSchema, out, columns, defaulted, added, headers, routeProblem };
 }
 
 function createTransform(config: PluginConfig): Transformation {
@@ -143,7 +146,11 @@ function createTransform(config: PluginConfig): Transformation {
     return plan;
   }
 
+  /** The row's values under the flattened schema: the row object itself when nothing is added or replaced. */
   function flatten(plan: UnwrapPlan, row: Record<string, unknown>, deleted: string | null, env: Record<string, unknown>): Record<string, unknown> {
+    const unchanged = deleted === null && plan.added.length === 0
+      && (!o.replaceNullWithDefault || plan.defaulted.every((c) => row[c.field] !== null && row[c.field] !== undefined));
+    if (unchanged) return row;
     const out: Record<string, unknown> = {};
     for (const c of plan.columns) {
       const v = row[c.field];

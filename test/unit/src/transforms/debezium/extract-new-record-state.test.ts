@@ -33,8 +33,10 @@ const names = (s: { fields?: { field: string }[] } | null) => s?.fields?.map((f)
 describe('ExtractNewRecordState', () => {
   it('by default (tombstone mode) flattens creates and updates, turns a delete into a null value and drops the tombstone', () => {
     const t = unwrap();
-    const [c, u, d, tomb] = lifecycle().map((r) => t.apply(r));
+    const records = lifecycle();
+    const [c, u, d, tomb] = records.map((r) => t.apply(r));
     assert.deepEqual(c!.value, alice);
+    assert.equal(c!.value, (records[0]!.value as { after: unknown }).after, 'a row needing no change is not copied');
     assert.deepEqual(u!.value, { ...alice2, status: 'new' }, 'null replaced by the column default');
     assert.equal(c!.topic, 'srv.inventory.customers');
     assert.deepEqual(c!.key, { id: 1 });

@@ -11,7 +11,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { pino } from 'pino';
 import { createKafkaClient, plaintextConnection, type KafkaClient } from '../src/kafka/index.js';
-import { securedKafka, testServices, uniqueName, waitFor, type TestServices } from './harness/services.js';
+import { schemaRegistry, securedKafka, testServices, uniqueName, waitFor, type TestServices } from './harness/services.js';
 
 describe('test services', () => {
   let s: TestServices;
@@ -88,6 +88,45 @@ describe('test services', () => {
     });
   });
 
+  describe('schema registry', () => {
+    const subject = `${uniqueName('smoke')}-value`;
+    const record = (fields: object[]) => JSON.stringify({ type: 'record', name: 'Smoke', namespace: 'tscdc.test', fields });
+    const v1 = record([{ name: 'id', type: 'int' }]);
+
+    after(async () => {
+      const url = s.schemaRegistryUrl;
+      if (url) await registryCall(url, 'DELETE', `/subjects/${subject}`).catch(() => {});
+    });
+
+    it('registers an Avro schema under a subject and returns it by id', async (t) => {
+      const url = schemaRegistry(s);
+      if (!url) return t.skip(`provider ${s.provider} has no schema registry`);
+      const first = await registryCall(url, 'POST', `/subjects/${subject}/versions`, { schema: v1 });
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      const id = (first.body as { id: number }).id;
+      assert.ok(Number.isInteger(id) && id > 0);
+      // the same schema again is the same registration
+      assert.deepEqual((await registryCall(url, 'POST', `/subjects/${subject}/versions`, { schema: v1 })).body, { id });
+      const byId = await registryCall(url, 'GET', `/schemas/ids/${id}`);
+      assert.equal(byId.status, 200);
+      assert.deepEqual(JSON.parse((byId.body as { schema: string }).schema), JSON.parse(v1));
+      assert.equal((await registryCall(url, 'GET', `/schemas/ids/${id + 1_000_000}`)).status, 404);
+    });
+
+    it('defaults to BACKWARD: a field without a default is refused with 409, with a default it is a new version', async (t) => {
+      const url = schemaRegistry(s);
+      if (!url) return t.skip(`provider ${s.provider} has no schema registry`);
+      assert.deepEqual((await registryCall(url, 'GET', '/config')).body, { compatibilityLevel: 'BACKWARD' });
+      assert.equal((await registryCall(url, 'POST', `/subjects/${subject}/versions`, { schema: v1 })).status, 200);
+      const noDefault = record([{ name: 'id', type: 'int' }, { name: 'name', type: 'string' }]);
+      const refused = await registryCall(url, 'POST', `/subjects/${subject}/versions`, { schema: noDefault });
+      assert.equal(refused.status, 409, JSON.stringify(refused.body));
+      const withDefault = record([{ name: 'id', type: 'int' }, { name: 'name', type: 'string', default: '' }]);
+      assert.equal((await registryCall(url, 'POST', `/subjects/${subject}/versions`, { schema: withDefault })).status, 200);
+      assert.deepEqual((await registryCall(url, 'GET', `/subjects/${subject}/versions`)).body, [1, 2]);
+    });
+  });
+
   it('mariadb has a ROW binlog with full row images', async () => {
     const conn = await mysql.createConnection(s.mysql);
     try {
@@ -115,6 +154,18 @@ describe('test services', () => {
     }
   });
 });
+
+/** One JSON call to a Confluent-compatible registry: its status and parsed body. */
+async function registryCall(baseUrl: string, method: string, path: string, body?: object): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', accept: 'application/vnd.schemaregistry.v1+json, application/json' },
+    ...(body && { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
 
 /** A verified TLS connection (Node checks the chain against `ca` and the certificate's names against `host`). */
 function tlsConnect(host: string, port: number, ca: Buffer): Promise<TLSSocket> {

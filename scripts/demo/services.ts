@@ -26,6 +26,6 @@ export async function resolveServices(processEnv: Readonly<Record<string, string
   }
   const file = readEnvFile();
   if (file && (await envAnswers(file, 3000)).all) return { env: file, source: '.services/env' };
-  log('starting the local Kafka, MariaDB and PostgreSQL (as `npm run services:up`; the first run downloads the Kafka jars) ...');
+  log('starting the local Kafka, MariaDB and PostgreSQL (as `npm run services:up`; the first run downloads the Kafka jars and assembles the schema registry) ...');
   return { env: await servicesUp({ log: (m) => log(`[services] ${m}`) }), source: 'started' };
 }

@@ -8,7 +8,15 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BASE_PORTS = { kafka: 19092, kafkaController: 19093, kafkaSaslSsl: 19094, kafkaSsl: 19095, mysql: 13306, pg: 15432 } as const;
+const BASE_PORTS = {
+  kafka: 19092,
+  kafkaController: 19093,
+  kafkaSaslSsl: 19094,
+  kafkaSsl: 19095,
+  mysql: 13306,
+  pg: 15432,
+  schemaRegistry: 18081, // Confluent's 8081, moved up like the others
+} as const;
 
 /**
  * TSCDC_SERVICES_PORT_OFFSET shifts every port up, so that a second checkout's test bed (its own `.services/`)
@@ -54,6 +62,8 @@ export interface ServiceEnv extends Partial<KafkaSecurityEnv> {
   KAFKA_BROKERS: string;
   MYSQL_URL: string;
   PG_URL: string;
+  /** Confluent-compatible Schema Registry base URL (`…/subjects`, `…/schemas/ids/<id>` below it); not every provider has one */
+  SCHEMA_REGISTRY_URL?: string;
 }
 
 /** The secured-listener part of `env`, if it has all of it. */
@@ -70,6 +80,7 @@ function nativeEnv(): Required<ServiceEnv> {
     KAFKA_BROKERS: `127.0.0.1:${PORTS.kafka}`,
     MYSQL_URL: `mysql://root:@127.0.0.1:${PORTS.mysql}/`,
     PG_URL: `postgres://postgres@127.0.0.1:${PORTS.pg}/postgres`,
+    SCHEMA_REGISTRY_URL: `http://127.0.0.1:${PORTS.schemaRegistry}/apis/ccompat/v7`,
     KAFKA_SASL_SSL_BROKERS: `127.0.0.1:${PORTS.kafkaSaslSsl}`,
     KAFKA_SSL_BROKERS: `127.0.0.1:${PORTS.kafkaSsl}`,
     KAFKA_TLS_CA: tls.ca,
@@ -123,7 +134,13 @@ export function readEnvFile(path = envFilePath()): ServiceEnv | undefined {
     out[m[1]!] = v;
   }
   if (!out.KAFKA_BROKERS || !out.MYSQL_URL || !out.PG_URL) return undefined;
-  return { KAFKA_BROKERS: out.KAFKA_BROKERS, MYSQL_URL: out.MYSQL_URL, PG_URL: out.PG_URL, ...kafkaSecurityEnv(out) };
+  return {
+    KAFKA_BROKERS: out.KAFKA_BROKERS,
+    MYSQL_URL: out.MYSQL_URL,
+    PG_URL: out.PG_URL,
+    ...(out.SCHEMA_REGISTRY_URL && { SCHEMA_REGISTRY_URL: out.SCHEMA_REGISTRY_URL }),
+    ...kafkaSecurityEnv(out),
+  };
 }
 
 export function writeEnvFile(env: ServiceEnv): void {
@@ -133,6 +150,7 @@ export function writeEnvFile(env: ServiceEnv): void {
     '# MariaDB root has no password; PostgreSQL uses trust auth (incl. replication) on 127.0.0.1.\n' +
     '# KAFKA_SASL_SSL_BROKERS: SASL PLAIN, SCRAM-SHA-256/512 (KAFKA_SASL_USER/PASSWORD) and OAUTHBEARER (unsecured JWTs);\n' +
     '# KAFKA_SSL_BROKERS: mutual TLS. Both are signed by KAFKA_TLS_CA; KAFKA_TLS_OTHER_CA is a CA the broker does not know.\n' +
+    '# SCHEMA_REGISTRY_URL: Apicurio Registry (in memory: empty after each start), Confluent API, global compatibility BACKWARD.\n' +
     Object.entries(env)
       .map(([k, v]) => `${k}=${v}\n`)
       .join('');
@@ -188,6 +206,24 @@ export function kafkaPaths() {
     clusterId: join(dir, 'cluster-id'),
     pom: join(repoRoot(), 'scripts', 'kafka', 'pom.xml'),
     log4j: join(repoRoot(), 'scripts', 'kafka', 'log4j2.yaml'),
+  };
+}
+
+/** The schema registry's files under `.services/schema-registry/`, and the POM that assembles it. */
+export function schemaRegistryPaths() {
+  const dir = join(servicesDir(), 'schema-registry');
+  return {
+    dir,
+    /** the runnable registry: runner jar, lib/ and BUILD (what it was built from) */
+    app: join(dir, 'app'),
+    /** Maven's build directory, removed once `app` is assembled from it */
+    build: join(dir, 'build'),
+    buildLog: join(dir, 'build.log'),
+    log: join(dir, 'registry.log'),
+    pid: join(dir, 'registry.pid'),
+    /** hash of the build and command line the running registry was started with */
+    startedWith: join(dir, 'registry.started-sha256'),
+    pom: join(repoRoot(), 'scripts', 'schema-registry', 'pom.xml'),
   };
 }
 

@@ -1,7 +1,7 @@
 /**
- * Does a service answer? One short connection each to Kafka (through the product's own Kafka client), MariaDB
- * and PostgreSQL. `services:up` waits on these, `services:status` and the test and demo set-ups use them to tell a
- * live `.services/env` from a stale one.
+ * Does a service answer? One short connection each to Kafka (through the product's own Kafka client), MariaDB,
+ * PostgreSQL and the schema registry. `services:up` waits on these, `services:status` and the test and demo
+ * set-ups use them to tell a live `.services/env` from a stale one.
  */
 import mysql from 'mysql2/promise';
 import pg from 'pg';
@@ -67,12 +67,37 @@ export async function pgAnswers(p: PgParams, timeoutMs = 5000): Promise<boolean>
   }
 }
 
-/** Do all three services described by `env` answer? */
-export async function envAnswers(env: ServiceEnv, timeoutMs = 5000): Promise<{ kafka: boolean; mysql: boolean; pg: boolean; all: boolean }> {
-  const [k, m, p] = await Promise.all([
+/**
+ * A Confluent-compatible registry at `url` answers its global config (any such registry has `GET /config`; for
+ * Apicurio it also means its storage is up).
+ */
+export async function schemaRegistryAnswers(url: string, timeoutMs = 5000): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/config`, { signal: AbortSignal.timeout(timeoutMs) });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+export interface EnvHealth {
+  kafka: boolean;
+  mysql: boolean;
+  pg: boolean;
+  /** only where `env` names a registry */
+  schemaRegistry?: boolean;
+  all: boolean;
+}
+
+/** Do the services described by `env` answer (Kafka, MariaDB, PostgreSQL, and the schema registry if named)? */
+export async function envAnswers(env: ServiceEnv, timeoutMs = 5000): Promise<EnvHealth> {
+  const registry = env.SCHEMA_REGISTRY_URL;
+  const [k, m, p, r] = await Promise.all([
     kafkaAnswers(env.KAFKA_BROKERS.split(',').map((s) => s.trim()).filter(Boolean), timeoutMs),
     mysqlAnswers(parseMysqlUrl(env.MYSQL_URL), timeoutMs),
     pgAnswers(parsePgUrl(env.PG_URL), timeoutMs),
+    registry ? schemaRegistryAnswers(registry, timeoutMs) : undefined,
   ]);
-  return { kafka: k, mysql: m, pg: p, all: k && m && p };
+  return { kafka: k, mysql: m, pg: p, ...(r !== undefined && { schemaRegistry: r }), all: k && m && p && r !== false };
 }

@@ -1,9 +1,10 @@
 /**
  * Native (no Docker) test bed: a single-node KRaft Kafka from Maven Central jars, a MariaDB with a
- * ROW binlog and a PostgreSQL with wal_level=logical, each on its own non-default port, with all
- * state under `<repo>/.services/`. Used by `scripts/services.ts` (npm run services:up|down), the demo, the
- * benches and the tests (provider 'native'); this package is the only copy of the logic. This file starts and
- * stops the three and is what its users import; each concern has its own file:
+ * ROW binlog, a PostgreSQL with wal_level=logical and a Confluent-compatible schema registry (Apicurio, assembled
+ * from Maven Central), each on its own non-default port, with all state under `<repo>/.services/`. Used by
+ * `scripts/services.ts` (npm run services:up|down), the demo, the benches and the tests (provider 'native'); this
+ * package is the only copy of the logic. This file starts and stops the four and is what its users import; each
+ * concern has its own file:
  *
  *   env.ts           ports (TSCDC_SERVICES_PORT_OFFSET), paths under .services/, the .services/env file, URLs
  *   process.ts       detached servers, pid files, liveness, terminate, free ports, binaries, ServiceStartError
@@ -15,6 +16,7 @@
  *   kafka-tools.ts   its jars (Maven), Java 17+, running Kafka's own Java tools
  *   mariadb.ts       MariaDB (ROW binlog, GTIDs)
  *   postgres.ts      PostgreSQL (wal_level=logical)
+ *   schema-registry.ts  Apicurio Registry (its Maven assembly, start, global compatibility BACKWARD, stop)
  *
  * and beside it, for tests and benches (not imported here):
  *
@@ -29,14 +31,16 @@
  *               127.0.0.1:19095 SSL with a required client certificate (mutual TLS)   .services/kafka/tls/*.pem, client.p12
  *   MariaDB     127.0.0.1:13306, user root, no pwd    .services/mariadb/{data,my.cnf,mariadb.log,mariadb.pid}
  *   PostgreSQL  127.0.0.1:15432, user postgres, trust .services/pg/{data,run,postgres.log}
+ *   Registry    127.0.0.1:18081/apis/ccompat/v7 (in memory) .services/schema-registry/{app,build.log,registry.log,registry.pid}
  *
  * TSCDC_SERVICES_PORT_OFFSET=<n> adds n to every port (a second checkout's test bed beside another one).
- * `.services/env` (shell-sourceable) holds KAFKA_BROKERS, MYSQL_URL and PG_URL once all three answer, and
+ * `.services/env` (shell-sourceable) holds KAFKA_BROKERS, MYSQL_URL, PG_URL and SCHEMA_REGISTRY_URL once all answer, and
  * the secured listeners with their files (KAFKA_SECURITY_KEYS: KAFKA_SASL_SSL_BROKERS, KAFKA_SSL_BROKERS,
  * KAFKA_TLS_CA, KAFKA_TLS_OTHER_CA, KAFKA_TLS_CLIENT_CERT/KEY/P12/P12_PASSWORD, KAFKA_SASL_USER/PASSWORD).
  * The TLS material is made once with openssl; a running Kafka is reused only if it was started with
  * the current configuration (kafka.config-sha256), otherwise restarted.
- * The Kafka version is pinned in scripts/kafka/pom.xml (<kafka.version>).
+ * The Kafka version is pinned in scripts/kafka/pom.xml (<kafka.version>), the registry's in
+ * scripts/schema-registry/pom.xml (<apicurio.version>).
  */
 import { rmSync } from 'node:fs';
 import { envFilePath, NATIVE_ENV, writeEnvFile, type ServiceEnv } from './env.js';
@@ -44,6 +48,7 @@ import { kafkaDown, kafkaUp } from './kafka.js';
 import { withLock } from './lock.js';
 import { mariadbDown, mariadbUp } from './mariadb.js';
 import { postgresDown, postgresUp } from './postgres.js';
+import { schemaRegistryDown, schemaRegistryUp } from './schema-registry.js';
 import { strayProcesses, type Log } from './process.js';
 
 export {
@@ -54,6 +59,7 @@ export {
   parseMysqlUrl,
   parsePgUrl,
   PORTS,
+  schemaRegistryPaths,
   readEnvFile,
   repoRoot,
   servicesDir,
@@ -62,7 +68,7 @@ export {
   type PgParams,
   type ServiceEnv,
 } from './env.js';
-export { envAnswers, kafkaAnswers, mysqlAnswers, pgAnswers } from './health.js';
+export { envAnswers, kafkaAnswers, mysqlAnswers, pgAnswers, schemaRegistryAnswers, type EnvHealth } from './health.js';
 export { kafkaToolOutput, kafkaVersion } from './kafka-tools.js';
 export { ServiceStartError, type ServiceName } from './process.js';
 
@@ -74,13 +80,13 @@ export interface NativeOptions {
 const defaultLog: Log = (msg) => console.error(`[services] ${msg}`);
 
 /**
- * Start (or reuse) all three services, wait until they answer, write `.services/env`.
+ * Start (or reuse) all four services, wait until they answer, write `.services/env`.
  * Throws ServiceStartError (or an AggregateError of them) with log tails on failure.
  */
 export async function servicesUp(opts: NativeOptions = {}): Promise<ServiceEnv> {
   const log = opts.log ?? defaultLog;
   return withLock(log, async () => {
-    const results = await Promise.allSettled([kafkaUp(log), mariadbUp(log), postgresUp(log)]);
+    const results = await Promise.allSettled([kafkaUp(log), mariadbUp(log), postgresUp(log), schemaRegistryUp(log)]);
     const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     if (errors.length === 1) throw errors[0];
     if (errors.length > 1) throw new AggregateError(errors, errors.map((e) => (e instanceof Error ? e.message : String(e))).join('\n\n'));
@@ -89,12 +95,12 @@ export async function servicesUp(opts: NativeOptions = {}): Promise<ServiceEnv> 
   });
 }
 
-/** Stop all three services started by servicesUp (no-op for those not running) and remove `.services/env`. */
+/** Stop all four services started by servicesUp (no-op for those not running) and remove `.services/env`. */
 export async function servicesDown(opts: NativeOptions = {}): Promise<void> {
   const log = opts.log ?? defaultLog;
   return withLock(log, async () => {
     rmSync(envFilePath(), { force: true });
-    const results = await Promise.allSettled([kafkaDown(log), mariadbDown(log), postgresDown(log)]);
+    const results = await Promise.allSettled([kafkaDown(log), mariadbDown(log), postgresDown(log), schemaRegistryDown(log)]);
     const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     const leftovers = strayProcesses();
     for (const { pid, cmd } of leftovers) {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kafkaPaths, repoRoot } from './env.js';
-import { readTrimmed, requireBin, run, ServiceStartError, tail, type Log } from './process.js';
+import { readTrimmed, requireBin, run, ServiceStartError, tail, type Log, type ServiceName } from './process.js';
 
 /**
  * Runs one of Kafka's own Java tools (e.g. `org.apache.kafka.tools.ConsoleProducer`) from the test bed's jars,
@@ -60,11 +60,12 @@ export function ensureKafkaLibs(version: string, log: Log): void {
   if (present?.split(' ')[0] !== version) rmSync(p.data, { recursive: true, force: true });
 }
 
-export function requireJava17(): string {
-  const java = requireBin('kafka', 'java', 'openjdk-17-jre-headless');
+/** Kafka 4.x needs Java 17; the schema registry (Apicurio 2.4, Java 11+) takes the same java. */
+export function requireJava17(service: ServiceName = 'kafka'): string {
+  const java = requireBin(service, 'java', 'openjdk-17-jre-headless');
   const major = javaMajor(java);
   if (major !== undefined && major < 17) {
-    throw new ServiceStartError('kafka', `Kafka 4.x needs Java 17+, found Java ${major}. Install: apt-get install -y openjdk-17-jre-headless`);
+    throw new ServiceStartError(service, `the test bed needs Java 17+, found Java ${major}. Install: apt-get install -y openjdk-17-jre-headless`);
   }
   return java;
 }

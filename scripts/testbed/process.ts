@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { repoTag, servicesDir } from './env.js';
 
-export type ServiceName = 'kafka' | 'mariadb' | 'postgres';
+export type ServiceName = 'kafka' | 'mariadb' | 'postgres' | 'schema-registry';
 
 export class ServiceStartError extends Error {
   constructor(
@@ -140,6 +140,19 @@ export function run(cmd: string, args: string[], opts: SpawnSyncOptions = {}): {
   const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...opts });
   if (r.error) return { status: null, out: String(r.error) };
   return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+}
+
+/**
+ * Run a long command (a build) without blocking the event loop, which the other services' health checks share;
+ * stdout+stderr are appended to `logFile`. Resolves with the exit status (null: it could not start or was killed).
+ */
+export function runToLog(cmd: string, args: string[], logFile: string, cwd: string): Promise<number | null> {
+  const fd = openSync(logFile, 'a');
+  return new Promise<number | null>((resolve) => {
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', fd, fd] });
+    child.once('error', () => resolve(null));
+    child.once('close', (code) => resolve(code));
+  }).finally(() => closeSync(fd));
 }
 
 /** Spawn a long-running server detached from us, stdout+stderr appended to `logFile`. */

@@ -15,7 +15,8 @@
  * trust auth (logical replication allowed), database postgres. Only the native test bed has Kafka's
  * secured listeners (SASL_SSL, SSL; the KAFKA_SASL_SSL_BROKERS … variables of `.services/env`, also taken
  * from the environment next to KAFKA_BROKERS): `kafkaSecurity`, which tests take through test/harness's
- * `securedKafka(s)`.
+ * `securedKafka(s)`. Likewise only the native test bed (or SCHEMA_REGISTRY_URL in the environment) has a schema
+ * registry: `schemaRegistryUrl`, which tests take through test/harness's `schemaRegistry(s)`.
  */
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
@@ -30,6 +31,8 @@ export interface TestServices {
   kafkaSecurity?: KafkaSecurity;
   mysql: { host: string; port: number; user: string; password: string };
   pg: { host: string; port: number; user: string; password: string; database: string };
+  /** Confluent-compatible Schema Registry base URL (SCHEMA_REGISTRY_URL); global compatibility BACKWARD on the native test bed */
+  schemaRegistryUrl?: string;
   provider: 'env' | 'native' | 'testcontainers';
 }
 
@@ -67,6 +70,7 @@ function fromEnv(env: ServiceEnv, provider: Provider): TestServices {
     ...(security && { kafkaSecurity: kafkaSecurityFromEnv(security) }),
     mysql: parseMysqlUrl(env.MYSQL_URL),
     pg,
+    ...(env.SCHEMA_REGISTRY_URL && { schemaRegistryUrl: env.SCHEMA_REGISTRY_URL }),
     provider,
   };
 }
@@ -87,10 +91,14 @@ function kafkaSecurityFromEnv(env: KafkaSecurityEnv): KafkaSecurity {
   };
 }
 
-/** KAFKA_BROKERS, MYSQL_URL, PG_URL and, when all are set, the secured-listener variables (as run-tests.mjs passes them). */
+/**
+ * KAFKA_BROKERS, MYSQL_URL, PG_URL and, when set, SCHEMA_REGISTRY_URL and (all of) the secured-listener variables
+ * (as run-tests.mjs passes them).
+ */
 function envFromProcess(): ServiceEnv | undefined {
-  const { KAFKA_BROKERS, MYSQL_URL, PG_URL } = process.env;
-  return KAFKA_BROKERS && MYSQL_URL && PG_URL ? { KAFKA_BROKERS, MYSQL_URL, PG_URL, ...kafkaSecurityEnv(process.env) } : undefined;
+  const { KAFKA_BROKERS, MYSQL_URL, PG_URL, SCHEMA_REGISTRY_URL } = process.env;
+  if (!(KAFKA_BROKERS && MYSQL_URL && PG_URL)) return undefined;
+  return { KAFKA_BROKERS, MYSQL_URL, PG_URL, ...(SCHEMA_REGISTRY_URL && { SCHEMA_REGISTRY_URL }), ...kafkaSecurityEnv(process.env) };
 }
 
 async function resolveServices(): Promise<TestServices> {

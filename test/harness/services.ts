@@ -1,8 +1,8 @@
 /**
  * The tests' services: `testServices()` (env, Docker or the native test bed, in that order), `uniqueName` and
  * `waitFor` come from scripts/testbed (providers.ts, util.ts), which the benches share; what only tests use is
- * here: `serviceEnv` (the services as the env vars the product reads) and `securedKafka` (the secured listeners,
- * or undefined to skip). See scripts/testbed/providers.ts for the providers and their conventions.
+ * here: `serviceEnv` (the services as the env vars the product reads), `securedKafka` (the secured listeners,
+ * or undefined to skip) and `schemaRegistry` (its URL, or undefined to skip). See scripts/testbed/providers.ts for the providers and their conventions.
  *
  *   const s = await testServices();   // memoized per process
  */
@@ -19,6 +19,7 @@ export function serviceEnv(s: TestServices): ServiceEnv {
     KAFKA_BROKERS: s.kafkaBrokers.join(','),
     MYSQL_URL: `mysql://${enc(s.mysql.user)}:${enc(s.mysql.password)}@${s.mysql.host}:${s.mysql.port}/`,
     PG_URL: `postgres://${enc(s.pg.user)}${s.pg.password ? `:${enc(s.pg.password)}` : ''}@${s.pg.host}:${s.pg.port}/${enc(s.pg.database)}`,
+    ...(s.schemaRegistryUrl && { SCHEMA_REGISTRY_URL: s.schemaRegistryUrl }),
     ...(s.kafkaSecurity && kafkaSecurityToEnv(s.kafkaSecurity)),
   };
 }
@@ -33,6 +34,19 @@ export function securedKafka(s: TestServices): KafkaSecurity | undefined {
     throw new Error('the native test bed has no KAFKA_SASL_SSL_BROKERS etc. in its environment: run `npm run services:up` again');
   }
   return s.kafkaSecurity;
+}
+
+/**
+ * The Confluent-compatible schema registry's base URL for a test that needs one (global compatibility BACKWARD
+ * on the native test bed), or undefined (skip the test) where the services have none: Docker, a user's own
+ * KAFKA_BROKERS without SCHEMA_REGISTRY_URL. The native test bed always has one, so there it must be present.
+ */
+export function schemaRegistry(s: TestServices): string | undefined {
+  const nativeTestBed = s.provider === 'native' || s.kafkaBrokers.join(',') === NATIVE_ENV.KAFKA_BROKERS;
+  if (!s.schemaRegistryUrl && nativeTestBed) {
+    throw new Error('the native test bed has no SCHEMA_REGISTRY_URL in its environment: run `npm run services:up` again');
+  }
+  return s.schemaRegistryUrl;
 }
 
 // ---------------------------------------------------------------------------------------------

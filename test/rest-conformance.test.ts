@@ -99,6 +99,12 @@ describe('REST API conformance', () => {
 
     const all = await http.get('/connector-plugins?connectorsOnly=false');
     assert.ok(all.body.some((p: any) => p.class === 'org.apache.kafka.connect.json.JsonConverter' && p.type === 'converter'));
+    assert.ok(all.body.some((p: any) => p.class === 'org.apache.kafka.connect.transforms.RegexRouter' && p.type === 'transformation'));
+    assert.ok(all.body.some((p: any) => p.class === 'io.debezium.transforms.ExtractNewRecordState' && p.type === 'transformation'));
+    assert.ok(all.body.some((p: any) => p.class === 'org.apache.kafka.connect.transforms.predicates.TopicNameMatches' && p.type === 'predicate'));
+    const router = await http.get('/connector-plugins/org.apache.kafka.connect.transforms.RegexRouter/config');
+    assert.equal(router.status, 200);
+    assert.deepEqual(router.body.map((k: any) => k.name).sort(), ['regex', 'replacement']);
 
     const def = await http.get('/connector-plugins/CounterSource/config');
     assert.equal(def.status, 200);
@@ -114,6 +120,25 @@ describe('REST API conformance', () => {
     const unknown = await http.get('/connector-plugins/no.such.Plugin/config');
     assert.equal(unknown.status, 404);
     assert.deepEqual(unknown.body, { error_code: 404, message: 'Unknown plugin no.such.Plugin.' });
+  });
+
+  it('validates transforms: each alias\'s keys in their group, an unknown class on its type key', async () => {
+    const config = {
+      ...counterConfig('t'), name: 'v', transforms: 'route,bad', 'transforms.route.type': 'RegexRouter', 'transforms.route.regex': '(.*)',
+      'transforms.route.replacement': 'x_$1', 'transforms.bad.type': 'com.example.NoSuchTransform',
+    };
+    const res = await http.put('/connector-plugins/test.CounterSource/config/validate', config);
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.error_count, 1);
+    assert.ok(res.body.groups.includes('Transforms: route'));
+    const byName = (n: string) => res.body.configs.find((c: any) => c.definition.name === n);
+    assert.equal(byName('transforms.route.regex').value.value, '(.*)');
+    assert.deepEqual(byName('transforms.route.regex').value.errors, []);
+    assert.deepEqual(byName('transforms.bad.type').value.errors,
+      ['Invalid value com.example.NoSuchTransform for configuration transforms.bad.type: Class com.example.NoSuchTransform could not be found.']);
+    const created = await http.post('/connectors', { name: uniqueName('badsmt'), config });
+    assert.equal(created.status, 400);
+    assert.match(created.body.message, /transforms.bad.type/);
   });
 
   it('validates a config in Connect\'s ConfigInfos shape', async () => {

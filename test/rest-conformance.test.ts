@@ -99,6 +99,7 @@ describe('REST API conformance', () => {
 
     const all = await http.get('/connector-plugins?connectorsOnly=false');
     assert.ok(all.body.some((p: any) => p.class === 'org.apache.kafka.connect.json.JsonConverter' && p.type === 'converter'));
+    assert.ok(all.body.some((p: any) => p.class === 'io.confluent.connect.avro.AvroConverter' && p.type === 'converter'));
 
     const def = await http.get('/connector-plugins/CounterSource/config');
     assert.equal(def.status, 200);

@@ -8,19 +8,13 @@ import { atLeast, mergeConfigDefs, nonEmptyString, parseConfig, type ParsedConfi
 import {
   CONVERTER_ALIASES, converterKeysDef, HEADER_CONVERTER_ALIASES, SUPPORTED_CONVERTERS, SUPPORTED_HEADER_CONVERTERS,
 } from './converter-config.js';
+import { transformsConfigDef, type SmtCatalog } from './transform-config.js';
 
 function supportedClass(supported: readonly string[]): NonNullable<ConfigKeyDef['validate']> {
   return (v) =>
     v === null || supported.includes(v as string)
       ? undefined
       : `Not supported by this service; use ${supported.join(' or ')}, or leave it unset to use the worker's converter`;
-}
-
-function unsupportedList(what: string, keys: string): NonNullable<ConfigKeyDef['validate']> {
-  return (v) =>
-    Array.isArray(v) && v.length > 0
-      ? `${what} are not supported by this service; remove "${keys}" and the "${keys}.*" keys (apply the transformation in a consumer instead)`
-      : undefined;
 }
 
 const uniqueAliases: NonNullable<ConfigKeyDef['validate']> = (v) =>
@@ -59,11 +53,11 @@ export const commonConnectorConfigDef: ConfigDef = {
     { name: 'value.converter.schemas.enable', type: 'BOOLEAN', default: null, importance: 'LOW', group: C, orderInGroup: 8, width: 'SHORT',
       documentation: 'Whether the JSON value converter wraps each value in a schema/payload envelope; unset means the worker\'s setting.' },
     { name: 'transforms', type: 'LIST', default: [], importance: 'LOW', group: 'Transforms', orderInGroup: 9, width: 'LONG', displayName: 'Transforms',
-      validate: unsupportedList('Single Message Transforms (SMTs)', 'transforms'),
-      documentation: 'Aliases of Single Message Transforms. Not supported by this service: must be empty.' },
+      validate: uniqueAliases,
+      documentation: 'Aliases for the transformations to be applied to records, in order; each is configured under transforms.<alias>.*.' },
     { name: 'predicates', type: 'LIST', default: [], importance: 'LOW', group: 'Predicates', orderInGroup: 10, width: 'LONG', displayName: 'Predicates',
-      validate: unsupportedList('SMT predicates', 'predicates'),
-      documentation: 'Aliases of predicates for transforms. Not supported by this service: must be empty.' },
+      validate: uniqueAliases,
+      documentation: 'Aliases for the predicates used by transformations; each is configured under predicates.<alias>.*.' },
     { name: 'config.action.reload', type: 'STRING', default: 'restart', allowed: ['none', 'restart'], importance: 'LOW', group: C, orderInGroup: 11, width: 'MEDIUM',
       displayName: 'Reload Action', ignoredBecause: 'config provider values here do not expire, so a connector is never reloaded because of them',
       documentation: 'What to do when values from config providers change.' },
@@ -73,12 +67,21 @@ export const commonConnectorConfigDef: ConfigDef = {
       displayName: 'Maximum Delay Between Retries for Errors', documentation: 'Maximum delay in ms between two retries of a failed operation.' },
     { name: 'errors.tolerance', type: 'STRING', default: 'none', allowed: ['none', 'all'], importance: 'MEDIUM', group: E, orderInGroup: 3, width: 'SHORT',
       displayName: 'Error Tolerance',
-      validate: (v) => (v === 'all' ? 'Skipping records that fail would lose change events; this service only supports "none" (fail the task)' : undefined),
-      documentation: 'Whether a record that fails to convert fails the task ("none") or is skipped ("all"). Only "none" is supported.' },
+      documentation: 'What a record that fails in a transform or converter does: "none" fails the task; "all" skips the record, logs it and counts it (and, with errors.deadletterqueue.topic.name, keeps it there).' },
     { name: 'errors.log.enable', type: 'BOOLEAN', default: false, importance: 'MEDIUM', group: E, orderInGroup: 4, width: 'SHORT', displayName: 'Log Errors',
       documentation: 'Whether to log each error with the details of the failed operation.' },
     { name: 'errors.log.include.messages', type: 'BOOLEAN', default: false, importance: 'MEDIUM', group: E, orderInGroup: 5, width: 'SHORT', displayName: 'Log Error Details',
       documentation: 'Whether error logs include the record that failed (keys and values may hold personal data).' },
+    { name: 'errors.deadletterqueue.topic.name', type: 'STRING', default: '', importance: 'MEDIUM', group: E, orderInGroup: 6, width: 'MEDIUM',
+      displayName: 'Dead Letter Queue Topic Name',
+      validate: (v, all) => (v !== '' && all['errors.tolerance'] !== 'all' ? 'A dead letter queue only receives skipped records; set errors.tolerance=all too' : undefined),
+      documentation: 'Topic that receives each record skipped under errors.tolerance=all: its key and value as schemaless JSON, with __connect.errors.* headers saying where and why it failed. Empty: none. (Connect has this for sink connectors; here it serves source connectors.)' },
+    { name: 'errors.deadletterqueue.topic.replication.factor', type: 'SHORT', default: 3, importance: 'MEDIUM', group: E, orderInGroup: 7, width: 'MEDIUM',
+      displayName: 'Dead Letter Queue Topic Replication Factor', validate: (v) => (typeof v === 'number' && v !== -1 && v < 1 ? 'Value must be -1 (broker default) or at least 1' : undefined),
+      documentation: 'Replication factor of the dead letter queue topic when it is created; -1 means the broker default.' },
+    { name: 'errors.deadletterqueue.context.headers.enable', type: 'BOOLEAN', default: true, importance: 'MEDIUM', group: E, orderInGroup: 8, width: 'MEDIUM',
+      displayName: 'Enable Error Context Headers',
+      documentation: 'Whether dead letter queue records carry the __connect.errors.* headers (Connect\'s default for sinks is false; here true, since the headers are how a skipped change is found again).' },
     { name: 'topic.creation.groups', type: 'LIST', default: [], importance: 'LOW', group: TC, orderInGroup: 1, width: 'LONG', displayName: 'Topic Creation Groups',
       validate: uniqueAliases, documentation: 'Groups of settings for topics this connector creates; each group is configured under topic.creation.<group>.*.' },
     { name: 'exactly.once.support', type: 'STRING', default: 'requested', allowed: ['requested', 'required'], importance: 'MEDIUM', group: EOS, orderInGroup: 2,
@@ -134,14 +137,15 @@ export function topicCreationConfigDef(props: Readonly<Record<string, string>>):
 }
 
 /**
- * The full def a connector config is checked against: common keys, topic creation keys it uses, the keys of
- * the Avro converters it names, the plugin's keys.
+ * The full def a connector config is checked against: common keys, topic creation keys it uses, the keys of its
+ * transforms and predicates (when the catalog is given), the keys of the Avro converters it names, the plugin's keys.
  */
-export function connectorConfigDef(pluginDef: ConfigDef, props: Readonly<Record<string, string>>): ConfigDef {
-  return mergeConfigDefs(commonConnectorConfigDef, topicCreationConfigDef(props), converterKeysDef(props), pluginDef);
+export function connectorConfigDef(pluginDef: ConfigDef, props: Readonly<Record<string, string>>, smts?: SmtCatalog): ConfigDef {
+  const transforms = smts ? transformsConfigDef(props, smts) : { keys: [], passthroughPrefixes: ['transforms.', 'predicates.'] };
+  return mergeConfigDefs(commonConnectorConfigDef, topicCreationConfigDef(props), transforms, converterKeysDef(props), pluginDef);
 }
 
 /** `parseConfig` against `connectorConfigDef`: what the runtime hands a task as `settings`. */
-export function parseConnectorConfig(pluginDef: ConfigDef, props: Readonly<Record<string, string>>): ParsedConfig {
-  return parseConfig(connectorConfigDef(pluginDef, props), props);
+export function parseConnectorConfig(pluginDef: ConfigDef, props: Readonly<Record<string, string>>, smts?: SmtCatalog): ParsedConfig {
+  return parseConfig(connectorConfigDef(pluginDef, props, smts), props);
 }

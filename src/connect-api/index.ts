@@ -8,3 +8,4 @@ export * from './connector-config.js';
 export * from './converter-config.js';
 export { SIGNAL_CONFIG_KEYS, signalSettings, type SignalSettings } from './signal-config.js';
 export { heartbeatTopic, heartbeatTopicKeys } from './heartbeat-config.js';
+export { aliasesOf, propsUnder, transformsConfigDef, type SmtCatalog } from './transform-config.js';

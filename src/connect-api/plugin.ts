@@ -126,9 +126,67 @@ export interface ConnectorPlugin {
   onDelete?(settings: Readonly<Record<string, ConfigValue>>, logger: Logger): Promise<void>;
 }
 
-/** The connector plugins a worker knows, found by class name or alias. */
+/**
+ * Kafka Connect's Single Message Transforms and predicates, on this project's record model.
+ *
+ * A transform sees a `ChangeRecord` after the connector and before the converter. It returns the same object
+ * when nothing changes, a new record (a shallow copy with the changed parts; never mutate the input, the
+ * connector may share values between records), or `null` to drop the record. Headers are the header
+ * converter's text (`headerText` in schemas/) keyed by name.
+ *
+ * Hot path: `apply` runs per record. Anything derived from a schema (a new schema, a field plan) is computed
+ * once per input schema object and cached (`WeakMap<ConnectSchema, …>`): connectors share one schema object
+ * per table version, and converters cache their writers per schema object, so a transform must return the
+ * same output schema object for the same input schema object.
+ */
+export interface Transformation {
+  apply(record: ChangeRecord): ChangeRecord | null;
+}
+
+export interface Predicate {
+  test(record: ChangeRecord): boolean;
+}
+
+/** What a transform or predicate plugin gets to build one configured instance. */
+export interface PluginConfig {
+  /** Parsed values of the plugin's ConfigDef (defaults applied), keys without the `transforms.<alias>.` prefix. */
+  settings: Readonly<Record<string, ConfigValue>>;
+  /** The raw keys under the prefix, prefix removed (for plugins that take free-form keys). */
+  props: Readonly<Record<string, string>>;
+}
+
+interface ConfigurablePlugin {
+  /** The Java class name users configure, e.g. `org.apache.kafka.connect.transforms.ReplaceField$Value`. */
+  readonly className: string;
+  /** Other names Connect accepts for it (simple names where Connect has aliases). */
+  readonly aliases: readonly string[];
+  readonly version: string;
+  /** Keys as Connect documents them; `GET /connector-plugins/{class}/config` shows them. */
+  readonly configDef: ConfigDef;
+  /**
+   * Checks across keys that a ConfigDef cannot express; errors per key (unprefixed). Must not throw for a user
+   * error. `create` may assume this passed.
+   */
+  validate?(config: PluginConfig): Record<string, string[]>;
+}
+
+export interface TransformationPlugin extends ConfigurablePlugin {
+  readonly kind: 'transformation';
+  create(config: PluginConfig): Transformation;
+}
+
+export interface PredicatePlugin extends ConfigurablePlugin {
+  readonly kind: 'predicate';
+  create(config: PluginConfig): Predicate;
+}
+
+/** The plugins a worker knows (connectors, transforms, predicates), found by class name or alias. */
 export interface PluginRegistry {
   all(): readonly ConnectorPlugin[];
   /** The plugin for a `connector.class` value, or undefined. */
   find(classOrAlias: string): ConnectorPlugin | undefined;
+  transformations(): readonly TransformationPlugin[];
+  predicates(): readonly PredicatePlugin[];
+  findTransformation(classOrAlias: string): TransformationPlugin | undefined;
+  findPredicate(classOrAlias: string): PredicatePlugin | undefined;
 }

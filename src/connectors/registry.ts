@@ -6,7 +6,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ConnectorPlugin, PluginRegistry } from '../connect-api/index.js';
+import type { ConnectorPlugin, PluginRegistry, PredicatePlugin, TransformationPlugin } from '../connect-api/index.js';
+import { builtinPredicates, builtinTransformations } from '../transforms/index.js';
 import { ConfigError } from '../errors/index.js';
 import type { Logger } from '../logging/index.js';
 import { mariaDbConnectorPlugin, mySqlConnectorPlugin } from './mysql/index.js';
@@ -24,16 +25,16 @@ function simpleNames(className: string): string[] {
   return names;
 }
 
-export function createPluginRegistry(plugins: readonly ConnectorPlugin[]): PluginRegistry {
-  const byName = new Map<string, ConnectorPlugin>();
+/** Class name and aliases → plugin; an alias two plugins share is dropped rather than picked at random. */
+function nameIndex<P extends { className: string; aliases: readonly string[] }>(plugins: readonly P[], simple: (cls: string) => string[]): Map<string, P> {
+  const byName = new Map<string, P>();
   const ambiguous = new Set<string>();
-  // Full class names win over aliases; an alias two plugins share is refused rather than picked at random.
   for (const plugin of plugins) {
-    if (byName.has(plugin.className)) throw new ConfigError(`Two connector plugins have the class name ${plugin.className}`, 'plugin.path');
+    if (byName.has(plugin.className)) throw new ConfigError(`Two plugins have the class name ${plugin.className}`, 'plugin.path');
     byName.set(plugin.className, plugin);
   }
   for (const plugin of plugins) {
-    for (const alias of [...plugin.aliases, ...simpleNames(plugin.className)]) {
+    for (const alias of [...plugin.aliases, ...simple(plugin.className)]) {
       const existing = byName.get(alias);
       if (existing === plugin) continue;
       if (existing) {
@@ -44,10 +45,35 @@ export function createPluginRegistry(plugins: readonly ConnectorPlugin[]): Plugi
     }
   }
   for (const alias of ambiguous) byName.delete(alias);
-  const list = [...plugins].sort((a, b) => a.className.localeCompare(b.className));
+  return byName;
+}
+
+// Connect's simple-name alias is Java's getSimpleName: for a nested class (`InsertField$Value`) that is `Value`,
+// which several transforms share, so only top-level classes get one.
+function smtSimpleName(className: string): string[] {
+  const simple = className.slice(className.lastIndexOf('.') + 1);
+  return simple.includes('$') ? [] : [simple];
+}
+
+export function createPluginRegistry(
+  plugins: readonly ConnectorPlugin[],
+  transformations: readonly TransformationPlugin[] = builtinTransformations,
+  predicates: readonly PredicatePlugin[] = builtinPredicates,
+): PluginRegistry {
+  const transformsByName = nameIndex(transformations, smtSimpleName);
+  const predicatesByName = nameIndex(predicates, smtSimpleName);
+  const byClass = (a: { className: string }, b: { className: string }) => a.className.localeCompare(b.className);
+  const transformList = [...transformations].sort(byClass);
+  const predicateList = [...predicates].sort(byClass);
+  const byName = nameIndex(plugins, simpleNames);
+  const list = [...plugins].sort(byClass);
   return {
     all: () => list,
     find: (name) => byName.get(name.trim()),
+    transformations: () => transformList,
+    predicates: () => predicateList,
+    findTransformation: (name) => transformsByName.get(name.trim()),
+    findPredicate: (name) => predicatesByName.get(name.trim()),
   };
 }
 

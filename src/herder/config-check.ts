@@ -15,6 +15,7 @@ import {
   type ConfigInfos,
   type ConfigValue,
   type ConnectorPlugin,
+  type SmtCatalog,
 } from '../connect-api/index.js';
 import { CdcError } from '../errors/index.js';
 import type { PluginRegistry } from '../connect-api/index.js';
@@ -27,12 +28,12 @@ export const CONNECTOR_CLASS = 'connector.class';
 const NULL_VALUE = 'Null value can not be supplied as the configuration value.';
 
 /** The def a connector's config is read with (common keys + topic creation + the plugin's), for masking. */
-export function defFor(plugin: ConnectorPlugin | undefined, props: Readonly<Record<string, string>>): ConfigDef {
-  return plugin ? connectorConfigDef(plugin.configDef, props) : commonConnectorConfigDef;
+export function defFor(plugin: ConnectorPlugin | undefined, props: Readonly<Record<string, string>>, smts: SmtCatalog): ConfigDef {
+  return plugin ? connectorConfigDef(plugin.configDef, props, smts) : commonConnectorConfigDef;
 }
 
-export function masked(plugin: ConnectorPlugin | undefined, props: Readonly<Record<string, string>>): Record<string, string> {
-  return maskSecrets(defFor(plugin, props), props);
+export function masked(plugin: ConnectorPlugin | undefined, props: Readonly<Record<string, string>>, smts: SmtCatalog): Record<string, string> {
+  return maskSecrets(defFor(plugin, props, smts), props);
 }
 
 export function unknownPluginMessage(cls: string, registry: PluginRegistry): string {
@@ -94,7 +95,7 @@ export async function checkConnectorConfig(
   if (checkClientSettings && Object.keys(extraErrors).length === 0) {
     for (const [key, messages] of Object.entries(checkClientSettings(resolved))) for (const m of messages) addError(key, m);
   }
-  const def = connectorConfigDef(plugin.configDef, resolved);
+  const def = connectorConfigDef(plugin.configDef, resolved, registry);
   const parsed = parseConfig(def, resolved);
   // The plugin's own checks may reach the database; only worth it once the config parses.
   if (plugin.validate && Object.keys(parsed.errors).length === 0 && Object.keys(extraErrors).length === 0) {

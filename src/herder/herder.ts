@@ -112,7 +112,7 @@ export function createHerder(options: HerderOptions): Herder {
     const { props, nullKeys } = withoutNulls(config);
     let restored: Record<string, string>;
     try {
-      restored = restoreMaskedSecrets(defFor(pluginFor(props), props), props, configStore.connectorConfig(name));
+      restored = restoreMaskedSecrets(defFor(pluginFor(props), props, registry), props, configStore.connectorConfig(name));
     } catch (err) {
       if (err instanceof ConfigError) throw new BadRequestError(err.message, err.fix);
       throw err;
@@ -177,7 +177,7 @@ export function createHerder(options: HerderOptions): Herder {
       requireConfig(name);
       return (configStore.taskConfigs(name) ?? []).map((config, task) => ({
         id: { connector: name, task },
-        config: masked(pluginFor(config), config),
+        config: masked(pluginFor(config), config, registry),
       }));
     },
 
@@ -352,12 +352,15 @@ export function createHerder(options: HerderOptions): Herder {
 
     plugins(connectorsOnly) {
       const connectors = registry.all().map((p) => ({ class: p.className, type: p.type, version: p.version }));
-      return connectorsOnly ? connectors : [...connectors, ...extraPlugins(options.version)];
+      if (connectorsOnly) return connectors;
+      const smts = [...registry.transformations(), ...registry.predicates()].map((p) => ({ class: p.className, type: p.kind, version: p.version }));
+      return [...connectors, ...smts, ...extraPlugins(options.version)];
     },
 
     pluginConfig(pluginName) {
       const plugin = registry.find(pluginName);
-      const def: ConfigDef | undefined = plugin ? pluginConfigDef(plugin) : extraPluginConfig(pluginName);
+      const def: ConfigDef | undefined = plugin ? pluginConfigDef(plugin)
+        : registry.findTransformation(pluginName)?.configDef ?? registry.findPredicate(pluginName)?.configDef ?? extraPluginConfig(pluginName);
       if (!def) throw new NotFoundError(`Unknown plugin ${pluginName}.`);
       return describeConfigKeys(def);
     },

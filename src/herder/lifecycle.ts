@@ -75,8 +75,8 @@ export function createLifecycle(deps: LifecycleDeps) {
     const plugin = registry.find(cls);
     if (!plugin) throw new PluginMissingError(name, cls);
     const resolved = deps.resolve(raw);
-    const parsed = parseConnectorConfig(plugin.configDef, resolved);
-    const secrets = collectSecretValues(defFor(plugin, resolved), resolved);
+    const parsed = parseConnectorConfig(plugin.configDef, resolved, registry);
+    const secrets = collectSecretValues(defFor(plugin, resolved, registry), resolved);
     const problems = Object.entries(parsed.errors).map(([key, messages]) => `${key}: ${messages.join('; ')}`);
     if (problems.length > 0) {
       throw new ConfigError(redactSecretsInText(`Connector ${name} has an invalid config: ${problems.join(' | ')}`, secrets), undefined, {

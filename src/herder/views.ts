@@ -32,7 +32,7 @@ export function createViews({ configStore, statusStore, registry, running, recor
     const count = configStore.taskConfigs(name)?.length ?? 0;
     return {
       name,
-      config: masked(plugin, config),
+      config: masked(plugin, config, registry),
       tasks: Array.from({ length: count }, (_, task) => ({ connector: name, task })),
       type: plugin?.type ?? 'unknown',
     };

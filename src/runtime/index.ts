@@ -9,3 +9,4 @@ export { DEFAULT_BACKOFF } from '../retry/index.js';
 export type { Backoff } from '../retry/index.js';
 export { openKafkaSignalChannel, parseSignalRecord } from './signal-channel.js';
 export type { KafkaSignalChannel, KafkaSignalChannelOptions, SignalRecord } from './signal-channel.js';
+export { createRecordPipeline, FAIL_ON_ERROR, type ErrorHandling, type RecordPipeline } from './record-pipeline.js';

@@ -1,5 +1,5 @@
-import { asBuffer, type Converter, type ConvertedBytes } from '../../schemas/converter.js';
-import type { ChangeRecord, ConfigValue, RecordSink, SourceTask, SourceTaskContext, TaskProgress } from '../connect-api/index.js';
+import type { Converter } from '../../schemas/converter.js';
+import type { ConfigValue, RecordSink, SourceTask, SourceTaskContext, TaskProgress } from '../connect-api/index.js';
 import { CdcError } from '../errors/index.js';
 import type { KafkaClient, RecordProducer, TopicSpec } from '../kafka/index.js';
 import type { Logger } from '../logging/index.js';
@@ -7,7 +7,9 @@ import type { OffsetStore, StatusStore } from '../storage/types.js';
 import { DEFAULT_BACKOFF, type Backoff } from '../retry/index.js';
 import { startDeliveryLoop, type TransactionalDelivery } from './delivery-loop.js';
 import { createOffsetCommitter } from './offset-committer.js';
-import { createRecordQueue, RECORD_OVERHEAD_BYTES, recordSize, type QueuedRecord } from './record-queue.js';
+import { createRecordQueue, RECORD_OVERHEAD_BYTES, type QueuedRecord } from './record-queue.js';
+import { createRecordPipeline, FAIL_ON_ERROR, type ErrorHandling } from './record-pipeline.js';
+import type { TransformChain } from '../transforms/index.js';
 import { createTopicPreparer } from './topic-preparer.js';
 
 export interface SourceTaskRunnerOptions {
@@ -26,6 +28,10 @@ export interface SourceTaskRunnerOptions {
   admin?: Pick<KafkaClient, 'ensureTopic'> | null;
   keyConverter: Converter;
   valueConverter: Converter;
+  /** The connector's transforms; null or absent: none. */
+  transforms?: TransformChain | null;
+  /** errors.* of the connector; absent: fail the task on the first failed record. */
+  errorHandling?: ErrorHandling;
   /** Settings for creating output topics; null = leave it to the broker's auto-creation. */
   topicCreation: TopicSpec | null;
   logger: Logger;
@@ -58,6 +64,8 @@ export interface TaskStats {
   /** Records whose offsets are durable. */
   committed: number;
   queuedBytes: number;
+  /** Records skipped after an error (errors.tolerance=all). */
+  skipped: number;
 }
 
 export interface RunningTask {
@@ -75,14 +83,7 @@ export class TaskStoppedError extends CdcError {
   }
 }
 
-/** A converter could not turn a record into bytes: a bug or an unsupported value, never fixed by retrying. */
-export class RecordConversionError extends CdcError {
-  constructor(topic: string, cause: unknown) {
-    super('RECORD_CONVERSION_FAILED', `Could not convert a record for topic '${topic}': ${cause instanceof Error ? cause.message : String(cause)}`, {
-      retriable: false, cause, fix: 'Check the converter settings (key.converter, value.converter) and the column types; report a bug if they are supported.',
-    });
-  }
-}
+export { RecordConversionError } from './record-pipeline.js';
 
 /**
  * Runs one source task (Connect's WorkerSourceTask, our way). The task's `sink.send` converts records in the
@@ -149,25 +150,25 @@ export function startSourceTask(options: SourceTaskRunnerOptions): RunningTask {
 
   wakeDelivery = delivery.wake;
 
-  function convert(records: readonly ChangeRecord[]): QueuedRecord[] {
-    const out: QueuedRecord[] = new Array(records.length);
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i]!;
-      let key: Buffer | null;
-      let value: ConvertedBytes | null;
-      try {
-        key = asBuffer(keyConverter.fromConnectData(r.topic, r.keySchema, r.key));
-        value = valueConverter.fromConnectData(r.topic, r.valueSchema, r.value);
-      } catch (err) {
-        throw err instanceof CdcError ? err : new RecordConversionError(r.topic, err);
-      }
-      out[i] = {
-        topic: r.topic, partition: r.kafkaPartition, key, value, headers: r.headers, timestamp: r.timestamp,
-        sourcePartition: r.partition, sourceOffset: r.offset, size: recordSize(r.topic, key, value, r.headers),
-      };
-    }
-    return out;
+  let blocked: string | null = null;
+  const pipeline = createRecordPipeline({
+    connectorName, taskId, transforms: options.transforms ?? null, keyConverter, valueConverter,
+    errors: options.errorHandling ?? FAIL_ON_ERROR, logger, signal: taskSignal.signal, backoff,
+    onBlocked: (message) => { blocked = message; },
+  });
+
+  /** Puts processed records on the queue; resolves when there is room again. */
+  function enqueue(converted: readonly QueuedRecord[]): Promise<void> {
+    queue.push(converted);
+    sentCount += converted.length;
+    if (queue.hasRoom()) return Promise.resolve();
+    return queue.waitForRoom().then(() => {
+      if (failure !== undefined) throw failure;
+    });
   }
+
+  // A batch waiting for a schema registration holds back later batches, so records keep their order.
+  let registering: Promise<void> | null = null;
 
   const sink: RecordSink = {
     send(records) {
@@ -179,18 +180,25 @@ export function startSourceTask(options: SourceTaskRunnerOptions): RunningTask {
         sendClosed = true;
         return Promise.resolve();
       }
-      let converted: QueuedRecord[];
+      if (registering !== null) {
+        return registering.then(() => sink.send(records));
+      }
+      let processed: QueuedRecord[] | Promise<QueuedRecord[]>;
       try {
-        converted = convert(records);
+        processed = pipeline.process(records);
       } catch (err) {
         return Promise.reject(err);
       }
-      queue.push(converted);
-      sentCount += converted.length;
-      if (queue.hasRoom()) return Promise.resolve();
-      return queue.waitForRoom().then(() => {
-        if (failure !== undefined) throw failure;
+      if (Array.isArray(processed)) return enqueue(processed);
+      const done = processed.then((converted) => {
+        registering = null;
+        return enqueue(converted);
+      }, (err: unknown) => {
+        registering = null;
+        throw err;
       });
+      registering = done.catch(() => undefined);
+      return done;
     },
     flush() {
       if (failure !== undefined) return Promise.reject(failure);
@@ -277,8 +285,12 @@ export function startSourceTask(options: SourceTaskRunnerOptions): RunningTask {
       })();
       return stopping;
     },
-    progress: () => lastProgress,
-    stats: () => ({ sent: sentCount, acked: delivery.ackedCount(), committed: committer.committedCount, queuedBytes: queue.bytes }),
+    progress: () => {
+      const skipped = pipeline.skipped();
+      if (blocked === null && skipped === 0) return lastProgress;
+      return { phase: 'running', ...lastProgress, ...(skipped > 0 ? { skippedRecords: skipped } : {}), ...(blocked !== null ? { blockedBy: blocked } : {}) };
+    },
+    stats: () => ({ sent: sentCount, acked: delivery.ackedCount(), committed: committer.committedCount, queuedBytes: queue.bytes, skipped: pipeline.skipped() }),
   };
 }
 

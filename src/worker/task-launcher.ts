@@ -3,12 +3,13 @@
  * connector's converters (or the worker's defaults), topic creation settings, and the runtime's task runner.
  */
 import type { NameAdjustmentMode } from '../../schemas/index.js';
-import { redactSecretsInText, signalSettings, type ConfigValue, type SourceTask } from '../connect-api/index.js';
+import { redactSecretsInText, signalSettings, type ConfigValue, type PluginRegistry, type SourceTask } from '../connect-api/index.js';
 import { converterSettings, createConverter } from '../converters/index.js';
 import { createKafkaClient, type KafkaClient, type KafkaConnection, type TopicSpec } from '../kafka/index.js';
 import type { TaskHandle, TaskLaunch, TaskLauncher } from '../herder/index.js';
 import type { Logger } from '../logging/index.js';
-import { openKafkaSignalChannel, startSourceTask, type KafkaSignalChannel } from '../runtime/index.js';
+import { openKafkaSignalChannel, startSourceTask, type ErrorHandling, type KafkaSignalChannel } from '../runtime/index.js';
+import { createTransformChain } from '../transforms/index.js';
 import type { StatusStore, TransactionalOffsetStore } from '../storage/types.js';
 import type { WorkerConfig } from './config.js';
 import { exactlyOnceSettings, transactionalId } from './exactly-once.js';
@@ -19,6 +20,22 @@ export interface TaskLauncherOptions {
   offsetStore: TransactionalOffsetStore;
   statusStore: StatusStore;
   config: WorkerConfig;
+  /** Where the connectors' transforms and predicates are found. */
+  plugins: Pick<PluginRegistry, 'findTransformation' | 'findPredicate'>;
+}
+
+/** The connector's errors.* settings (parsed and validated with its config). */
+export function errorHandling(settings: Readonly<Record<string, ConfigValue>>): ErrorHandling {
+  const dlq = (settings['errors.deadletterqueue.topic.name'] as string | null) ?? '';
+  return {
+    tolerance: settings['errors.tolerance'] === 'all' ? 'all' : 'none',
+    logEnable: settings['errors.log.enable'] === true,
+    logIncludeMessages: settings['errors.log.include.messages'] === true,
+    retryTimeoutMs: (settings['errors.retry.timeout'] as number | null) ?? 0,
+    retryDelayMaxMs: (settings['errors.retry.delay.max.ms'] as number | null) ?? 60_000,
+    deadLetterTopic: dlq.trim() === '' ? null : dlq.trim(),
+    deadLetterHeaders: settings['errors.deadletterqueue.context.headers.enable'] !== false,
+  };
 }
 
 /** The connector's key and value converters: its own `*.converter` settings, else the worker's (as Connect). */
@@ -126,11 +143,13 @@ function kafkaSignalChannel(launch: TaskLaunch, task: SourceTask, workerKafka: K
   };
 }
 
-export function createTaskLauncher({ kafka, offsetStore, statusStore, config }: TaskLauncherOptions): TaskLauncher {
+export function createTaskLauncher({ kafka, offsetStore, statusStore, config, plugins }: TaskLauncherOptions): TaskLauncher {
   return (launch): TaskHandle => {
     const c = launch.connectorConfig;
     // First: a converter setting that cannot work fails the task before any client is made.
     const { keyConverter, valueConverter } = converters(config, c, launch.settings);
+    const transforms = createTransformChain(c, plugins);
+    const errors = errorHandling(launch.settings);
     const clients = taskClients(config.kafka, c);
     const exactlyOnce = exactlyOnceSettings(config, c);
     for (const [key, why] of Object.entries(clients.producer.unused)) launch.logger.warn({ key }, `producer setting ${key} has no effect: ${why}`);
@@ -146,7 +165,14 @@ export function createTaskLauncher({ kafka, offsetStore, statusStore, config }: 
       await txProducer.fence();
       await offsetStore.catchUp();
     } : undefined;
-    const task = scrubbingTask(launch.plugin.createTask(), launch.secrets, fenceThenReadOffsets);
+    // As Connect does for a sink's dead letter queue: the topic exists before the first record can need it.
+    const dlq = errors.deadLetterTopic;
+    const dlqRf = (launch.settings['errors.deadletterqueue.topic.replication.factor'] as number | null) ?? 3;
+    const createDlq = dlq === null ? undefined : async () => {
+      await kafka.ensureTopic(dlq, { partitions: 1, replicationFactor: dlqRf });
+    };
+    const beforeRun = createDlq && fenceThenReadOffsets ? async () => { await createDlq(); await fenceThenReadOffsets(); } : createDlq ?? fenceThenReadOffsets;
+    const task = scrubbingTask(launch.plugin.createTask(), launch.secrets, beforeRun);
     const signals = kafkaSignalChannel(launch, task, kafka, clients.signalConsumer, launch.logger);
     const running = startSourceTask({
       connectorName: launch.connector,
@@ -163,6 +189,8 @@ export function createTaskLauncher({ kafka, offsetStore, statusStore, config }: 
       admin: kafka,
       keyConverter,
       valueConverter,
+      transforms,
+      errorHandling: errors,
       topicCreation: topicCreationSpec(config, c),
       logger: launch.logger,
       maxBatchBytes: clients.producer.maxRequestBytes,

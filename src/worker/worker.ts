@@ -98,7 +98,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     statusStore,
     offsetStore,
     registry,
-    launchTask: createTaskLauncher({ kafka, offsetStore, statusStore, config }),
+    launchTask: createTaskLauncher({ kafka, offsetStore, statusStore, config, plugins: registry }),
     resolveConfig: (props) => resolveConfigProviders(props, { providers }),
     checkClientSettings: (props) => ({ ...checkTaskClients(config.kafka, props), ...checkExactlyOnce(config, props) }),
     logger,

@@ -9,7 +9,10 @@
  *   await w.stop();                                  // SIGTERM, waits for exit
  *   await cleanupWorkerTopics(settings, ['topic-the-test-wrote']);
  */
+import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { Consumer } from '@platformatic/kafka';
+import { testServices } from '../../scripts/testbed/providers.js';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import type { Logger } from '../../src/logging/index.js';
@@ -96,4 +99,39 @@ export function counterConfig(topic: string, extra: Record<string, string> = {})
 /** The counter values (`n`) in a topic written by test.CounterSource with schemas enabled. */
 export async function counterValues(topic: string): Promise<number[]> {
   return (await readTopic(topic)).map((r) => (JSON.parse(r.value!) as { payload: { n: number } }).payload.n);
+}
+
+export interface RawRecord {
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+  partition: number;
+  offset: number;
+}
+
+/** Every record currently in the topic with its headers, bytes as written (for Avro and header checks). */
+export async function readRawTopic(topic: string): Promise<RawRecord[]> {
+  const kafka = await testKafka();
+  if (!(await kafka.topicExists(topic))) return [];
+  const ends = await kafka.highWatermarks(topic);
+  const total = [...ends.values()].reduce((a, b) => a + b, 0);
+  if (total === 0) return [];
+  const s = await testServices();
+  const consumer = new Consumer({ clientId: 'test-raw-reader', groupId: `test-raw-${randomUUID()}`, bootstrapBrokers: s.kafkaBrokers });
+  const out: RawRecord[] = [];
+  try {
+    const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false, maxWaitTime: 200 });
+    for await (const m of stream) {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of (m.headers as Map<Buffer, Buffer>) ?? []) headers[k.toString('utf8')] = v.toString('utf8');
+      const key = m.key as Buffer | null | undefined;
+      const value = m.value as Buffer | null | undefined;
+      out.push({ key: key && key.length > 0 ? key : null, value: value && value.length > 0 ? value : null, headers, partition: m.partition, offset: Number(m.offset) });
+      if (out.length >= total) break;
+    }
+    await stream.close().catch(() => undefined);
+  } finally {
+    await consumer.close(true).catch(() => undefined);
+  }
+  return out.sort((a, b) => a.partition - b.partition || a.offset - b.offset);
 }

@@ -89,21 +89,13 @@ test('converter, producer and signal consumer settings pass through; a typo in a
   assert.match(warnings['database.hostnme']!, /did you mean "database.hostname"/);
 });
 
-test('SMTs are refused explicitly, and their settings point at "transforms"', () => {
-  const { errors } = parseConnectorConfig(pluginDef, {
-    ...base, transforms: 'unwrap', 'transforms.unwrap.type': 'io.debezium.transforms.ExtractNewRecordState',
-  });
-  assert.match(errors['transforms']![0]!, /Single Message Transforms \(SMTs\) are not supported by this service/);
-  assert.equal(errors['transforms.unwrap.type'], undefined, 'the refusal is on "transforms"; its settings are only warned about');
-  assert.match(parseConnectorConfig(pluginDef, { ...base, predicates: 'p' }).errors['predicates']![0]!, /not supported/);
-});
-
-test('errors.tolerance=all is refused (case-insensitive); exactly.once.support=required is left to the worker', () => {
+test('errors.tolerance takes none and all (case-insensitive); a dead letter queue needs all', () => {
   const { errors, settings } = parseConnectorConfig(pluginDef, { ...base, 'errors.tolerance': 'ALL', 'exactly.once.support': 'required' });
-  assert.match(errors['errors.tolerance']![0]!, /lose change events/);
-  assert.equal(errors['exactly.once.support'], undefined);
-  assert.equal(parseConnectorConfig(pluginDef, { ...base, 'errors.tolerance': 'NONE' }).settings['errors.tolerance'], 'none');
+  assert.deepEqual(errors, {});
   assert.equal(settings['errors.tolerance'], 'all');
+  assert.equal(parseConnectorConfig(pluginDef, { ...base, 'errors.tolerance': 'NONE' }).settings['errors.tolerance'], 'none');
+  const dlq = parseConnectorConfig(pluginDef, { ...base, 'errors.deadletterqueue.topic.name': 'dlq' });
+  assert.match(dlq.errors['errors.deadletterqueue.topic.name']![0]!, /set errors.tolerance=all/);
 });
 
 test('keys that have no effect here are accepted with warnings', () => {

@@ -84,6 +84,12 @@ describe('converter factory', () => {
     assert.equal(decoded.source.ts_ns, 1700000000000000000n);
     registry.requireAuth = undefined;
   });
+  it('applies the connector\'s Debezium name adjustment to the Avro schema', async () => {
+    const s = keySchema('adjusted', [field('my-col', int32())]);
+    const conv = createConverter({ className: 'avro', props: { 'schema.registry.url': registry.url }, isKey: true, nameAdjustment: { schema: 'none', field: 'avro' } }) as AvroConverter;
+    await conv.prepare('adjusted', s);
+    assert.match(registry.subjects.get('adjusted-key')![0]!.schema, /"name":"my_col"/);
+  });
 });
 
 describe('which converter a connector gets', () => {

@@ -105,6 +105,7 @@ describe('REST API conformance', () => {
     const router = await http.get('/connector-plugins/org.apache.kafka.connect.transforms.RegexRouter/config');
     assert.equal(router.status, 200);
     assert.deepEqual(router.body.map((k: any) => k.name).sort(), ['regex', 'replacement']);
+    assert.ok(all.body.some((p: any) => p.class === 'io.confluent.connect.avro.AvroConverter' && p.type === 'converter'));
 
     const def = await http.get('/connector-plugins/CounterSource/config');
     assert.equal(def.status, 200);

@@ -5,17 +5,10 @@
  */
 import type { ConfigDef, ConfigKeyDef } from './config-def.js';
 import { atLeast, mergeConfigDefs, nonEmptyString, parseConfig, type ParsedConfig } from './config-validation.js';
+import {
+  CONVERTER_ALIASES, converterKeysDef, HEADER_CONVERTER_ALIASES, SUPPORTED_CONVERTERS, SUPPORTED_HEADER_CONVERTERS,
+} from './converter-config.js';
 import { transformsConfigDef, type SmtCatalog } from './transform-config.js';
-
-export const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
-export const SIMPLE_HEADER_CONVERTER = 'org.apache.kafka.connect.storage.SimpleHeaderConverter';
-/** Converter classes this service implements, for `key.converter`/`value.converter`. */
-export const SUPPORTED_CONVERTERS: readonly string[] = [JSON_CONVERTER];
-export const SUPPORTED_HEADER_CONVERTERS: readonly string[] = [SIMPLE_HEADER_CONVERTER, JSON_CONVERTER];
-
-// Connect accepts a plugin's simple name and its name without the type suffix as aliases.
-const CONVERTER_ALIASES = { jsonconverter: JSON_CONVERTER, json: JSON_CONVERTER };
-const HEADER_CONVERTER_ALIASES = { ...CONVERTER_ALIASES, simpleheaderconverter: SIMPLE_HEADER_CONVERTER, simpleheader: SIMPLE_HEADER_CONVERTER };
 
 function supportedClass(supported: readonly string[]): NonNullable<ConfigKeyDef['validate']> {
   return (v) =>
@@ -48,10 +41,10 @@ export const commonConnectorConfigDef: ConfigDef = {
       documentation: 'Maximum number of tasks for this connector.' },
     { name: 'key.converter', type: 'CLASS', default: null, importance: 'LOW', group: C, orderInGroup: 4, width: 'SHORT', displayName: 'Key converter class',
       valueAliases: CONVERTER_ALIASES, validate: supportedClass(SUPPORTED_CONVERTERS),
-      documentation: 'Converter for record keys; unset means the worker\'s key.converter. Settings for it go under key.converter.*.' },
+      documentation: 'Converter for record keys: JsonConverter or AvroConverter; unset means the worker\'s key.converter (with the worker\'s key.converter.* settings). Settings for it go under key.converter.*.' },
     { name: 'value.converter', type: 'CLASS', default: null, importance: 'LOW', group: C, orderInGroup: 5, width: 'SHORT', displayName: 'Value converter class',
       valueAliases: CONVERTER_ALIASES, validate: supportedClass(SUPPORTED_CONVERTERS),
-      documentation: 'Converter for record values; unset means the worker\'s value.converter. Settings for it go under value.converter.*.' },
+      documentation: 'Converter for record values: JsonConverter or AvroConverter; unset means the worker\'s value.converter (with the worker\'s value.converter.* settings). Settings for it go under value.converter.*.' },
     { name: 'header.converter', type: 'CLASS', default: null, importance: 'LOW', group: C, orderInGroup: 6, width: 'SHORT', displayName: 'Header converter class',
       valueAliases: HEADER_CONVERTER_ALIASES, validate: supportedClass(SUPPORTED_HEADER_CONVERTERS),
       documentation: 'Converter for record headers; unset means the worker\'s header converter.' },
@@ -145,11 +138,11 @@ export function topicCreationConfigDef(props: Readonly<Record<string, string>>):
 
 /**
  * The full def a connector config is checked against: common keys, topic creation keys it uses, the keys of its
- * transforms and predicates (when the catalog is given), the plugin's keys.
+ * transforms and predicates (when the catalog is given), the keys of the Avro converters it names, the plugin's keys.
  */
 export function connectorConfigDef(pluginDef: ConfigDef, props: Readonly<Record<string, string>>, smts?: SmtCatalog): ConfigDef {
   const transforms = smts ? transformsConfigDef(props, smts) : { keys: [], passthroughPrefixes: ['transforms.', 'predicates.'] };
-  return mergeConfigDefs(commonConnectorConfigDef, topicCreationConfigDef(props), transforms, pluginDef);
+  return mergeConfigDefs(commonConnectorConfigDef, topicCreationConfigDef(props), transforms, converterKeysDef(props), pluginDef);
 }
 
 /** `parseConfig` against `connectorConfigDef`: what the runtime hands a task as `settings`. */

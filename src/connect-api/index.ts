@@ -5,6 +5,7 @@ export * from './config-validation.js';
 export { SECRET_MASK, configValueToString, invalidValueMessage } from './config-values.js';
 export * from './secrets.js';
 export * from './connector-config.js';
+export * from './converter-config.js';
 export { SIGNAL_CONFIG_KEYS, signalSettings, type SignalSettings } from './signal-config.js';
 export { heartbeatTopic, heartbeatTopicKeys } from './heartbeat-config.js';
 export { aliasesOf, propsUnder, transformsConfigDef, type SmtCatalog } from './transform-config.js';

@@ -452,15 +452,40 @@ export const ERROR_CATALOGUE = {
     meaning: 'A record was converted to Avro before its schema was registered.',
     fix: 'This is a bug in the caller: it must await prepare(topic, schema) before converting; report it.',
   },
+  AVRO_INVALID_NAME: {
+    area: 'conversion', retriable: false,
+    meaning: 'A table, column or schema name is not a valid Avro name (letters, digits and _, not starting with a digit), or two names became one.',
+    fix: 'Set the connector\'s schema.name.adjustment.mode=avro and field.name.adjustment.mode=avro, or the converter\'s scrub.invalid.names=true.',
+  },
+  AVRO_NOT_A_RECORD: {
+    area: 'conversion', retriable: false,
+    meaning: 'RecordNameStrategy or TopicRecordNameStrategy was given a key or value whose schema is not a struct.',
+    fix: 'Use TopicNameStrategy (the default) for key.subject.name.strategy / value.subject.name.strategy.',
+  },
+  AVRO_SCHEMA_INCOMPATIBLE: {
+    area: 'conversion', retriable: false,
+    meaning: 'The registered schema the converter must write with (use.latest.version, use.schema.id) cannot hold the connector\'s records.',
+    fix: 'Register a version that is backward compatible with the records (every field it lacks has a default), or let the converter register its own (auto.register.schemas=true).',
+  },
   SCHEMA_REGISTRY_UNAVAILABLE: {
     area: 'conversion', retriable: true,
-    meaning: 'The schema registry cannot be reached, or failed (HTTP 5xx or 429).',
-    fix: 'Check schema.registry.url and that the registry is running.',
+    meaning: 'The schema registry cannot be reached, timed out, or failed (HTTP 5xx or 429).',
+    fix: 'Check schema.registry.url and that the registry is running; the task retries.',
   },
   SCHEMA_REGISTRY_REJECTED: {
     area: 'conversion', retriable: false,
-    meaning: 'The schema registry refused a schema (e.g. incompatible with the subject), or answered without an id.',
-    fix: 'Check the registry URL, credentials and subject, and the subject\'s compatibility setting.',
+    meaning: 'The schema registry refused a request (HTTP 4xx: credentials, permissions, an invalid schema), or gave an answer that is not a Confluent registry\'s.',
+    fix: 'Read the registry\'s message; check the registry URL, basic.auth.* credentials and the subject.',
+  },
+  SCHEMA_REGISTRY_INCOMPATIBLE: {
+    area: 'conversion', retriable: false,
+    meaning: 'The registry refused a new schema version as incompatible with the subject\'s earlier versions (HTTP 409).',
+    fix: 'Make the table change compatible (e.g. new columns nullable or with a default), or relax the subject\'s compatibility level on the registry (PUT /config/{subject}), then restart the task.',
+  },
+  SCHEMA_REGISTRY_SCHEMA_NOT_FOUND: {
+    area: 'conversion', retriable: false,
+    meaning: 'With auto.register.schemas=false the record\'s schema (or subject) is not registered.',
+    fix: 'Register the schema under the subject first, set use.latest.version=true to write with the latest version, or set auto.register.schemas=true.',
   },
 
   // ── Demo ────────────────────────────────────────────────────────────────────────────────────────────────

@@ -3,35 +3,25 @@
  * class names Connect users know, with their config definitions.
  */
 import {
+  AVRO_CONVERTER,
+  AVRO_CONVERTER_DEF,
   commonConnectorConfigDef,
+  CONVERTER_TYPE_KEY,
   JSON_CONVERTER,
+  JSON_CONVERTER_DEF,
   SIMPLE_HEADER_CONVERTER,
   type ConfigDef,
   type ConnectorPlugin,
 } from '../connect-api/index.js';
 import type { PluginDescription } from './types.js';
 
-const CONVERTER_TYPE = {
-  name: 'converter.type',
-  type: 'STRING' as const,
-  importance: 'LOW' as const,
-  allowed: ['key', 'value', 'header'],
-  documentation: 'How this converter will be used.',
-};
-
-const JSON_CONVERTER_DEF: ConfigDef = {
-  keys: [
-    CONVERTER_TYPE,
-    { name: 'schemas.enable', type: 'BOOLEAN', default: true, importance: 'HIGH', group: 'Schemas', orderInGroup: 1, width: 'MEDIUM', displayName: 'Enable Schemas',
-      documentation: 'Include schemas within each of the serialized values and keys.' },
-  ],
-};
-
-const HEADER_CONVERTER_DEF: ConfigDef = { keys: [CONVERTER_TYPE] };
+// Connect shows converter.type first in every converter's definition.
+const withType = (def: ConfigDef): ConfigDef => ({ keys: [CONVERTER_TYPE_KEY, ...def.keys] });
 
 const EXTRA: ReadonlyArray<{ class: string; type: string; def: ConfigDef }> = [
-  { class: JSON_CONVERTER, type: 'converter', def: JSON_CONVERTER_DEF },
-  { class: SIMPLE_HEADER_CONVERTER, type: 'header_converter', def: HEADER_CONVERTER_DEF },
+  { class: JSON_CONVERTER, type: 'converter', def: withType(JSON_CONVERTER_DEF) },
+  { class: AVRO_CONVERTER, type: 'converter', def: withType(AVRO_CONVERTER_DEF) },
+  { class: SIMPLE_HEADER_CONVERTER, type: 'header_converter', def: withType({ keys: [] }) },
 ];
 
 export function extraPlugins(version: string): PluginDescription[] {

@@ -8,11 +8,15 @@
 import { readFileSync } from 'node:fs';
 import type { ConfigDef, ConfigKeyDef } from '../connect-api/config-def.js';
 import {
+  CONVERTER_ALIASES,
+  converterKeysDef,
+  HEADER_CONVERTER_ALIASES,
   JSON_CONVERTER,
   SIMPLE_HEADER_CONVERTER,
   SUPPORTED_CONVERTERS,
   SUPPORTED_HEADER_CONVERTERS,
   maskSecrets,
+  mergeConfigDefs,
   nonEmptyString,
   parseConfig,
 } from '../connect-api/index.js';
@@ -78,6 +82,9 @@ export interface WorkerConfig {
   headerConverter: string;
   keyConverterSchemasEnable: boolean;
   valueConverterSchemasEnable: boolean;
+  /** The worker's `key.converter.*` / `value.converter.*` settings, prefix stripped (validated for Avro). */
+  keyConverterProps: Record<string, string>;
+  valueConverterProps: Record<string, string>;
   pluginPath: string[];
   /** Longest time between offset commits; offsets are also committed after every acknowledged batch. */
   offsetFlushIntervalMs: number;
@@ -164,9 +171,12 @@ export const workerConfigDef: ConfigDef = {
     { name: 'rest.advertised.port', type: 'INT', default: null, importance: 'LOW', validate: (v) => (typeof v === 'number' && (v < 1 || v > 65535) ? 'Value must be between 1 and 65535' : undefined),
       documentation: 'Port other workers and clients should use.' },
     { name: 'rest.advertised.listener', type: 'STRING', default: null, allowed: ['http'], importance: 'LOW', documentation: 'Advertised protocol; only http is served.' },
-    { name: 'key.converter', type: 'CLASS', default: JSON_CONVERTER, importance: 'HIGH', validate: supported(SUPPORTED_CONVERTERS), documentation: 'Converter for record keys.' },
-    { name: 'value.converter', type: 'CLASS', default: JSON_CONVERTER, importance: 'HIGH', validate: supported(SUPPORTED_CONVERTERS), documentation: 'Converter for record values.' },
-    { name: 'header.converter', type: 'CLASS', default: SIMPLE_HEADER_CONVERTER, importance: 'LOW', validate: supported(SUPPORTED_HEADER_CONVERTERS), documentation: 'Converter for record headers.' },
+    { name: 'key.converter', type: 'CLASS', default: JSON_CONVERTER, importance: 'HIGH', valueAliases: CONVERTER_ALIASES, validate: supported(SUPPORTED_CONVERTERS),
+      documentation: 'Converter for record keys (JsonConverter or AvroConverter), with its settings under key.converter.*.' },
+    { name: 'value.converter', type: 'CLASS', default: JSON_CONVERTER, importance: 'HIGH', valueAliases: CONVERTER_ALIASES, validate: supported(SUPPORTED_CONVERTERS),
+      documentation: 'Converter for record values (JsonConverter or AvroConverter), with its settings under value.converter.*.' },
+    { name: 'header.converter', type: 'CLASS', default: SIMPLE_HEADER_CONVERTER, importance: 'LOW', valueAliases: HEADER_CONVERTER_ALIASES, validate: supported(SUPPORTED_HEADER_CONVERTERS),
+      documentation: 'Converter for record headers.' },
     { name: 'key.converter.schemas.enable', type: 'BOOLEAN', default: true, importance: 'LOW', documentation: 'JSON keys carry a schema/payload envelope.' },
     { name: 'value.converter.schemas.enable', type: 'BOOLEAN', default: true, importance: 'LOW', documentation: 'JSON values carry a schema/payload envelope.' },
     { name: 'plugin.path', type: 'LIST', default: [], importance: 'LOW', documentation: 'Extra connector plugins: JavaScript module files, or directories of them (built-in plugins need none).' },
@@ -208,7 +218,7 @@ export function loadWorkerConfig(options: LoadWorkerConfigOptions): WorkerConfig
   const configProviders = configProviderSpecs(merged);
   const props = resolveConfigProviders(merged, { providers: createConfigProviders(configProviders, options.env) });
 
-  const { settings: s, errors, warnings } = parseConfig(workerConfigDef, props);
+  const { settings: s, errors, warnings } = parseConfig(workerDefFor(props), props);
   const problems = Object.entries(errors);
   if (problems.length > 0) {
     throw new ConfigError(`Invalid worker configuration: ${problems.map(([, m]) => m.join(' ')).join(' ')}`, problems[0]![0], {
@@ -250,6 +260,8 @@ export function loadWorkerConfig(options: LoadWorkerConfigOptions): WorkerConfig
     headerConverter: s['header.converter'] as string,
     keyConverterSchemasEnable: s['key.converter.schemas.enable'] as boolean,
     valueConverterSchemasEnable: s['value.converter.schemas.enable'] as boolean,
+    keyConverterProps: withoutPrefix(props, 'key.converter.'),
+    valueConverterProps: withoutPrefix(props, 'value.converter.'),
     pluginPath: s['plugin.path'] as string[],
     offsetFlushIntervalMs: s['offset.flush.interval.ms'] as number,
     exactlyOnceSource: s['exactly.once.source.support'] === 'enabled',
@@ -297,9 +309,20 @@ function workerKafka(props: Readonly<Record<string, string>>, warnings: Record<s
 
 const isSecurityKey = (key: string) => key === 'security.protocol' || key.startsWith('ssl.') || key.startsWith('sasl.');
 
-/** Worker properties safe to log: secret-looking values (sasl.jaas.config, ssl.key.password, ...) masked. */
+/** The worker's def plus the keys of the Avro converters it names (a missing schema.registry.url stops the worker). */
+function workerDefFor(props: Readonly<Record<string, string>>): ConfigDef {
+  return mergeConfigDefs(workerConfigDef, converterKeysDef(props));
+}
+
+function withoutPrefix(props: Readonly<Record<string, string>>, prefix: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(props)) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
+  return out;
+}
+
+/** Worker properties safe to log: secret-looking values (sasl.jaas.config, ssl.key.password, basic.auth.user.info, ...) masked. */
 export function maskWorkerProps(props: Readonly<Record<string, string>>): Record<string, string> {
-  return maskSecrets(workerConfigDef, props);
+  return maskSecrets(workerDefFor(props), props);
 }
 
 function readWorkerFile(file: string): Record<string, string> {

@@ -2,8 +2,9 @@
  * How this worker runs a task the herder asks for: a producer of its own (as each Connect task has), the
  * connector's converters (or the worker's defaults), topic creation settings, and the runtime's task runner.
  */
-import { createJsonConverter } from '../../schemas/index.js';
+import type { NameAdjustmentMode } from '../../schemas/index.js';
 import { redactSecretsInText, signalSettings, type ConfigValue, type PluginRegistry, type SourceTask } from '../connect-api/index.js';
+import { converterSettings, createConverter } from '../converters/index.js';
 import { createKafkaClient, type KafkaClient, type KafkaConnection, type TopicSpec } from '../kafka/index.js';
 import type { TaskHandle, TaskLaunch, TaskLauncher } from '../herder/index.js';
 import type { Logger } from '../logging/index.js';
@@ -37,9 +38,22 @@ export function errorHandling(settings: Readonly<Record<string, ConfigValue>>): 
   };
 }
 
-function schemasEnable(connector: Readonly<Record<string, string>>, key: string, workerDefault: boolean): boolean {
-  const v = connector[key];
-  return v === undefined ? workerDefault : v.trim().toLowerCase() === 'true';
+/** The connector's key and value converters: its own `*.converter` settings, else the worker's (as Connect). */
+function converters(config: WorkerConfig, connector: Readonly<Record<string, string>>, settings: Readonly<Record<string, ConfigValue>>) {
+  // Debezium adjusts names connector-side; here the Avro converter applies the connector's modes (JSON needs none).
+  const mode = (key: string): NameAdjustmentMode => {
+    const v = settings[key];
+    return v === 'avro' || v === 'avro_unicode' ? v : 'none';
+  };
+  const nameAdjustment = { schema: mode('schema.name.adjustment.mode'), field: mode('field.name.adjustment.mode') };
+  const make = (isKey: boolean) => {
+    const role = isKey ? 'key.converter' : 'value.converter';
+    const worker = isKey
+      ? { className: config.keyConverter, props: config.keyConverterProps }
+      : { className: config.valueConverter, props: config.valueConverterProps };
+    return createConverter({ ...converterSettings(role, connector, worker), isKey, nameAdjustment });
+  };
+  return { keyConverter: make(true), valueConverter: make(false) };
 }
 
 const NOT_TOPIC_CONFIGS = new Set(['partitions', 'replication.factor', 'include', 'exclude']);
@@ -132,6 +146,8 @@ function kafkaSignalChannel(launch: TaskLaunch, task: SourceTask, workerKafka: K
 export function createTaskLauncher({ kafka, offsetStore, statusStore, config, plugins }: TaskLauncherOptions): TaskLauncher {
   return (launch): TaskHandle => {
     const c = launch.connectorConfig;
+    // First: a converter setting that cannot work fails the task before any client is made.
+    const { keyConverter, valueConverter } = converters(config, c, launch.settings);
     const transforms = createTransformChain(c, plugins);
     const errors = errorHandling(launch.settings);
     const clients = taskClients(config.kafka, c);
@@ -171,8 +187,8 @@ export function createTaskLauncher({ kafka, offsetStore, statusStore, config, pl
       offsetStore,
       statusStore,
       admin: kafka,
-      keyConverter: createJsonConverter({ schemasEnable: schemasEnable(c, 'key.converter.schemas.enable', config.keyConverterSchemasEnable), isKey: true }),
-      valueConverter: createJsonConverter({ schemasEnable: schemasEnable(c, 'value.converter.schemas.enable', config.valueConverterSchemasEnable), isKey: false }),
+      keyConverter,
+      valueConverter,
       transforms,
       errorHandling: errors,
       topicCreation: topicCreationSpec(config, c),

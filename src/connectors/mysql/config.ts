@@ -7,6 +7,7 @@ import type { TypeModes } from '../../../schemas/mysql/index.js';
 import type { MySqlConnectionConfig } from '../../db/mysql.js';
 import { tableFiltersFromConfig, type TableFilters } from '../../../snapshot/index.js';
 import { transactionMetadataKeys, transactionTopic } from '../shared/transaction-config.js';
+import { nameAdjustmentKeys } from '../shared/name-adjustment-config.js';
 import { SNAPSHOT_MODE_ALIASES, SNAPSHOT_MODES, type SnapshotMode } from '../shared/start-plan.js';
 
 type Validate = NonNullable<ConfigKeyDef['validate']>;
@@ -111,6 +112,7 @@ export const MYSQL_CONFIG_DEF: ConfigDef = {
       documentation: 'Send a heartbeat with the current binlog offset this often (0 = never), so offsets advance while captured tables are idle.' },
     ...heartbeatTopicKeys(EVENTS, 9),
     ...transactionMetadataKeys(EVENTS, 11),
+    ...nameAdjustmentKeys(EVENTS, 13),
     { name: 'event.processing.failure.handling.mode', type: 'STRING', default: 'fail', allowed: ['fail', 'warn', 'skip'], importance: 'MEDIUM',
       group: EVENTS, orderInGroup: 11,
       documentation: 'A row that cannot be converted: fail the task, log it and skip it (warn), or skip it silently.' },

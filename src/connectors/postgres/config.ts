@@ -6,6 +6,7 @@ import { atLeast, heartbeatTopic, heartbeatTopicKeys, nonEmptyString, SIGNAL_CON
 import type { PgConnectionConfig, PublicationAutocreateMode } from '../../../binlog/postgres/index.js';
 import type { PgMappingOptions } from '../../../schemas/postgres/index.js';
 import { transactionMetadataKeys, transactionTopic } from '../shared/transaction-config.js';
+import { nameAdjustmentKeys } from '../shared/name-adjustment-config.js';
 import { SNAPSHOT_MODE_ALIASES, SNAPSHOT_MODES, type SnapshotMode } from '../shared/start-plan.js';
 import type { BinaryHandlingMode, DecimalHandlingMode, TimePrecisionMode } from '../../../schemas/index.js';
 
@@ -83,6 +84,7 @@ export const postgresConfigDef: ConfigDef = {
       documentation: 'SQL run on the source at every heartbeat, e.g. an INSERT into a table in the publication, so WAL of quiet databases is consumed.' },
     ...heartbeatTopicKeys(REPL, 10),
     ...transactionMetadataKeys(EVT, 20),
+    ...nameAdjustmentKeys(EVT, 22),
     { name: 'schema.include.list', type: 'LIST', default: null, importance: 'HIGH', group: FILT, orderInGroup: 1, validate: bothLists('schema.include.list', 'schema.exclude.list'),
       documentation: 'Regular expressions matching schema names to capture (whole name).' },
     { name: 'schema.exclude.list', type: 'LIST', default: null, importance: 'HIGH', group: FILT, orderInGroup: 2,

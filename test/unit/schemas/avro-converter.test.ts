@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import avro from 'avsc';
 import {
-  createAvroConverter, createSchemaRegistryClient, decimalSchema, encodeDecimal, envelopeSchema, field, int16, int32,
-  int64, makeEnvelope, mapOf, postgresSourceSchema, rowSchema, SchemaDataError, string, toAvroSchema,
-  type SchemaRegistryClient,
+  arrayOf, bytes, connectDateSchema, createAvroConverter, decimalSchema, encodeDecimal, envelopeSchema, field, float32, float64,
+  int16, int32, int64, makeEnvelope, withOptional, mapOf, postgresSourceSchema, rowSchema, SchemaDataError, string, struct, toAvroSchema,
+  type AvroConverterOptions, type ConnectSchema, type SchemaRegistryClient,
 } from '../../../schemas/index.js';
+import { avroSchemaText } from '../../../schemas/avro-schema.js';
 
 const topic = 'dbserver1.inventory.customers';
 const row = rowSchema(topic, [
@@ -15,122 +14,225 @@ const row = rowSchema(topic, [
   field('price', decimalSchema(2, 10, { optional: true })), field('big', int64({ optional: true })),
 ]);
 const envelope = envelopeSchema(topic, row, postgresSourceSchema());
+const source = {
+  version: '3.1.3.Final', connector: 'postgresql', name: 'dbserver1', ts_ms: 1700000000000, snapshot: 'false', db: 'postgres',
+  sequence: null, ts_us: 1700000000000000, ts_ns: 1700000000000000000n, schema: 'inventory', table: 'customers',
+  txId: 779, lsn: 34389336, xmin: null,
+};
 
-// Reads longs beyond 2^53 as bigint, for decoding in the test.
+// Reads longs as bigint when beyond 2^53, for decoding in the test with avsc (an independent decoder).
 const bigLong = avro.types.LongType.__with({
-  fromBuffer: (b: Buffer) => b.readBigInt64LE(0),
+  fromBuffer: (b: Buffer) => { const v = b.readBigInt64LE(0); return v >= -(2n ** 53n) && v <= 2n ** 53n ? Number(v) : v; },
   toBuffer: (v: bigint) => { const b = Buffer.alloc(8); b.writeBigInt64LE(BigInt(v)); return b; },
-  fromJSON: BigInt, toJSON: Number, isValid: (v: unknown) => typeof v === 'bigint', compare: () => 0,
+  fromJSON: Number, toJSON: Number, isValid: (v: unknown) => typeof v === 'number' || typeof v === 'bigint', compare: () => 0,
 });
+function decode(avroSchema: unknown, bytes: Buffer): any {
+  const type = avro.Type.forSchema(avroSchema as avro.Schema, { registry: { long: bigLong } as never, wrapUnions: 'auto' });
+  return type.fromBuffer(bytes.subarray(5));
+}
 
-describe('Connect → Avro schema (Confluent AvroData)', () => {
-  type AvroField = { name: string; type: unknown; default?: unknown };
-  const avroSchema = toAvroSchema(envelope) as { fields: AvroField[] };
-  const byName = (record: { fields: AvroField[] }, name: string) => record.fields.find((f) => f.name === name)!;
+/** An in-memory registry: subjects → schema texts, global ids. */
+function memoryRegistry(): SchemaRegistryClient & { calls: string[]; texts: Map<number, string>; put(subject: string, text: string): number } {
+  const bySubject = new Map<string, { id: number; text: string }[]>();
+  const texts = new Map<number, string>();
+  const calls: string[] = [];
+  const put = (subject: string, text: string) => {
+    const list = bySubject.get(subject) ?? [];
+    bySubject.set(subject, list);
+    const same = list.find((v) => v.text === text);
+    if (same) return same.id;
+    const id = 100 + texts.size;
+    texts.set(id, text);
+    list.push({ id, text });
+    return id;
+  };
+  const notFound = (subject: string) => new SchemaDataError('AVRO_SCHEMA_INCOMPATIBLE', `not found: ${subject}`, 'x');
+  return {
+    calls, texts, put,
+    register: async (subject, text) => { calls.push(`register ${subject}`); return put(subject, text); },
+    lookup: async (subject, text) => {
+      calls.push(`lookup ${subject}`);
+      const v = bySubject.get(subject)?.find((x) => x.text === text);
+      if (!v) throw notFound(subject);
+      return v.id;
+    },
+    latest: async (subject) => {
+      calls.push(`latest ${subject}`);
+      const list = bySubject.get(subject);
+      if (!list) throw notFound(subject);
+      return { id: list[list.length - 1]!.id, schema: list[list.length - 1]!.text };
+    },
+    byId: async (id) => { calls.push(`byId ${id}`); return texts.get(id)!; },
+  };
+}
 
-  it('records named after the Connect name; the second use of the row record is a reference', () => {
-    const { name, namespace } = avroSchema as unknown as { name: string; namespace: string };
-    assert.equal(`${namespace}.${name}`, 'dbserver1.inventory.customers.Envelope');
-    const beforeField = byName(avroSchema, 'before');
-    assert.deepEqual((beforeField.type as unknown[])[0], 'null');
-    assert.equal(((beforeField.type as unknown[])[1] as { name: string }).name, 'Value');
-    assert.deepEqual(byName(avroSchema, 'after').type, ['null', 'dbserver1.inventory.customers.Value']);
-    assert.equal(byName(avroSchema, 'after').default, null);
-  });
-  it('source snapshot enum and optional fields match Debezium\'s registered Avro schema', () => {
-    const source = byName(avroSchema, 'source').type as { fields: AvroField[] };
-    assert.equal(JSON.stringify(byName(source, 'snapshot')),
-      '{"name":"snapshot","type":[{"type":"string","connect.version":1,"connect.parameters":{"allowed":"true,first,first_in_data_collection,last_in_data_collection,last,false,incremental"},"connect.default":"false","connect.name":"io.debezium.data.Enum"},"null"],"default":"false"}');
-    assert.equal(JSON.stringify(byName(source, 'sequence')), '{"name":"sequence","type":["null","string"],"default":null}');
-    assert.equal(JSON.stringify(byName(source, 'ts_ms')), '{"name":"ts_ms","type":"long"}');
-  });
-  it('decimal logical type, int16 connect.type, maps with non-string keys as MapEntry arrays', () => {
-    assert.deepEqual(toAvroSchema(decimalSchema(2, 10)), {
-      type: 'bytes', scale: 2, precision: 10, 'connect.version': 1,
-      'connect.parameters': { scale: '2', 'connect.decimal.precision': '10' },
-      'connect.name': 'org.apache.kafka.connect.data.Decimal', logicalType: 'decimal',
-    });
-    assert.deepEqual(toAvroSchema(int16()), { type: 'int', 'connect.type': 'int16' });
-    const m = toAvroSchema(mapOf(int32(), string())) as { type: string; items: { name: string; namespace: string } };
-    assert.equal(m.type, 'array');
-    assert.equal(`${m.items.namespace}.${m.items.name}`, 'io.confluent.connect.avro.MapEntry');
-  });
-  it('is a valid Avro schema', () => {
-    assert.doesNotThrow(() => avro.Type.forSchema(avroSchema as avro.Schema));
-  });
-});
+async function convert(schema: ConnectSchema, value: unknown, options: Partial<AvroConverterOptions> = {}) {
+  const registry = memoryRegistry();
+  const conv = createAvroConverter({ registry, isKey: false, ...options });
+  await conv.prepare('t', schema);
+  const bytes = conv.fromConnectData('t', schema, value) as Buffer;
+  return { bytes, registry, decoded: decode(toAvroSchema(schema), bytes) };
+}
 
 describe('Avro converter (Confluent wire format)', () => {
-  function fakeRegistry(): SchemaRegistryClient & { calls: string[] } {
-    const calls: string[] = [];
-    return { calls, register: async (subject) => { calls.push(subject); return 42 + calls.length; } };
-  }
-  const value = makeEnvelope(null, { id: 7, email: 'a@b.c', price: encodeDecimal('-1.23', 2), big: 2n ** 60n }, {
-    version: '3.1.3.Final', connector: 'postgresql', name: 'dbserver1', ts_ms: 1700000000000, snapshot: 'false', db: 'postgres',
-    sequence: null, ts_us: 1700000000000000, ts_ns: 1700000000000000000n, schema: 'inventory', table: 'customers',
-    txId: 779, lsn: 34389336, xmin: null,
-  }, 'c', 1700000000123);
+  const value = makeEnvelope(null, { id: 7, email: 'a@b.c', price: encodeDecimal('-1.23', 2), big: 2n ** 60n }, source, 'c', 1700000000123);
 
   it('refuses to convert before the schema is registered, then writes magic byte, id and Avro binary', async () => {
-    const registry = fakeRegistry();
+    const registry = memoryRegistry();
     const conv = createAvroConverter({ registry, isKey: false });
     assert.throws(() => conv.fromConnectData(topic, envelope, value), (e: unknown) => e instanceof SchemaDataError && e.code === 'AVRO_SCHEMA_NOT_REGISTERED');
     await conv.prepare(topic, envelope);
     assert.equal(conv.prepare(topic, envelope), null, 'registered once, then cached');
-    assert.deepEqual(registry.calls, [`${topic}-value`]);
+    assert.deepEqual(registry.calls, [`register ${topic}-value`]);
+    assert.equal(registry.texts.get(100), avroSchemaText(toAvroSchema(envelope)), 'the registered text is the mapped schema');
     const bytes = conv.fromConnectData(topic, envelope, value) as Buffer;
     assert.ok(Buffer.isBuffer(bytes), 'Avro bytes are one Buffer');
     assert.equal(bytes[0], 0);
-    assert.equal(bytes.readUInt32BE(1), 43);
-    const type = avro.Type.forSchema(toAvroSchema(envelope) as avro.Schema, { registry: { long: bigLong } as never, wrapUnions: 'auto' });
-    const decoded = type.fromBuffer(bytes.subarray(5)) as Record<string, any>;
+    assert.equal(bytes.readUInt32BE(1), 100);
+    const decoded = decode(toAvroSchema(envelope), bytes);
     assert.equal(decoded.after.id, 7);
+    assert.equal(decoded.after.email, 'a@b.c');
     assert.equal(decoded.after.big, 2n ** 60n);
     assert.equal(decoded.after.price.toString('hex'), '85');
     assert.equal(decoded.source.ts_ns, 1700000000000000000n);
+    assert.equal(decoded.source.snapshot, 'false');
+    assert.equal(decoded.source.sequence, null);
     assert.equal(decoded.op, 'c');
     assert.equal(decoded.before, null);
+    assert.equal(decoded.transaction, null);
     assert.equal(conv.fromConnectData(topic, envelope, null), null, 'tombstone');
   });
+  it('concurrent prepares of one schema make one registration; a failed one is tried again next time', async () => {
+    const registry = memoryRegistry();
+    let fail = true;
+    const flaky: SchemaRegistryClient = { ...registry, register: async (s, t) => { if (fail) { fail = false; throw new Error('down'); } return registry.register(s, t); } };
+    const conv = createAvroConverter({ registry: flaky, isKey: false });
+    await assert.rejects(conv.prepare(topic, envelope)!, /down/);
+    const [a, b] = [conv.prepare(topic, envelope), conv.prepare(topic, envelope)];
+    assert.equal(a, b);
+    await a;
+    assert.deepEqual(registry.calls, [`register ${topic}-value`]);
+  });
   it('keys register under <topic>-key', async () => {
-    const registry = fakeRegistry();
+    const registry = memoryRegistry();
     const conv = createAvroConverter({ registry, isKey: true });
     await conv.prepare(topic, row);
-    assert.deepEqual(registry.calls, [`${topic}-key`]);
+    assert.deepEqual(registry.calls, [`register ${topic}-key`]);
+  });
+  it('RecordNameStrategy and TopicRecordNameStrategy name subjects after the record', async () => {
+    const registry = memoryRegistry();
+    await createAvroConverter({ registry, isKey: false, subjectNameStrategy: 'RecordNameStrategy' }).prepare(topic, envelope);
+    await createAvroConverter({ registry, isKey: true, subjectNameStrategy: 'TopicRecordNameStrategy' }).prepare(topic, withOptional(row, false));
+    assert.deepEqual(registry.calls, [`register ${topic}.Envelope`, `register ${topic}-${topic}.Value`]);
+    await assert.rejects(createAvroConverter({ registry, isKey: false, subjectNameStrategy: 'RecordNameStrategy' }).prepare(topic, string())!,
+      (e: unknown) => e instanceof SchemaDataError && e.code === 'AVRO_NOT_A_RECORD' && /value\.subject\.name\.strategy/.test(e.message));
+  });
+  it('auto.register.schemas=false looks the schema up and never registers', async () => {
+    const registry = memoryRegistry();
+    const conv = createAvroConverter({ registry, isKey: false, autoRegisterSchemas: false });
+    await assert.rejects(conv.prepare(topic, envelope)!, /not found/);
+    const id = registry.put(`${topic}-value`, avroSchemaText(toAvroSchema(envelope)));
+    await conv.prepare(topic, envelope);
+    assert.equal((conv.fromConnectData(topic, envelope, value) as Buffer).readUInt32BE(1), id);
+    assert.ok(registry.calls.every((c) => c.startsWith('lookup ')));
   });
 });
 
-describe('schema registry client', () => {
-  let url = '';
-  let next: (req: IncomingMessage, res: ServerResponse, body: string) => void = () => {};
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => next(req, res, body));
+describe('Avro values', () => {
+  it('numbers: ints, negative and large longs, floats, doubles; int16 as int', async () => {
+    const s = struct([
+      field('i', int32()), field('s', int16()), field('l', int64()), field('n', int64()), field('m', int64()), field('f', float32()), field('d', float64()),
+    ], { name: 'T' });
+    const { decoded } = await convert(s, { i: -2147483648, s: -7, l: -(2n ** 63n), n: 2 ** 52 + 1, m: -123456789012, f: 1.5, d: -0.1 });
+    assert.deepEqual({ ...decoded }, { i: -2147483648, s: -7, l: -(2n ** 63n), n: 2 ** 52 + 1, m: -123456789012, f: 1.5, d: -0.1 });
   });
-  before(async () => {
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    url = `http://user:s3cret@127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  it('maps (string and other keys, Map or object), arrays, decimals given as text, Connect Date given as a JS Date', async () => {
+    const s = struct([
+      field('tags', mapOf(string(), string({ optional: true }))), field('byId', mapOf(int32(), string())),
+      field('list', arrayOf(int32())), field('empty', arrayOf(int32())), field('price', decimalSchema(2, 10)), field('day', connectDateSchema()),
+    ], { name: 'T' });
+    const { decoded } = await convert(s, {
+      tags: { a: 'x', b: null }, byId: new Map([[1, 'one'], [2, 'two']]), list: [1, 2, 3], empty: [], price: '12.34', day: new Date('1970-01-03T12:00:00Z'),
+    });
+    assert.deepEqual(decoded.tags, { a: 'x', b: null });
+    assert.deepEqual(decoded.byId.map((e: any) => [e.key, e.value]), [[1, 'one'], [2, 'two']]);
+    assert.deepEqual(decoded.list, [1, 2, 3]);
+    assert.deepEqual(decoded.empty, []);
+    assert.equal(decoded.price.toString('hex'), '04d2');
+    assert.equal(decoded.day, 2);
   });
-  after(() => new Promise<void>((r) => server.close(() => r())));
-  const client = () => createSchemaRegistryClient({ url, fetch: (u, init) => fetch(String(u).replace('user:s3cret@', ''), init) });
+  it('a null field with a default is written as the default (optional ones too, unless ignore.default.for.nullables)', async () => {
+    const s = struct([field('a', int32({ default: 5 })), field('b', string({ optional: true, default: 'dflt' }))], { name: 'T' });
+    assert.deepEqual({ ...(await convert(s, { a: null, b: null })).decoded }, { a: 5, b: 'dflt' });
+    assert.deepEqual({ ...(await convert(s, { a: null, b: null }, { ignoreDefaultForNullables: true })).decoded }, { a: 5, b: null });
+  });
+  it('a null in a required field without default, or a value of the wrong type, is refused', async () => {
+    const s = struct([field('a', int32()), field('b', bytes({ optional: true }))], { name: 'T' });
+    await assert.rejects(convert(s, { a: null, b: null }), (e: unknown) => e instanceof SchemaDataError && e.code === 'DATA_REQUIRED_NULL');
+    await assert.rejects(convert(s, { a: 1.5, b: null }), (e: unknown) => e instanceof SchemaDataError && e.code === 'DATA_INVALID_VALUE');
+    await assert.rejects(convert(s, { a: 1, b: 'text' }), (e: unknown) => e instanceof SchemaDataError && e.code === 'DATA_INVALID_VALUE');
+  });
+  it('field names adjusted for Avro are read from the record under their original names', async () => {
+    const s = struct([field('my-col', int32())], { name: 'T' });
+    const { decoded } = await (async () => {
+      const registry = memoryRegistry();
+      const conv = createAvroConverter({ registry, isKey: false, data: { fieldNameAdjustment: 'avro' } });
+      await conv.prepare('t', s);
+      const bytes = conv.fromConnectData('t', s, { 'my-col': 9 }) as Buffer;
+      return { decoded: decode(JSON.parse(registry.texts.get(100)!), bytes) };
+    })();
+    assert.equal(decoded.my_col, 9);
+  });
+  it('a record bigger than the buffer grows it', async () => {
+    const s = struct([field('blob', bytes())], { name: 'T' });
+    const { decoded } = await convert(s, { blob: Buffer.alloc(200_000, 7) });
+    assert.equal(decoded.blob.length, 200_000);
+  });
+});
 
-  it('POSTs the schema to /subjects/<subject>/versions and returns the id', async () => {
-    let seen = { method: '', path: '', type: '', schema: '' };
-    next = (req, res, body) => {
-      seen = { method: req.method!, path: req.url!, type: req.headers['content-type']!, schema: JSON.parse(body).schema };
-      res.end(JSON.stringify({ id: 17 }));
-    };
-    assert.equal(await client().register('t-value', '"string"'), 17);
-    assert.deepEqual(seen, { method: 'POST', path: '/subjects/t-value/versions', type: 'application/vnd.schemaregistry.v1+json', schema: '"string"' });
+describe('writing with a registered schema (use.latest.version, use.schema.id)', () => {
+  const mine = struct([field('id', int32()), field('name', string({ optional: true })), field('extra', string({ optional: true }))], { name: 'db.t.Value' });
+  // The latest version orders fields differently, has a field the records lack (with a default), lacks `extra`, and widens id to long.
+  const latest = JSON.stringify({
+    type: 'record', name: 'Value', namespace: 'db.t', fields: [
+      { name: 'name', type: ['null', 'string'], default: null },
+      { name: 'added', type: 'string', default: 'n/a' },
+      { name: 'id', type: 'long' },
+    ],
   });
-  it('incompatible schema (409) is not retriable; 503 is; unreachable is, without the password in the message', async () => {
-    next = (_q, res) => { res.statusCode = 409; res.end('{"error_code":409}'); };
-    await assert.rejects(client().register('t-value', '"int"'), (e: unknown) => e instanceof SchemaDataError && e.code === 'SCHEMA_REGISTRY_REJECTED' && !e.retriable);
-    next = (_q, res) => { res.statusCode = 503; res.end(''); };
-    await assert.rejects(client().register('t-value', '"int"'), (e: unknown) => e instanceof SchemaDataError && e.retriable);
-    const down = createSchemaRegistryClient({ url: 'http://user:s3cret@127.0.0.1:1', fetch: () => Promise.reject(new Error('ECONNREFUSED')) });
-    await assert.rejects(down.register('t-value', '"int"'),
-      (e: unknown) => e instanceof SchemaDataError && e.code === 'SCHEMA_REGISTRY_UNAVAILABLE' && e.retriable && !e.message.includes('s3cret'));
+
+  it('use.latest.version: fields by name, defaults for the missing, promotions; only with auto.register.schemas=false', async () => {
+    const registry = memoryRegistry();
+    const id = registry.put('t-value', latest);
+    const conv = createAvroConverter({ registry, isKey: false, autoRegisterSchemas: false, useLatestVersion: true });
+    await conv.prepare('t', mine);
+    const bytes = conv.fromConnectData('t', mine, { id: 3, name: 'x', extra: 'dropped' }) as Buffer;
+    assert.equal(bytes.readUInt32BE(1), id);
+    assert.deepEqual({ ...decode(JSON.parse(latest), bytes) }, { name: 'x', added: 'n/a', id: 3 });
+    assert.deepEqual(registry.calls, ['latest t-value']);
+
+    const auto = memoryRegistry();
+    auto.put('t-value', latest);
+    await createAvroConverter({ registry: auto, isKey: false, useLatestVersion: true }).prepare('t', mine);
+    assert.deepEqual(auto.calls, ['register t-value'], 'auto.register.schemas=true wins, as in Confluent');
+  });
+  it('a latest version that cannot hold the records is refused before any record is written', async () => {
+    const registry = memoryRegistry();
+    registry.put('t-value', JSON.stringify({ type: 'record', name: 'Value', namespace: 'db.t', fields: [{ name: 'id', type: 'int' }, { name: 'required', type: 'string' }] }));
+    const conv = createAvroConverter({ registry, isKey: false, autoRegisterSchemas: false, useLatestVersion: true });
+    await assert.rejects(conv.prepare('t', mine)!, (e: unknown) => e instanceof SchemaDataError && e.code === 'AVRO_SCHEMA_INCOMPATIBLE' && /required/.test(e.message));
+    registry.put('t-value', JSON.stringify({ type: 'record', name: 'Value', namespace: 'db.t', fields: [{ name: 'id', type: 'int' }, { name: 'name', type: 'string' }] }));
+    await assert.rejects(createAvroConverter({ registry, isKey: false, autoRegisterSchemas: false, useLatestVersion: true }).prepare('t', mine)!,
+      (e: unknown) => e instanceof SchemaDataError && /optional/.test(e.message), 'an optional column cannot go into a non-null field');
+  });
+  it('use.schema.id writes every record with that schema', async () => {
+    const registry = memoryRegistry();
+    const id = registry.put('other', latest);
+    const conv = createAvroConverter({ registry, isKey: false, autoRegisterSchemas: false, useSchemaId: id });
+    await conv.prepare('t', mine);
+    const bytes = conv.fromConnectData('t', mine, { id: 4, name: null, extra: null }) as Buffer;
+    assert.equal(bytes.readUInt32BE(1), id);
+    assert.deepEqual({ ...decode(JSON.parse(latest), bytes) }, { name: null, added: 'n/a', id: 4 });
+    assert.deepEqual(registry.calls, [`byId ${id}`]);
   });
 });

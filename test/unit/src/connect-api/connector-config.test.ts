@@ -4,7 +4,9 @@ import type { ConfigDef } from '../../../../src/connect-api/config-def.js';
 import {
   commonConnectorConfigDef,
   connectorConfigDef,
+  AVRO_CONVERTER,
   JSON_CONVERTER,
+  maskSecrets,
   parseConnectorConfig,
   validateConfigInfos,
 } from '../../../../src/connect-api/index.js';
@@ -43,15 +45,38 @@ test('tasks.max must be at least 1', () => {
   ]);
 });
 
-test('JsonConverter is accepted (also by short alias); other converters are refused as not supported', () => {
+test('JsonConverter and AvroConverter are accepted (also by short alias); other converters are refused as not supported', () => {
   const ok = parseConnectorConfig(pluginDef, { ...base, 'value.converter': 'JsonConverter', 'key.converter': JSON_CONVERTER, 'value.converter.schemas.enable': 'false' });
   assert.deepEqual(ok.errors, {});
   assert.equal(ok.settings['value.converter'], JSON_CONVERTER);
   assert.equal(ok.settings['value.converter.schemas.enable'], false);
-  const avro = parseConnectorConfig(pluginDef, { ...base, 'value.converter': 'io.confluent.connect.avro.AvroConverter' });
-  assert.match(avro.errors['value.converter']![0]!, /^Invalid value io\.confluent\.connect\.avro\.AvroConverter for configuration value\.converter: Not supported by this service/);
+  const avro = parseConnectorConfig(pluginDef, { ...base, 'value.converter': 'Avro', 'value.converter.schema.registry.url': 'http://registry:8081' });
+  assert.deepEqual(avro.errors, {});
+  assert.equal(avro.settings['value.converter'], AVRO_CONVERTER);
+  assert.equal(avro.settings['value.converter.auto.register.schemas'], true);
+  const protobuf = parseConnectorConfig(pluginDef, { ...base, 'value.converter': 'io.confluent.connect.protobuf.ProtobufConverter' });
+  assert.match(protobuf.errors['value.converter']![0]!, /^Invalid value io\.confluent\.connect\.protobuf\.ProtobufConverter for configuration value\.converter: Not supported by this service/);
   const header = parseConnectorConfig(pluginDef, { ...base, 'header.converter': 'org.apache.kafka.connect.storage.SimpleHeaderConverter' });
   assert.deepEqual(header.errors, {});
+});
+
+test('an Avro converter\'s settings are validated under their prefix; its credentials are secrets', () => {
+  const missing = parseConnectorConfig(pluginDef, { ...base, 'key.converter': 'io.confluent.connect.avro.AvroConverter' });
+  assert.deepEqual(missing.errors, { 'key.converter.schema.registry.url': ['Missing required configuration "key.converter.schema.registry.url" which has no default value.'] });
+  const bad = parseConnectorConfig(pluginDef, {
+    ...base, 'value.converter': 'AvroConverter', 'value.converter.schema.registry.url': 'http://r', 'value.converter.basic.auth.credentials.source': 'USER_INFO',
+    'value.converter.value.subject.name.strategy': 'RecordNameStrategy', 'value.converter.use.latest.version': 'true',
+  });
+  assert.deepEqual(Object.keys(bad.errors).sort(), ['value.converter.basic.auth.user.info', 'value.converter.value.subject.name.strategy']);
+  const props = {
+    ...base, 'value.converter': 'AvroConverter', 'value.converter.schema.registry.url': 'http://r', 'value.converter.basic.auth.credentials.source': 'USER_INFO',
+    'value.converter.basic.auth.user.info': 'reg:Reg1stry-pw', 'value.converter.request.header.X-Tenant': 'blue',
+  };
+  const infos = validateConfigInfos('io.debezium.connector.mysql.MySqlConnector', connectorConfigDef(pluginDef, props), props);
+  assert.equal(infos.error_count, 0);
+  assert.ok(!JSON.stringify(infos).includes('Reg1stry-pw'));
+  assert.deepEqual(maskSecrets(connectorConfigDef(pluginDef, props), props)['value.converter.basic.auth.user.info'], '[hidden]');
+  assert.ok(infos.groups.includes('value.converter: Schema Registry'));
 });
 
 test('converter, producer and signal consumer settings pass through; a typo in a plugin key is accepted and warned about', () => {

@@ -122,7 +122,7 @@ describe('error catalogue', () => {
       const flag = ERROR_CATALOGUE[e.code].retriable;
       if (flag !== 'depends') assert.equal(e.retriable, flag, `${e.name} (${e.code})`);
     }
-    const schemaError = new SchemaDataError('SCHEMA_REGISTRY_UNAVAILABLE', 'x', 'y', true);
+    const schemaError = new SchemaDataError('AVRO_SCHEMA_INCOMPATIBLE', 'x', 'y');
     assert.equal(schemaError.retriable, ERROR_CATALOGUE[schemaError.code].retriable);
   });
 });

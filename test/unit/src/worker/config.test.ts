@@ -105,7 +105,7 @@ test('known keys with bad values throw, naming the key and the reason', () => {
   expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, CONNECT_REST_PORT: '70000' } }), 'rest.port', /between 0 and 65535/);
   expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, CONNECT_OFFSET_STORAGE_REPLICATION_FACTOR: '0' } }),
     'offset.storage.replication.factor', /-1 \(broker default\) or at least 1/);
-  expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, CONNECT_VALUE_CONVERTER: 'io.confluent.connect.avro.AvroConverter' } }),
+  expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, CONNECT_VALUE_CONVERTER: 'io.confluent.connect.protobuf.ProtobufConverter' } }),
     'value.converter', /Not supported by this service/);
   expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, CONNECT_BOOTSTRAP_SERVERS: 'kafka' } }), 'bootstrap.servers', /"kafka" is not host:port/);
   expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, LOG_FORMAT: 'xml' } }), 'log.format', /one of \(case insensitive\): json, pretty/);
@@ -189,4 +189,16 @@ test('group membership keys: Connect\'s defaults, overrides, eager refused, hear
   expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, CONNECT_CONNECT_PROTOCOL: 'eager' } }), 'connect.protocol', /eager rebalancing .* not implemented/);
   expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, CONNECT_SCHEDULED_REBALANCE_MAX_DELAY_MS: '-1' } }), 'scheduled.rebalance.max.delay.ms', /at least 0/);
   expectConfigError(() => loadWorkerConfig({ env: requiredEnv, overrides: { 'heartbeat.interval.ms': '10000' } }), 'heartbeat.interval.ms', /below session\.timeout\.ms/);
+});
+
+test('an Avro worker converter: its settings are checked at startup, handed on without the prefix, and its credentials masked in logs', () => {
+  expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, CONNECT_VALUE_CONVERTER: 'AvroConverter' } }),
+    'value.converter.schema.registry.url', /Missing required configuration "value.converter.schema.registry.url"/);
+  const cfg = loadWorkerConfig({ env: {
+    ...requiredEnv, CONNECT_KEY_CONVERTER: 'io.confluent.connect.avro.AvroConverter', CONNECT_KEY_CONVERTER_SCHEMA_REGISTRY_URL: 'http://registry:8081',
+    CONNECT_KEY_CONVERTER_BASIC_AUTH_CREDENTIALS_SOURCE: 'USER_INFO', CONNECT_KEY_CONVERTER_BASIC_AUTH_USER_INFO: 'reg:Reg1stry-pw',
+  } });
+  assert.equal(cfg.keyConverter, 'io.confluent.connect.avro.AvroConverter');
+  assert.deepEqual(cfg.keyConverterProps, { 'schema.registry.url': 'http://registry:8081', 'basic.auth.credentials.source': 'USER_INFO', 'basic.auth.user.info': 'reg:Reg1stry-pw' });
+  assert.equal(maskWorkerProps(cfg.props)['key.converter.basic.auth.user.info'], '[hidden]');
 });

@@ -1,0 +1,17 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { describeConfigKeys } from '../../../../src/connect-api/index.js';
+import { extraPluginConfig, extraPlugins } from '../../../../src/herder/plugin-info.js';
+
+test('GET /connector-plugins?connectorsOnly=false lists the Avro converter with its config', () => {
+  assert.deepEqual(extraPlugins('1.0').filter((p) => p.type === 'converter').map((p) => p.class),
+    ['org.apache.kafka.connect.json.JsonConverter', 'io.confluent.connect.avro.AvroConverter']);
+  const keys = describeConfigKeys(extraPluginConfig('AvroConverter')!);
+  assert.equal(keys[0]!.name, 'converter.type');
+  const byName = new Map(keys.map((k) => [k.name, k]));
+  assert.equal(byName.get('schema.registry.url')!.required, true);
+  assert.equal(byName.get('basic.auth.user.info')!.type, 'PASSWORD');
+  assert.equal(byName.get('auto.register.schemas')!.default_value, 'true');
+  assert.equal(byName.get('value.subject.name.strategy')!.default_value, 'io.confluent.kafka.serializers.subject.TopicNameStrategy');
+  assert.ok(extraPluginConfig('io.confluent.connect.avro.AvroConverter'));
+});

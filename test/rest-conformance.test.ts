@@ -137,7 +137,8 @@ describe('REST API conformance', () => {
     assert.deepEqual(byName('transforms.route.regex').value.errors, []);
     assert.deepEqual(byName('transforms.bad.type').value.errors,
       ['Invalid value com.example.NoSuchTransform for configuration transforms.bad.type: Class com.example.NoSuchTransform could not be found.']);
-    const created = await http.post('/connectors', { name: uniqueName('badsmt'), config });
+    const badName = uniqueName('badsmt');
+    const created = await http.post('/connectors', { name: badName, config: { ...config, name: badName } });
     assert.equal(created.status, 400);
     assert.match(created.body.message, /transforms.bad.type/);
   });

@@ -143,7 +143,7 @@ describe('transforms end to end', () => {
     assert.match(trace, /Tolerance exceeded/);
     assert.match(trace, /Cast/);
     assert.match(trace, /\.t'/, 'the trace names the record\'s topic');
-    assert.match(trace, /source offset/, 'and its source offset');
+    assert.match(trace, /source partition/, 'and where it came from');
 
     const name = uniqueName('tol_all');
     await create(name, await mysqlConnectorConfig(db, prefix, {
@@ -159,7 +159,7 @@ describe('transforms end to end', () => {
     assert.equal(first.headers['__connect.errors.class.name'], 'org.apache.kafka.connect.transforms.Cast$Value');
     assert.equal(first.headers['__connect.errors.topic'], topic);
     assert.equal(first.headers['__connect.errors.connector.name'], name);
-    assert.ok(first.headers['__connect.errors.source.offset'], 'the source offset, to find the change again');
+    assert.ok(first.headers['__connect.errors.source.partition'], 'the source partition, to find the change again');
     const original = JSON.parse(first.value!.toString());
     assert.equal(original.payload.after.code, 'abc', 'the original envelope, before any transform');
     assert.equal(JSON.parse(dead[1]!.value!.toString()).payload.after.code, 'x4');

@@ -77,9 +77,12 @@ function offsetOnly(r: ChangeRecord): QueuedRecord {
   return { topic: '', key: null, value: null, sourcePartition: r.partition, sourceOffset: r.offset, size: RECORD_OVERHEAD_BYTES, offsetOnly: true };
 }
 
+/** Where the record came from: its topic, source partition and (when it carries one; a snapshot chunk's rows
+ * but the last do not) its source offset. */
 function coordinates(r: ChangeRecord): string {
+  const partition = r.partition === undefined ? '' : ` from source partition ${JSON.stringify(r.partition)}`;
   const at = r.offset === undefined ? '' : ` at source offset ${JSON.stringify(r.offset)}`;
-  return `the record for topic '${r.topic}'${at}`;
+  return `the record for topic '${r.topic}'${partition}${at}`;
 }
 
 export function createRecordPipeline(o: RecordPipelineOptions): RecordPipeline {

@@ -18,7 +18,7 @@ import {
   bigDecimalText, connectDateText, decimalText, doubleText, floatText, floatToInt, parseJavaDouble, parseJavaInt,
   truncatedDecimal, wrapInt, type IntBits,
 } from './java-values.js';
-import { booleanSetting, keyAndValue, listSetting, REPLACE_NULL_WITH_DEFAULT, type RecordSide } from './plugin-kit.js';
+import { booleanSetting, keyAndValue, onSide, listSetting, REPLACE_NULL_WITH_DEFAULT, type RecordSide } from './plugin-kit.js';
 
 type Target = 'int8' | 'int16' | 'int32' | 'int64' | 'float32' | 'float64' | 'boolean' | 'string';
 const TARGETS: readonly Target[] = ['int8', 'int16', 'int32', 'int64', 'float32', 'float64', 'boolean', 'string'];
@@ -201,33 +201,28 @@ function create(side: RecordSide, config: PluginConfig, who: string) {
     return { schema: out, input: null, casts, defaulted };
   });
 
-  return {
-    apply(record: ChangeRecord): ChangeRecord {
-      const value = side.value(record);
-      if (value === null || value === undefined) return record;
-      const schema = side.schema(record);
-      if (schema === null) {
-        if (whole !== undefined) return side.with(record, null, castValue(inferredInput(value, who), value, whole, who));
-        const map = requireMap(value, PURPOSE, who);
-        const out = mapCopy(map);
-        for (const [name, target] of spec) {
-          const v = mapGet(map, name!);
-          mapSet(out, name!, v === null || v === undefined ? null : castValue(inferredInput(v, who), v, target, who));
-        }
-        return side.with(record, null, out);
+  return onSide(side, (record, schema, value) => {
+    if (schema === null) {
+      if (whole !== undefined) return side.with(record, null, castValue(inferredInput(value, who), value, whole, who));
+      const map = requireMap(value, PURPOSE, who);
+      const out = mapCopy(map);
+      for (const [name, target] of spec) {
+        const v = mapGet(map, name!);
+        mapSet(out, name!, v === null || v === undefined ? null : castValue(inferredInput(v, who), v, target, who));
       }
-      const p = plan(schema);
-      if (p.input !== null) return side.with(record, p.schema, castValue(p.input, value, whole!, who));
-      const row = requireStruct(schema, value, PURPOSE, who);
-      const out: StructValue = { ...row };
-      for (const f of p.defaulted) out[f.field] = fieldValue(row, f, true);
-      for (const c of p.casts) {
-        const v = fieldValue(row, c.field, replaceNullWithDefault);
-        out[c.field.field] = v === null ? null : castValue(c.input, v, c.target, who);
-      }
-      return side.with(record, p.schema, out);
-    },
-  };
+      return side.with(record, null, out);
+    }
+    const p = plan(schema);
+    if (p.input !== null) return side.with(record, p.schema, castValue(p.input, value, whole!, who));
+    const row = requireStruct(schema, value, PURPOSE, who);
+    const out: StructValue = { ...row };
+    for (const f of p.defaulted) out[f.field] = fieldValue(row, f, true);
+    for (const c of p.casts) {
+      const v = fieldValue(row, c.field, replaceNullWithDefault);
+      out[c.field.field] = v === null ? null : castValue(c.input, v, c.target, who);
+    }
+    return side.with(record, p.schema, out);
+  });
 }
 
 export const castPlugins = keyAndValue('Cast', { configDef, create });

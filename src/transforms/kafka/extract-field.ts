@@ -10,7 +10,7 @@ import {
 } from '../schema-tools.js';
 import { TransformError, type ChangeRecord, type PluginConfig } from '../types.js';
 import { FIELD_SYNTAX_VERSION, parseFieldPath, type FieldSyntaxVersion } from './field-path.js';
-import { booleanSetting, keyAndValue, REPLACE_NULL_WITH_DEFAULT, stringSetting, type RecordSide } from './plugin-kit.js';
+import { booleanSetting, keyAndValue, onSide, REPLACE_NULL_WITH_DEFAULT, stringSetting, type RecordSide } from './plugin-kit.js';
 
 function pathOf(config: PluginConfig): string[] | { error: string } {
   return parseFieldPath(stringSetting(config, 'field') ?? '', (stringSetting(config, 'field.syntax.version') ?? 'V1') as FieldSyntaxVersion);
@@ -50,30 +50,25 @@ function create(side: RecordSide, config: PluginConfig, who: string) {
     return along;
   });
 
-  return {
-    apply(record: ChangeRecord): ChangeRecord {
-      const value = side.value(record);
-      if (value === null || value === undefined) return record;
-      const schema = side.schema(record);
-      if (schema === null) {
-        let current: unknown = requireMap(value, PURPOSE, who);
-        for (let i = 0; i < steps.length && current !== null; i++) {
-          const map = i === 0 ? (current as SchemalessMap) : requireMap(current, 'nested field access', who);
-          current = mapGet(map, steps[i]!) ?? null;
-        }
-        return side.with(record, null, current ?? null);
+  return onSide(side, (record, schema, value) => {
+    if (schema === null) {
+      let current: unknown = requireMap(value, PURPOSE, who);
+      for (let i = 0; i < steps.length && current !== null; i++) {
+        const map = i === 0 ? (current as SchemalessMap) : requireMap(current, 'nested field access', who);
+        current = mapGet(map, steps[i]!) ?? null;
       }
-      const row = requireStruct(schema, value, PURPOSE, who);
-      const along = fieldsAlong(schema);
-      if (along === null) throw new TransformError(`${who}: Unknown field: ${original}`);
-      let current: unknown = row;
-      for (const f of along) {
-        if (current === null) break;
-        current = fieldValue(current as StructValue, f, replaceNullWithDefault);
-      }
-      return side.with(record, asStandalone(along[along.length - 1]!), current);
-    },
-  };
+      return side.with(record, null, current ?? null);
+    }
+    const row = requireStruct(schema, value, PURPOSE, who);
+    const along = fieldsAlong(schema);
+    if (along === null) throw new TransformError(`${who}: Unknown field: ${original}`);
+    let current: unknown = row;
+    for (const f of along) {
+      if (current === null) break;
+      current = fieldValue(current as StructValue, f, replaceNullWithDefault);
+    }
+    return side.with(record, asStandalone(along[along.length - 1]!), current);
+  });
 }
 
 export const extractFieldPlugins = keyAndValue('ExtractField', { configDef, validate, create });

@@ -12,7 +12,7 @@ import {
   type SchemalessMap, type StructValue,
 } from '../schema-tools.js';
 import { TransformError, type ChangeRecord, type PluginConfig } from '../types.js';
-import { keyAndValue, stringSetting, type RecordSide } from './plugin-kit.js';
+import { keyAndValue, onSide, stringSetting, type RecordSide } from './plugin-kit.js';
 
 const configDef: ConfigDef = {
   keys: [
@@ -69,31 +69,26 @@ function create(side: RecordSide, config: PluginConfig, who: string) {
     }
   }
 
-  return {
-    apply(record: ChangeRecord): ChangeRecord {
-      const value = side.value(record);
-      if (value === null || value === undefined) return record;
-      const schema = side.schema(record);
-      if (schema === null) {
-        const map = requireMap(value, PURPOSE, who);
-        const out = mapEmpty(map);
-        flattenMap(map, '', out);
-        return side.with(record, null, out);
+  return onSide(side, (record, schema, value) => {
+    if (schema === null) {
+      const map = requireMap(value, PURPOSE, who);
+      const out = mapEmpty(map);
+      flattenMap(map, '', out);
+      return side.with(record, null, out);
+    }
+    const row = requireStruct(schema, value, PURPOSE, who);
+    const p = plan(schema);
+    const out: StructValue = {};
+    for (const leaf of p.leaves) {
+      let v: unknown = row;
+      for (const step of leaf.path) {
+        v = (v as StructValue)[step];
+        if (v === null || v === undefined) { v = null; break; }
       }
-      const row = requireStruct(schema, value, PURPOSE, who);
-      const p = plan(schema);
-      const out: StructValue = {};
-      for (const leaf of p.leaves) {
-        let v: unknown = row;
-        for (const step of leaf.path) {
-          v = (v as StructValue)[step];
-          if (v === null || v === undefined) { v = null; break; }
-        }
-        out[leaf.field.field] = v;
-      }
-      return side.with(record, p.schema, out);
-    },
-  };
+      out[leaf.field.field] = v;
+    }
+    return side.with(record, p.schema, out);
+  });
 }
 
 export const flattenPlugins = keyAndValue('Flatten', { configDef, create });

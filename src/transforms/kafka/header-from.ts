@@ -13,7 +13,7 @@ import {
   asStandalone, fieldValue, findField, mapCopy, mapDelete, mapGet, perSchema, requireMap, requireStruct, structLike, type StructValue,
 } from '../schema-tools.js';
 import { TransformError, type ChangeRecord, type PluginConfig } from '../types.js';
-import { booleanSetting, keyAndValue, listSetting, nonEmptyList, REPLACE_NULL_WITH_DEFAULT, stringSetting, type RecordSide } from './plugin-kit.js';
+import { booleanSetting, keyAndValue, onSide, listSetting, nonEmptyList, REPLACE_NULL_WITH_DEFAULT, stringSetting, type RecordSide } from './plugin-kit.js';
 
 const configDef: ConfigDef = {
   keys: [
@@ -62,32 +62,27 @@ function create(side: RecordSide, config: PluginConfig, who: string) {
     return out;
   }
 
-  return {
-    apply(record: ChangeRecord): ChangeRecord {
-      const value = side.value(record);
-      if (value === null || value === undefined) return record;
-      const schema = side.schema(record);
-      if (schema === null) {
-        const map = requireMap(value, purpose, who);
-        const texts = fields.map((name) => headerText(null, mapGet(map, name) ?? null));
-        let updated = map;
-        if (move) {
-          updated = mapCopy(map);
-          for (const name of fields) mapDelete(updated, name);
-        }
-        return { ...side.with(record, null, updated), headers: withHeaders(record, texts) };
+  return onSide(side, (record, schema, value) => {
+    if (schema === null) {
+      const map = requireMap(value, purpose, who);
+      const texts = fields.map((name) => headerText(null, mapGet(map, name) ?? null));
+      let updated = map;
+      if (move) {
+        updated = mapCopy(map);
+        for (const name of fields) mapDelete(updated, name);
       }
-      const row = requireStruct(schema, value, purpose, who);
-      const p = plan(schema);
-      const texts = p.sources.map((f, i) => headerText(p.standalone[i]!, fieldValue(row, f, replaceNullWithDefault)));
-      let updated: StructValue = row;
-      if (p.kept) {
-        updated = {};
-        for (const f of p.kept) updated[f.field] = fieldValue(row, f, replaceNullWithDefault);
-      }
-      return { ...side.with(record, p.schema, updated), headers: withHeaders(record, texts) };
-    },
-  };
+      return { ...side.with(record, null, updated), headers: withHeaders(record, texts) };
+    }
+    const row = requireStruct(schema, value, purpose, who);
+    const p = plan(schema);
+    const texts = p.sources.map((f, i) => headerText(p.standalone[i]!, fieldValue(row, f, replaceNullWithDefault)));
+    let updated: StructValue = row;
+    if (p.kept) {
+      updated = {};
+      for (const f of p.kept) updated[f.field] = fieldValue(row, f, replaceNullWithDefault);
+    }
+    return { ...side.with(record, p.schema, updated), headers: withHeaders(record, texts) };
+  });
 }
 
 export const headerFromPlugins = keyAndValue('HeaderFrom', { configDef, validate, create });

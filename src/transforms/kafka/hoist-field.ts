@@ -10,7 +10,7 @@ import type { ConnectSchema } from '../../../schemas/connect-schema.js';
 import type { ConfigDef } from '../../connect-api/config-def.js';
 import { perSchema } from '../schema-tools.js';
 import type { ChangeRecord, PluginConfig } from '../types.js';
-import { keyAndValue, stringSetting, type RecordSide } from './plugin-kit.js';
+import { keyAndValue, onSide, stringSetting, type RecordSide } from './plugin-kit.js';
 
 const configDef: ConfigDef = {
   keys: [
@@ -22,14 +22,7 @@ function create(side: RecordSide, config: PluginConfig) {
   const name = stringSetting(config, 'field') ?? '';
   const wrapped = perSchema((schema: ConnectSchema) => struct([field(name, schema)]));
 
-  return {
-    apply(record: ChangeRecord): ChangeRecord {
-      const value = side.value(record);
-      if (value === null || value === undefined) return record;
-      const schema = side.schema(record);
-      return side.with(record, schema === null ? null : wrapped(schema), { [name]: value });
-    },
-  };
+  return onSide(side, (record, schema, value) => side.with(record, schema === null ? null : wrapped(schema), { [name]: value }));
 }
 
 export const hoistFieldPlugins = keyAndValue('HoistField', { configDef, create });

@@ -13,7 +13,7 @@ import { connectTimestampSchema } from '../../../schemas/temporal.js';
 import type { ConfigDef, ConfigKeyDef } from '../../connect-api/config-def.js';
 import { fieldValue, mapCopy, mapSet, perSchema, requireMap, requireStruct, structLike, type StructValue } from '../schema-tools.js';
 import type { ChangeRecord, PluginConfig } from '../types.js';
-import { booleanSetting, keyAndValue, REPLACE_NULL_WITH_DEFAULT, stringSetting, type RecordSide } from './plugin-kit.js';
+import { booleanSetting, keyAndValue, onSide, REPLACE_NULL_WITH_DEFAULT, stringSetting, type RecordSide } from './plugin-kit.js';
 
 const OPTIONALITY = 'End the name with "!" to make the field required, or "?" to keep it optional (the default).';
 
@@ -88,25 +88,20 @@ function create(side: RecordSide, config: PluginConfig, who: string) {
     if (staticField && staticValue !== null) put(staticField.name, staticValue);
   }
 
-  return {
-    apply(record: ChangeRecord): ChangeRecord {
-      const value = side.value(record);
-      if (value === null || value === undefined) return record;
-      const schema = side.schema(record);
-      if (schema === null) {
-        const out = mapCopy(requireMap(value, PURPOSE, who));
-        insert(record, (k, v) => mapSet(out, k, v));
-        return side.with(record, null, out);
-      }
-      const row = requireStruct(schema, value, PURPOSE, who);
-      const p = plan(schema);
-      const out: StructValue = { ...row };
-      for (const f of p.defaulted) out[f.field] = fieldValue(row, f, true);
-      for (const f of added) out[f.field] = null;
-      insert(record, (k, v) => { out[k] = v; });
-      return side.with(record, p.schema, out);
-    },
-  };
+  return onSide(side, (record, schema, value) => {
+    if (schema === null) {
+      const out = mapCopy(requireMap(value, PURPOSE, who));
+      insert(record, (k, v) => mapSet(out, k, v));
+      return side.with(record, null, out);
+    }
+    const row = requireStruct(schema, value, PURPOSE, who);
+    const p = plan(schema);
+    const out: StructValue = { ...row };
+    for (const f of p.defaulted) out[f.field] = fieldValue(row, f, true);
+    for (const f of added) out[f.field] = null;
+    insert(record, (k, v) => { out[k] = v; });
+    return side.with(record, p.schema, out);
+  });
 }
 
 export const insertFieldPlugins = keyAndValue('InsertField', { configDef, validate, create });

@@ -16,7 +16,7 @@ import {
 import { TransformError, type ChangeRecord, type PluginConfig } from '../types.js';
 import { floatToInt, parseJavaDouble, parseJavaInt, wrapInt, type IntBits } from './java-values.js';
 import {
-  booleanSetting, keyAndValue, listSetting, nonEmptyList, nonEmptyString, REPLACE_NULL_WITH_DEFAULT, stringSetting, type RecordSide,
+  booleanSetting, keyAndValue, listSetting, onSide, nonEmptyList, nonEmptyString, REPLACE_NULL_WITH_DEFAULT, stringSetting, type RecordSide,
 } from './plugin-kit.js';
 
 const configDef: ConfigDef = {
@@ -114,31 +114,26 @@ function create(side: RecordSide, config: PluginConfig, who: string) {
     return { defaulted, masks: fields.map((f): [ConnectField, Masked] => [f, maskedFor(f, replacement, who)]) };
   });
 
-  return {
-    apply(record: ChangeRecord): ChangeRecord {
-      const value = side.value(record);
-      if (value === null || value === undefined) return record;
-      const schema = side.schema(record);
-      if (schema === null) {
-        const map = requireMap(value, PURPOSE, who);
-        const out = mapCopy(map);
-        for (const name of names) {
-          const v = mapGet(map, name);
-          mapSet(out, name, v === null || v === undefined ? null : maskedSchemaless(v, replacement, who));
-        }
-        return side.with(record, null, out);
+  return onSide(side, (record, schema, value) => {
+    if (schema === null) {
+      const map = requireMap(value, PURPOSE, who);
+      const out = mapCopy(map);
+      for (const name of names) {
+        const v = mapGet(map, name);
+        mapSet(out, name, v === null || v === undefined ? null : maskedSchemaless(v, replacement, who));
       }
-      const row = requireStruct(schema, value, PURPOSE, who);
-      const p = plan(schema);
-      const out: StructValue = { ...row };
-      for (const f of p.defaulted) out[f.field] = fieldValue(row, f, true);
-      for (const [f, m] of p.masks) {
-        const v = fieldValue(row, f, replaceNullWithDefault);
-        out[f.field] = v === null ? null : m();
-      }
-      return side.with(record, schema, out);
-    },
-  };
+      return side.with(record, null, out);
+    }
+    const row = requireStruct(schema, value, PURPOSE, who);
+    const p = plan(schema);
+    const out: StructValue = { ...row };
+    for (const f of p.defaulted) out[f.field] = fieldValue(row, f, true);
+    for (const [f, m] of p.masks) {
+      const v = fieldValue(row, f, replaceNullWithDefault);
+      out[f.field] = v === null ? null : m();
+    }
+    return side.with(record, schema, out);
+  });
 }
 
 export const maskFieldPlugins = keyAndValue('MaskField', { configDef, create });

@@ -35,6 +35,22 @@ export const VALUE_SIDE: RecordSide = {
   with: (r, valueSchema, value) => ({ ...r, valueSchema, value }),
 };
 
+/**
+ * A `$Key`/`$Value` transform that works on a present key or value: a null one (a tombstone's value, a keyless
+ * record's key) passes through unchanged, as in Connect. `schema` is null for schemaless data.
+ */
+export function onSide(
+  side: RecordSide, transform: (record: ChangeRecord, schema: ConnectSchema | null, value: NonNullable<unknown>) => ChangeRecord,
+): Transformation {
+  return {
+    apply(record) {
+      const value = side.value(record);
+      if (value === null || value === undefined) return record;
+      return transform(record, side.schema(record), value);
+    },
+  };
+}
+
 export interface SidedTransform {
   configDef: ConfigDef;
   validate?(config: PluginConfig): Record<string, string[]>;

@@ -12,7 +12,7 @@ import {
   fieldValue, mapEmpty, mapEntries, mapSet, perSchema, requireMap, requireStruct, structLike, type StructValue,
 } from '../schema-tools.js';
 import type { ChangeRecord, PluginConfig } from '../types.js';
-import { booleanSetting, keyAndValue, listSetting, REPLACE_NULL_WITH_DEFAULT, type RecordSide } from './plugin-kit.js';
+import { booleanSetting, keyAndValue, onSide, listSetting, REPLACE_NULL_WITH_DEFAULT, type RecordSide } from './plugin-kit.js';
 
 /** `old:new` pairs, or the first entry that is not exactly two colon-separated parts. */
 export function parseRenames(list: readonly string[]): Map<string, string> | { bad: string } {
@@ -72,24 +72,19 @@ function create(side: RecordSide, config: PluginConfig, who: string) {
     return { schema: structLike(schema, fields, who), moves };
   });
 
-  return {
-    apply(record: ChangeRecord): ChangeRecord {
-      const value = side.value(record);
-      if (value === null || value === undefined) return record;
-      const schema = side.schema(record);
-      if (schema === null) {
-        const map = requireMap(value, PURPOSE, who);
-        const out = mapEmpty(map);
-        for (const [k, v] of mapEntries(map)) if (keep(k)) mapSet(out, renamed(k), v);
-        return side.with(record, null, out);
-      }
-      const row = requireStruct(schema, value, PURPOSE, who);
-      const p = plan(schema);
-      const out: StructValue = {};
-      for (const m of p.moves) out[m.to] = fieldValue(row, m.from, replaceNullWithDefault);
-      return side.with(record, p.schema, out);
-    },
-  };
+  return onSide(side, (record, schema, value) => {
+    if (schema === null) {
+      const map = requireMap(value, PURPOSE, who);
+      const out = mapEmpty(map);
+      for (const [k, v] of mapEntries(map)) if (keep(k)) mapSet(out, renamed(k), v);
+      return side.with(record, null, out);
+    }
+    const row = requireStruct(schema, value, PURPOSE, who);
+    const p = plan(schema);
+    const out: StructValue = {};
+    for (const m of p.moves) out[m.to] = fieldValue(row, m.from, replaceNullWithDefault);
+    return side.with(record, p.schema, out);
+  });
 }
 
 export const replaceFieldPlugins = keyAndValue('ReplaceField', { configDef, validate, create });

@@ -18,7 +18,7 @@ import {
 } from '../schema-tools.js';
 import { TransformError, type ChangeRecord, type PluginConfig } from '../types.js';
 import { compileDatePattern, formatDate, parseDate, type DatePattern } from './java-date-format.js';
-import { booleanSetting, keyAndValue, REPLACE_NULL_WITH_DEFAULT, stringSetting, type RecordSide } from './plugin-kit.js';
+import { booleanSetting, keyAndValue, onSide, REPLACE_NULL_WITH_DEFAULT, stringSetting, type RecordSide } from './plugin-kit.js';
 
 type Kind = 'string' | 'unix' | 'Date' | 'Time' | 'Timestamp';
 type Precision = 'seconds' | 'milliseconds' | 'microseconds' | 'nanoseconds';
@@ -169,27 +169,22 @@ function create(side: RecordSide, config: PluginConfig, who: string) {
     return { schema: out, kind };
   });
 
-  return {
-    apply(record: ChangeRecord): ChangeRecord {
-      const value = side.value(record);
-      if (value === null || value === undefined) return record;
-      const schema = side.schema(record);
-      if (schema === null) {
-        if (fieldName === '') return side.with(record, null, convert(value, null));
-        const out = mapCopy(requireMap(value, PURPOSE, who));
-        mapSet(out, fieldName, convert(mapGet(out, fieldName), null));
-        return side.with(record, null, out);
-      }
-      if (fieldName === '') return side.with(record, targetSchema(target, schema.optional), convert(value, wholeKind(schema)));
-      const row = requireStruct(schema, value, PURPOSE, who);
-      const p = plan(schema);
-      if (p === null) return record;
-      const out: StructValue = {};
-      for (const f of schema.fields!) out[f.field] = fieldValue(row, f, replaceNullWithDefault);
-      out[fieldName] = convert(out[fieldName], p.kind);
-      return side.with(record, p.schema, out);
-    },
-  };
+  return onSide(side, (record, schema, value) => {
+    if (schema === null) {
+      if (fieldName === '') return side.with(record, null, convert(value, null));
+      const out = mapCopy(requireMap(value, PURPOSE, who));
+      mapSet(out, fieldName, convert(mapGet(out, fieldName), null));
+      return side.with(record, null, out);
+    }
+    if (fieldName === '') return side.with(record, targetSchema(target, schema.optional), convert(value, wholeKind(schema)));
+    const row = requireStruct(schema, value, PURPOSE, who);
+    const p = plan(schema);
+    if (p === null) return record;
+    const out: StructValue = {};
+    for (const f of schema.fields!) out[f.field] = fieldValue(row, f, replaceNullWithDefault);
+    out[fieldName] = convert(out[fieldName], p.kind);
+    return side.with(record, p.schema, out);
+  });
 }
 
 export const timestampConverterPlugins = keyAndValue('TimestampConverter', { configDef, validate, create });

@@ -121,11 +121,7 @@ function valueWriter(c: ConnectSchema, a: AvroType, options: WriterOptions, path
       const item = compileWriter(c.items!, (a as { items: AvroType }).items, options, `${path}[]`);
       return (v, out) => {
         if (!Array.isArray(v)) return mismatch(path, c, 'an array');
-        if (v.length > 0) {
-          out.long(v.length);
-          for (let i = 0; i < v.length; i++) item(v[i], out);
-        }
-        out.int(0);
+        writeBlock(out, v, (x) => item(x, out));
       };
     }
     case 'map': return mapWriter(c, a, options, path);
@@ -181,16 +177,11 @@ function mapWriter(c: ConnectSchema, a: AvroType, options: WriterOptions, path: 
     return (v, out) => {
       const entries = entriesOf(v);
       if (!entries) return mismatch(path, c, 'a map');
-      const list = [...entries];
-      if (list.length > 0) {
-        out.long(list.length);
-        for (const [k, val] of list) {
-          if (typeof k !== 'string') return mismatch(path, c, 'a map with string keys');
-          out.string(k);
-          value(val, out);
-        }
-      }
-      out.int(0);
+      writeBlock(out, [...entries], ([k, val]) => {
+        if (typeof k !== 'string') return mismatch(path, c, 'a map with string keys');
+        out.string(k);
+        value(val, out);
+      });
     };
   }
   // An array of key/value records (Confluent's MapEntry).
@@ -204,15 +195,10 @@ function mapWriter(c: ConnectSchema, a: AvroType, options: WriterOptions, path: 
   return (v, out) => {
     const entries = entriesOf(v);
     if (!entries) return mismatch(path, c, 'a map');
-    const list = [...entries];
-    if (list.length > 0) {
-      out.long(list.length);
-      for (const [k, val] of list) {
-        key(k, out);
-        value(val, out);
-      }
-    }
-    out.int(0);
+    writeBlock(out, [...entries], ([k, val]) => {
+      key(k, out);
+      value(val, out);
+    });
   };
 }
 
@@ -262,14 +248,11 @@ function writeJsonDefault(t: AvroType, v: unknown, out: AvroOut, path: string): 
     case 'union': out.int(0); return writeJsonDefault(t.branches[0]!, v, out, path);
     case 'array': {
       if (!Array.isArray(v)) throw bad();
-      if (v.length) { out.long(v.length); for (const item of v) writeJsonDefault(t.items, item, out, path); }
-      return out.int(0);
+      return writeBlock(out, v, (item) => writeJsonDefault(t.items, item, out, path));
     }
     case 'map': {
       if (v === null || typeof v !== 'object') throw bad();
-      const entries = Object.entries(v);
-      if (entries.length) { out.long(entries.length); for (const [k, val] of entries) { out.string(k); writeJsonDefault(t.values, val, out, path); } }
-      return out.int(0);
+      return writeBlock(out, Object.entries(v), ([k, val]) => { out.string(k); writeJsonDefault(t.values, val, out, path); });
     }
     case 'record': {
       if (v === null || typeof v !== 'object') throw bad();
@@ -279,6 +262,15 @@ function writeJsonDefault(t: AvroType, v: unknown, out: AvroOut, path: string): 
       }
     }
   }
+}
+
+/** Avro's array and map encoding: one block of all the items (none when empty), then the 0 that ends the list. */
+function writeBlock<T>(out: AvroOut, items: readonly T[], each: (item: T) => void): void {
+  if (items.length > 0) {
+    out.long(items.length);
+    for (let i = 0; i < items.length; i++) each(items[i]!);
+  }
+  out.int(0);
 }
 
 function mismatch(path: string, c: ConnectSchema, expected: string): never {

@@ -192,11 +192,18 @@ export function api(base: string) {
 
 /** Waits until the connector's status satisfies `check` (e.g. connector RUNNING and one task RUNNING). */
 export async function waitForStatus(base: string, name: string, check: (status: any) => boolean, message?: string): Promise<any> {
-  return waitFor(
-    async () => {
-      const r = await api(base).get(`/connectors/${encodeURIComponent(name)}/status`);
-      return r.status === 200 && check(r.body) ? r.body : undefined;
-    },
-    { timeoutMs: 60_000, message: message ?? `status of ${name}` },
-  );
+  let last = 'no answer yet';
+  try {
+    return await waitFor(
+      async () => {
+        const r = await api(base).get(`/connectors/${encodeURIComponent(name)}/status`);
+        last = `${r.status} ${JSON.stringify(r.body)}`;
+        return r.status === 200 && check(r.body) ? r.body : undefined;
+      },
+      { timeoutMs: 60_000, message: message ?? `status of ${name}` },
+    );
+  } catch (err) {
+    // The status seen last is what tells a slow start from a wrong state when this fails in CI.
+    throw new Error(`${(err as Error).message}; last status: ${last.slice(0, 4000)}`, { cause: err });
+  }
 }

@@ -169,19 +169,29 @@ export function createRecordPipeline(o: RecordPipelineOptions): RecordPipeline {
     };
   }
 
-  /** Registration the converters still need for this record, or null. */
+  /**
+   * Registration the converters still need for this record, or null. The key's schema first, then the value's,
+   * as Connect converts them: registering both at once deadlocks some registries (Apicurio on H2 answers 500
+   * to both, again on every retry).
+   */
   function pending(r: ChangeRecord): Promise<unknown> | null {
     const k = keyConverter.prepare?.(r.topic, r.keySchema) ?? null;
-    const v = valueConverter.prepare?.(r.topic, r.valueSchema) ?? null;
-    return k === null ? v : v === null ? k : Promise.all([k, v]);
+    const value = () => valueConverter.prepare?.(r.topic, r.valueSchema) ?? null;
+    return k === null ? value() : k.then(value);
   }
 
-  /** Waits for a record's schemas, retrying an unavailable registry; a refusal fails the record. */
-  async function register(original: ChangeRecord, r: ChangeRecord): Promise<QueuedRecord | null> {
+  /**
+   * Waits for a record's schemas (`first`: the registration already asked for), retrying an unavailable
+   * registry; a refusal fails the record. Every promise `pending` returns is awaited here: one dropped would be
+   * an unhandled rejection when the registry fails.
+   */
+  async function register(original: ChangeRecord, r: ChangeRecord, first: Promise<unknown>): Promise<QueuedRecord | null> {
     const started = Date.now();
+    let next: Promise<unknown> | null = first;
     try {
       await retry(async () => {
-        const p = pending(r);
+        const p = next ?? pending(r);
+        next = null;
         if (p !== null) await p;
       }, {
         backoff: { initialMs: o.backoff.initialMs, maxMs: Math.max(o.backoff.initialMs, errors.retryDelayMaxMs) },
@@ -202,14 +212,15 @@ export function createRecordPipeline(o: RecordPipelineOptions): RecordPipeline {
   }
 
   /** `process` from record `from` on, whose transformed form is `first`, once registrations are needed. */
-  async function processFrom(records: readonly ChangeRecord[], from: number, first: ChangeRecord, out: QueuedRecord[]): Promise<QueuedRecord[]> {
+  async function processFrom(records: readonly ChangeRecord[], from: number, first: ChangeRecord, firstPending: Promise<unknown>, out: QueuedRecord[]): Promise<QueuedRecord[]> {
     for (let i = from; i < records.length; i++) {
       const original = records[i]!;
       const t = i === from ? first : transform(original);
       if (t === null) { out.push(offsetOnly(original)); continue; }
       if (t instanceof Skipped) { out.push(t.entry); continue; }
-      if (pending(t) !== null) {
-        const refused = await register(original, t);
+      const p = i === from ? firstPending : pending(t);
+      if (p !== null) {
+        const refused = await register(original, t, p);
         if (o.signal.aborted) return out;
         if (refused) { out.push(refused); continue; }
       }
@@ -228,7 +239,8 @@ export function createRecordPipeline(o: RecordPipelineOptions): RecordPipeline {
         if (t === null) { out.push(offsetOnly(original)); continue; }
         if (t instanceof Skipped) { out.push(t.entry); continue; }
         // A schema seen the first time: the rest of the batch waits for its registration, in order.
-        if (preparing && pending(t) !== null) return processFrom(records, i, t, out);
+        const p = preparing ? pending(t) : null;
+        if (p !== null) return processFrom(records, i, t, p, out);
         out.push(convert(original, t));
       }
       return out;

@@ -145,3 +145,28 @@ test('a registry that refuses the schema fails the record like a converter error
   await assert.rejects(Promise.resolve(pipeline({ valueConverter: registeringConverter(0, true) }).process([record(1)])),
     (e) => e instanceof RecordConversionError && /incompatible schema/.test(e.message));
 });
+
+test('the key\'s schema is registered before the value\'s is asked for, and a failing registration is never left unhandled', async () => {
+  const order: string[] = [];
+  const unhandled: unknown[] = [];
+  const onUnhandled = (e: unknown) => unhandled.push(e);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const key = registeringConverter(2);
+    const value = registeringConverter(1);
+    const traced = (name: string, c: ReturnType<typeof registeringConverter>): Converter => ({
+      ...c,
+      prepare(topic, schema) { const p = c.prepare!(topic, schema); if (p) order.push(`${name} asked`); return p; },
+    });
+    const out = await pipeline({ keyConverter: traced('key', key), valueConverter: traced('value', value) }, { tolerance: 'all' }).process([record(1)]);
+    assert.equal(out.length, 1);
+    assert.equal(out[0]!.offsetOnly, undefined);
+    assert.deepEqual(key.registered, [keySchema]);
+    assert.deepEqual(value.registered, [valueSchema]);
+    assert.equal(order.indexOf('value asked') > order.lastIndexOf('key asked'), true, order.join(', '));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+});

@@ -2,10 +2,11 @@
  * Parsing raw string config values by ConfigType, with Kafka Connect's rules and messages
  * (`Invalid value X for configuration K: reason`), and the reverse: a value as a string for REST output.
  */
+import { MASK } from '../errors/index.js';
 import type { ConfigKeyDef, ConfigType, ConfigValue } from './config-def.js';
 
 /** What REST responses, logs and status traces show instead of a secret. */
-export const SECRET_MASK = '[hidden]';
+export const SECRET_MASK = MASK;
 
 export type ParsedValue = { ok: true; value: ConfigValue } | { ok: false; error: string };
 

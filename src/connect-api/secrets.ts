@@ -6,7 +6,7 @@
  * A value that is only a config-provider reference (`${file:/secrets.properties:db.password}`) is shown as is:
  * it says where the secret lives, not what it is, and Connect shows it too.
  */
-import { ConfigError } from '../errors/index.js';
+import { ConfigError, maskTokens } from '../errors/index.js';
 import type { ConfigDef } from './config-def.js';
 import { SECRET_MASK } from './config-values.js';
 import { keyIndex } from './def-index.js';
@@ -72,21 +72,9 @@ export function collectSecretValues(def: ConfigDef, props: Readonly<Record<strin
 }
 
 /**
- * Replaces every occurrence of each secret (and of its URL-encoded form, as it appears in connection strings)
- * with `[hidden]`. Longer secrets first, so one that contains another is removed whole.
+ * `text` with each secret replaced by `[hidden]` where it stands as a whole token (see `maskTokens`: never inside
+ * a word, so the password `x` leaves "Fix:" alone), as is, URL-encoded or JSON-escaped.
  */
 export function redactSecretsInText(text: string, secretValues: readonly string[]): string {
-  if (text === '' || secretValues.length === 0) return text;
-  const needles = new Set<string>();
-  for (const s of secretValues) {
-    if (!s) continue;
-    needles.add(s);
-    const encoded = encodeURIComponent(s);
-    if (encoded !== s) needles.add(encoded);
-  }
-  let out = text;
-  for (const needle of [...needles].sort((a, b) => b.length - a.length)) {
-    if (out.includes(needle)) out = out.split(needle).join(SECRET_MASK);
-  }
-  return out;
+  return secretValues.length === 0 ? text : maskTokens(text, secretValues);
 }

@@ -6,6 +6,7 @@
  * Driver errors (mysql2, pg, the Kafka client) are translated into these at the edge where they are caught.
  */
 import { errorSpec, type ErrorCode, type ErrorCodeWhere } from './catalogue.js';
+export { MASK, maskTokens } from './redact.js';
 
 export {
   ERROR_AREAS, ERROR_CATALOGUE, errorSpec, isErrorCode,

@@ -5,7 +5,7 @@
  * `sasl.oauthbearer.header.urlencode=true`, Kafka's default being as they are — and `Accept: application/json`,
  * `Cache-Control: no-cache`. Errors name the endpoint, never the secret or a token.
  */
-import { CdcError } from '../errors/index.js';
+import { CdcError, maskTokens } from '../errors/index.js';
 import type { KafkaOAuth } from './types.js';
 
 /** Kafka's default `sasl.login.refresh.window.factor`: a token is replaced once 80 % of its lifetime has passed. */
@@ -63,7 +63,7 @@ async function requestToken(oauth: KafkaOAuth, fetchImpl: typeof fetch, now: () 
   const endpoint = describeEndpoint(oauth.tokenEndpointUrl);
   const secrets = [oauth.clientSecret, formEncode(oauth.clientSecret)];
   const fail = (problem: string, retriable: boolean, fix: string, cause?: unknown) =>
-    new CdcError('KAFKA_OAUTH_TOKEN_FAILED', `Could not get an OAuth access token from ${endpoint}: ${scrub(problem, secrets)}`, { retriable, fix, cause });
+    new CdcError('KAFKA_OAUTH_TOKEN_FAILED', `Could not get an OAuth access token from ${endpoint}: ${maskTokens(problem, secrets)}`, { retriable, fix, cause });
 
   const encode = (value: string) => (oauth.urlEncodeCredentials ? formEncode(value) : value);
   const body = new URLSearchParams({ grant_type: 'client_credentials' });
@@ -163,8 +163,4 @@ function describeEndpoint(url: string): string {
 /** application/x-www-form-urlencoded, as Java's URLEncoder (space as +). */
 function formEncode(value: string): string {
   return new URLSearchParams({ v: value }).toString().slice(2);
-}
-
-function scrub(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((out, secret) => (secret ? out.split(secret).join('[hidden]') : out), text);
 }

@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { MASK } from '../errors/index.js';
 
 export type { Logger };
 
@@ -16,7 +17,7 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const redact = {
     paths: ['config["database.password"]', 'config["connection.password"]', '*.password', 'password'],
-    censor: '[hidden]',
+    censor: MASK,
   };
   if (options.pretty) {
     return pino({
@@ -27,3 +28,4 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   }
   return pino({ level: options.level ?? 'info', redact });
 }
+export { scrubbingLogger } from './scrubbing.js';

@@ -63,13 +63,13 @@ test('the mask with nothing stored is a ConfigError naming the key, not a litera
   assert.throws(() => restoreMaskedSecrets(def, { 'database.password': SECRET_MASK }, null), ConfigError);
 });
 
-test('redactSecretsInText scrubs every occurrence, URL-encoded forms, and overlapping secrets', () => {
+test('redactSecretsInText scrubs every whole-token occurrence, URL-encoded forms, and overlapping secrets', () => {
   const text = 'Access denied for user root using password p@ss w0rd; url=mysql://root:p%40ss%20w0rd@db/ again p@ss w0rd';
   const out = redactSecretsInText(text, ['p@ss w0rd']);
   assert.equal(out, 'Access denied for user root using password [hidden]; url=mysql://root:[hidden]@db/ again [hidden]');
   assert.equal(redactSecretsInText('abcdef and abc', ['abc', 'abcdef']), '[hidden] and [hidden]');
   assert.equal(redactSecretsInText('nothing here', []), 'nothing here');
-  assert.equal(redactSecretsInText('a.b*c', ['.b*']), 'a[hidden]c', 'secrets are matched literally, not as regexes');
+  assert.equal(redactSecretsInText('x=.b*; a.b*c', ['.b*']), 'x=[hidden]; a.b*c', 'matched literally, not as regexes, and never inside a word');
 });
 
 test('collectSecretValues gives the values to scrub, including the trimmed form Connect uses', () => {

@@ -6,6 +6,8 @@
  * enabled provider lets anyone who can submit a connector config read the worker's environment or files.
  * Unlike Connect, a reference that cannot be resolved is an error, not left in the value as text.
  */
+import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { ConfigError } from '../errors/index.js';
 import {
   ConfigProviderError,
@@ -64,13 +66,32 @@ export function createConfigProviders(
 ): Record<string, ConfigProvider> {
   const providers: Record<string, ConfigProvider> = {};
   for (const { name, kind, params } of specs) {
-    const allowedPaths = params['allowed.paths']?.split(',').map((p) => p.trim()).filter((p) => p !== '');
+    const allowedPaths = kind === 'env' ? undefined : allowedPathsParam(name, params['allowed.paths']);
     providers[name] =
       kind === 'env' ? createEnvConfigProvider({ env, allowlistPattern: params['allowlist.pattern'] })
       : kind === 'file' ? createFileConfigProvider({ allowedPaths })
       : createDirectoryConfigProvider({ allowedPaths });
   }
   return providers;
+}
+
+/**
+ * `config.providers.<name>.param.allowed.paths`: comma-separated, each absolute and existing, as Connect's
+ * AllowedPaths requires (a typo there would otherwise allow nothing, or — if dropped — everything). Unset or
+ * empty: every path may be read, as in Connect.
+ */
+function allowedPathsParam(name: string, value: string | undefined): string[] | undefined {
+  const paths = (value ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+  if (paths.length === 0) return undefined;
+  const key = `config.providers.${name}.param.allowed.paths`;
+  for (const path of paths) {
+    if (!isAbsolute(path) || !existsSync(path)) {
+      throw new ConfigError(`Invalid value ${value} for configuration ${key}: path ${path} is not valid; it must be absolute and exist`, key, {
+        fix: 'List absolute paths of existing directories (or files), separated by commas.',
+      });
+    }
+  }
+  return paths;
 }
 
 // Connect's ConfigTransformer pattern: provider, optional path, key.
@@ -91,14 +112,31 @@ interface Lookup {
   keys: Set<string>;
   /** The first config key that refers to this provider+path, named in errors. */
   configKey: string;
+  /** The first reference text to this provider+path, named in errors instead of anything read. */
+  reference: string;
   values?: ReadonlyMap<string, string>;
 }
 
-/**
- * A copy of `props` with every reference replaced by its value. Each provider path is read once per call.
- * Throws ConfigError naming the config key, the reference and what is missing; never other values.
- */
+/** A config with its references resolved, and every value a provider gave (to keep out of messages and logs). */
+export interface ResolvedConfig {
+  props: Record<string, string>;
+  /**
+   * Each value substituted for a reference, whatever the key: a provider may hold a hostname or a URL as much as
+   * a password, and `${file:/etc/passwd}` in any key must not come back in an error. Callers scrub text with it.
+   */
+  provided: string[];
+}
+
+/** A copy of `props` with every reference replaced by its value (see `resolveConfigProvidersWithValues`). */
 export function resolveConfigProviders(props: Readonly<Record<string, string>>, options: ResolveOptions = {}): Record<string, string> {
+  return resolveConfigProvidersWithValues(props, options).props;
+}
+
+/**
+ * `props` with every reference replaced by its value, and the values substituted. Each provider path is read once
+ * per call. Throws ConfigError naming the config key, the reference and what is missing; never a value.
+ */
+export function resolveConfigProvidersWithValues(props: Readonly<Record<string, string>>, options: ResolveOptions = {}): ResolvedConfig {
   const providers = options.providers ?? {};
   const lookups = new Map<string, Lookup>();
   const withReferences: string[] = [];
@@ -111,21 +149,22 @@ export function resolveConfigProviders(props: Readonly<Record<string, string>>, 
       if (!provider) throw unknownProvider(configKey, text, name!, providers);
       const id = `${name}\u0000${path ?? ''}`;
       let lookup = lookups.get(id);
-      if (!lookup) lookups.set(id, (lookup = { provider, path, keys: new Set(), configKey }));
+      if (!lookup) lookups.set(id, (lookup = { provider, path, keys: new Set(), configKey, reference: text }));
       lookup.keys.add(key!);
     }
     if (found) withReferences.push(configKey);
   }
-  if (withReferences.length === 0) return { ...props };
+  if (withReferences.length === 0) return { props: { ...props }, provided: [] };
 
   for (const lookup of lookups.values()) {
     try {
       lookup.values = lookup.provider.get(lookup.path, lookup.keys);
     } catch (err) {
-      throw providerFailure(lookup.configKey, err);
+      throw providerFailure(lookup.configKey, lookup.reference, err);
     }
   }
   const out: Record<string, string> = { ...props };
+  const provided = new Set<string>();
   for (const configKey of withReferences) {
     out[configKey] = props[configKey]!.replace(REFERENCE, (text, name: string, path: string | undefined, key: string) => {
       const lookup = lookups.get(`${name}\u0000${path ?? ''}`)!;
@@ -135,10 +174,13 @@ export function resolveConfigProviders(props: Readonly<Record<string, string>>, 
           fix: 'Provide the value where the reference points, or correct the reference.',
         });
       }
+      provided.add(value);
       return value;
     });
+    // The whole resolved value too: text around a reference, once joined to the secret, is part of what leaks.
+    if (out[configKey] !== props[configKey]) provided.add(out[configKey]!);
   }
-  return out;
+  return { props: out, provided: [...provided] };
 }
 
 function unknownProvider(configKey: string, text: string, name: string, providers: Readonly<Record<string, ConfigProvider>>): ConfigError {
@@ -151,10 +193,13 @@ function unknownProvider(configKey: string, text: string, name: string, provider
   );
 }
 
-function providerFailure(configKey: string, err: unknown): ConfigError {
+// Provider messages are written here and in providers.ts and never quote what was read; an unexpected error's
+// message is not shown at all (it could), only its class.
+function providerFailure(configKey: string, reference: string, err: unknown): ConfigError {
   if (err instanceof ConfigProviderError) {
-    return new ConfigError(`Configuration "${configKey}": ${err.message}.`, configKey, { fix: err.fix, cause: err });
+    return new ConfigError(`Configuration "${configKey}" refers to ${reference}: ${err.message}.`, configKey, { fix: err.fix });
   }
-  if (err instanceof ConfigError) return new ConfigError(`Configuration "${configKey}": ${err.message}`, configKey, { fix: err.fix, cause: err });
-  return new ConfigError(`Configuration "${configKey}": config provider failed: ${(err as Error)?.message ?? String(err)}`, configKey, { cause: err });
+  if (err instanceof ConfigError) return new ConfigError(`Configuration "${configKey}" refers to ${reference}: ${err.message}`, configKey, { fix: err.fix });
+  const kind = err instanceof Error ? err.name : typeof err;
+  return new ConfigError(`Configuration "${configKey}" refers to ${reference}, and the config provider failed (${kind}).`, configKey);
 }

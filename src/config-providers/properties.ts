@@ -75,7 +75,8 @@ function unescape(s: string): string {
     if (next === undefined) break; // a lone trailing backslash (end of input) stands for nothing
     if (next === 'u') {
       const hex = s.slice(i + 1, i + 5);
-      if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new Error(`Malformed \\uxxxx encoding: "\\u${hex}"`);
+      // The text itself is not quoted: it may be a secret's (the message reaches REST responses).
+      if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new Error('Malformed \\uxxxx encoding');
       out += String.fromCharCode(parseInt(hex, 16));
       i += 4;
     } else {

@@ -5,7 +5,7 @@
  * Beyond Connect, `${file:/path/to/secret}` (no key) is the whole file, for Docker/Kubernetes secret files.
  * Whole-file values (that form and `directory`) lose one trailing newline, which such files almost always end in.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import { parseProperties } from './properties.js';
 
@@ -55,26 +55,46 @@ export function createEnvConfigProvider(options: EnvProviderOptions = {}): Confi
 }
 
 export interface FileProviderOptions {
-  /** Directories the provider may read under (Connect's `allowed.paths`); unset means anywhere. */
+  /**
+   * Directories (or files) the provider may read under (Connect's `allowed.paths`, KIP-993); unset means anywhere.
+   * Give them absolute and existing (`allowedPathsParam` checks that at worker start).
+   */
   allowedPaths?: readonly string[];
 }
 
+function realpathOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+const isUnder = (path: string, base: string) => path === base || path.startsWith(base.endsWith(sep) ? base : base + sep);
+
+/**
+ * The path to read for a reference, or ConfigProviderError when it may not be read. With allowed.paths, the
+ * reference is checked twice: as written, normalised (`..` removed), before anything on disk is touched — so a
+ * path outside is refused the same whether or not it exists, and nothing there is even looked at; then with
+ * symlinks resolved (realpath), so a link inside an allowed directory cannot point outside it. The resolved
+ * path is what is read, so a link swapped after the check is not followed either.
+ */
 function checkAllowed(path: string, allowedPaths: readonly string[] | undefined, provider: string): string {
   if (!isAbsolute(path)) {
     throw new ConfigProviderError(`the ${provider} provider needs an absolute path, got "${path}"`, 'Use an absolute path.');
   }
   const full = resolve(path);
-  if (allowedPaths && allowedPaths.length > 0) {
-    const ok = allowedPaths.some((dir) => {
-      const base = resolve(dir);
-      return full === base || full.startsWith(base.endsWith(sep) ? base : base + sep);
-    });
-    if (!ok) {
-      throw new ConfigProviderError(`"${path}" is outside the ${provider} provider's allowed.paths`,
-        `Move the file under one of: ${allowedPaths.join(', ')}, or extend config.providers.${provider}.param.allowed.paths in the worker config.`);
-    }
-  }
-  return full;
+  if (!allowedPaths || allowedPaths.length === 0) return full;
+  const bases = allowedPaths.map((dir) => resolve(dir));
+  const outside = () =>
+    new ConfigProviderError(`"${path}" is outside the ${provider} provider's allowed.paths`,
+      `Move the file under one of: ${allowedPaths.join(', ')}, or extend config.providers.${provider}.param.allowed.paths in the worker config.`);
+  const realBases = bases.map((base) => realpathOrUndefined(base) ?? base);
+  if (!bases.some((base) => isUnder(full, base)) && !realBases.some((base) => isUnder(full, base))) throw outside();
+  const real = realpathOrUndefined(full);
+  if (real === undefined) return full; // does not exist (or a dangling link): reading it says so
+  if (!realBases.some((base) => isUnder(real, base))) throw outside();
+  return real;
 }
 
 function readText(path: string): string {
@@ -125,7 +145,8 @@ export function createDirectoryConfigProvider(options: FileProviderOptions = {})
       const out = new Map<string, string>();
       for (const k of keys) {
         if (!names.has(k) || k.includes('/') || k.includes(sep)) continue;
-        const file = join(dir, k);
+        // The file may be a symlink out of the directory: checked like a reference of its own.
+        const file = checkAllowed(join(dir, k), options.allowedPaths, 'directory');
         if (statSync(file).isFile()) out.set(k, withoutTrailingNewline(readText(file)));
       }
       return out;

@@ -1,6 +1,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -11,6 +11,7 @@ import {
   createFileConfigProvider,
   hasConfigProviderReference,
   resolveConfigProviders,
+  resolveConfigProvidersWithValues,
   type ConfigProvider,
 } from '../../../../src/config-providers/index.js';
 import { ConfigError } from '../../../../src/errors/index.js';
@@ -142,6 +143,55 @@ test('allowed.paths confines the file provider, including against ../ escapes', 
   assert.equal(resolveConfigProviders({ t: `\${file:${join(secretsDir, 'api_token')}}` }, { providers }).t, 'tok-123');
   expectConfigError(() => resolveConfigProviders({ pw: `\${file:${secretsFile}:db.password}` }, { providers }), 'pw', /outside the file provider's allowed\.paths/);
   expectConfigError(() => resolveConfigProviders({ pw: `\${file:${secretsDir}/../secrets.properties:db.password}` }, { providers }), 'pw', /outside/);
+});
+
+test('allowed.paths: symlinks out of an allowed directory are refused (file and directory), a missing file outside is refused as outside', () => {
+  const linkDir = join(dir, 'links');
+  mkdirSync(linkDir);
+  symlinkSync(secretsFile, join(linkDir, 'escape.properties'));
+  symlinkSync(dir, join(linkDir, 'parent'));
+  writeFileSync(join(linkDir, 'ok.properties'), 'k=v\n');
+  symlinkSync(join(linkDir, 'ok.properties'), join(linkDir, 'inner-link.properties'));
+  const providers = createConfigProviders(configProviderSpecs({
+    'config.providers': 'file,directory',
+    'config.providers.file.param.allowed.paths': ` ${linkDir} `,
+    'config.providers.directory.param.allowed.paths': linkDir,
+  }));
+  const leaks = ['s3cr=t', 'replicator'];
+  expectConfigError(() => resolveConfigProviders({ pw: `\${file:${join(linkDir, 'escape.properties')}:db.password}` }, { providers }), 'pw', /outside the file provider's allowed\.paths/, leaks);
+  expectConfigError(() => resolveConfigProviders({ pw: `\${file:${linkDir}/parent/secrets.properties:db.password}` }, { providers }), 'pw', /outside/, leaks);
+  expectConfigError(() => resolveConfigProviders({ pw: `\${directory:${linkDir}:escape.properties}` }, { providers }), 'pw', /outside the directory provider's allowed\.paths/, leaks);
+  expectConfigError(() => resolveConfigProviders({ pw: `\${directory:${linkDir}/parent:db_password}` }, { providers }), 'pw', /outside/, ['from-docker-secret']);
+  expectConfigError(() => resolveConfigProviders({ pw: `\${file:${join(dir, 'no-such.properties')}:k}` }, { providers }), 'pw', /outside/);
+  // A link that stays inside is fine.
+  assert.equal(resolveConfigProviders({ k: `\${file:${join(linkDir, 'inner-link.properties')}:k}` }, { providers }).k, 'v');
+});
+
+test('allowed.paths entries must be absolute and exist, as in Connect; empty means everywhere', () => {
+  for (const bad of ['relative/dir', join(dir, 'does-not-exist'), `${secretsDir},relative`]) {
+    assert.throws(
+      () => createConfigProviders(configProviderSpecs({ 'config.providers': 'file', 'config.providers.file.param.allowed.paths': bad })),
+      (e: unknown) => e instanceof ConfigError && e.key === 'config.providers.file.param.allowed.paths' && /must be absolute and exist/.test(e.message),
+    );
+  }
+  const open = createConfigProviders(configProviderSpecs({ 'config.providers': 'file', 'config.providers.file.param.allowed.paths': ' , ' }));
+  assert.equal(resolveConfigProviders({ pw: `\${file:${secretsFile}:db.password}` }, { providers: open }).pw, 's3cr=t');
+});
+
+test('resolveConfigProvidersWithValues lists every value substituted, whatever the key, and the whole values built from them', () => {
+  const { props, provided } = resolveConfigProvidersWithValues(
+    { 'database.hostname': '${env:DB_HOST}', 'topic.prefix': 'p-${env:DB_PASS}', plain: 'x' },
+    { providers: all() },
+  );
+  assert.deepEqual(props, { 'database.hostname': 'db.internal', 'topic.prefix': 'p-env-pass', plain: 'x' });
+  assert.deepEqual(provided.sort(), ['db.internal', 'env-pass', 'p-env-pass']);
+  assert.deepEqual(resolveConfigProvidersWithValues({ a: 'b' }).provided, []);
+});
+
+test('a properties file with a malformed escape is reported without quoting its text', () => {
+  const bad = join(dir, 'bad-escape.properties');
+  writeFileSync(bad, 'k=\\uZZ9Q-secret\n');
+  expectConfigError(() => resolveConfigProviders({ pw: `\${file:${bad}:k}` }, { providers: all() }), 'pw', /Malformed \\uxxxx encoding/, ['ZZ9Q']);
 });
 
 test('the env provider\'s allowlist.pattern limits which variables can be read', () => {

@@ -17,11 +17,12 @@ import {
   type ConnectorPlugin,
   type SmtCatalog,
 } from '../connect-api/index.js';
-import { CdcError } from '../errors/index.js';
+import { CdcError, maskTokens } from '../errors/index.js';
 import type { PluginRegistry } from '../connect-api/index.js';
 import { BadRequestError } from './errors.js';
 
-export type ConfigResolver = (props: Readonly<Record<string, string>>) => Record<string, string>;
+/** Resolves config-provider references: the resolved props and every value a provider gave (see `providedScrubber`). */
+export type ConfigResolver = (props: Readonly<Record<string, string>>) => { props: Record<string, string>; provided: string[] };
 export type ClientSettingsCheck = (props: Readonly<Record<string, string>>) => Record<string, string[]>;
 
 export const CONNECTOR_CLASS = 'connector.class';
@@ -84,8 +85,9 @@ export async function checkConnectorConfig(
   for (const key of nullKeys) addError(key, NULL_VALUE);
 
   let resolved: Record<string, string>;
+  let provided: string[] = [];
   try {
-    resolved = resolve(props);
+    ({ props: resolved, provided } = resolve(props));
   } catch (err) {
     // An unresolvable reference is reported on its key; the value then stays unresolved for the rest of the checks.
     const key = err instanceof CdcError && 'key' in err && typeof err.key === 'string' ? err.key : CONNECTOR_CLASS;
@@ -106,17 +108,37 @@ export async function checkConnectorConfig(
       addError(CONNECTOR_CLASS, `The connector's validation failed: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  const secrets = collectSecretValues(def, resolved);
-  for (const messages of Object.values(extraErrors)) {
-    for (let i = 0; i < messages.length; i++) messages[i] = redactSecretsInText(messages[i]!, secrets);
-  }
   const infos = validateConfigInfos(cls, def, resolved, extraErrors);
-  // Show what the user sent, not what a provider resolved it to (that may be a secret under a non-secret key).
+  // Every message — the ConfigDef's ("Invalid value <v> for configuration k"), the plugin's (a driver error with
+  // the hostname), the client checks' — goes through one scrubber, after all of them are made: a check added
+  // later is covered without having to know which values came from where.
+  const scrub = providedScrubber(props, resolved, [...collectSecretValues(def, resolved), ...provided]);
   for (const info of infos.configs) {
+    info.value.errors = info.value.errors.map((m) => scrub(m, info.value.name));
+    // Show what the user sent, not what a provider resolved it to (that may be a secret under a non-secret key):
+    // Connect's validate shows the raw, unresolved value too. recommended_values come from the def, never a value.
     const raw = props[info.value.name];
     if (raw !== undefined && raw !== resolved[info.value.name] && info.value.value !== null) info.value.value = raw;
   }
   return { plugin, infos, resolved, settings: parsed.settings };
+}
+
+/**
+ * A function that takes resolved values out of a message about `key`: where the key's own resolved value stands,
+ * the reference the user wrote (`Invalid value ${file:/x:k} for configuration topic`), so the message still says
+ * which value is wrong; then every secret and provider-given value, wherever it stands, as `[hidden]`.
+ */
+export function providedScrubber(
+  raw: Readonly<Record<string, string>>,
+  resolved: Readonly<Record<string, string>>,
+  secrets: readonly string[],
+): (text: string, key?: string) => string {
+  return (text, key) => {
+    const written = key === undefined ? undefined : raw[key];
+    const value = key === undefined ? undefined : resolved[key];
+    const named = written !== undefined && value !== undefined && written !== value ? maskTokens(text, [value], () => written) : text;
+    return redactSecretsInText(named, secrets);
+  };
 }
 
 /** Connect's message for a create/update with an invalid config, naming each key the way Connect's messages do. */

@@ -44,7 +44,7 @@ const INITIAL_TO_TARGET: Record<InitialState, TargetState> = { RUNNING: 'STARTED
 
 export function createHerder(options: HerderOptions): Herder {
   const { configStore, statusStore, offsetStore, registry, logger } = options;
-  const resolve: ConfigResolver = options.resolveConfig ?? ((props) => ({ ...props }));
+  const resolve: ConfigResolver = options.resolveConfig ?? ((props) => ({ props: { ...props }, provided: [] }));
   const queue = createSerialQueue();
   const running = createRunningTasks();
   let ready = false;

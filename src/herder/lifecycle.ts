@@ -7,9 +7,9 @@
 import { collectSecretValues, parseConnectorConfig, redactSecretsInText, type ConfigValue, type ConnectorPlugin } from '../connect-api/index.js';
 import type { PluginRegistry } from '../connect-api/index.js';
 import { CdcError, ConfigError, errorTrace } from '../errors/index.js';
-import type { Logger } from '../logging/index.js';
+import { scrubbingLogger, type Logger } from '../logging/index.js';
 import type { ConfigStore, RuntimeState, StatusEntry, StatusStore, TargetState } from '../storage/types.js';
-import { CONNECTOR_CLASS, defFor, sameConfigs, unresolveTaskConfigs, type ConfigResolver } from './config-check.js';
+import { CONNECTOR_CLASS, defFor, providedScrubber, sameConfigs, unresolveTaskConfigs, type ConfigResolver } from './config-check.js';
 import type { RunningTasks } from './running-tasks.js';
 import type { TaskLauncher, TaskOutcome } from './types.js';
 
@@ -74,16 +74,18 @@ export function createLifecycle(deps: LifecycleDeps) {
     const cls = raw[CONNECTOR_CLASS] ?? '';
     const plugin = registry.find(cls);
     if (!plugin) throw new PluginMissingError(name, cls);
-    const resolved = deps.resolve(raw);
+    const { props: resolved, provided } = deps.resolve(raw);
     const parsed = parseConnectorConfig(plugin.configDef, resolved, registry);
-    const secrets = collectSecretValues(defFor(plugin, resolved, registry), resolved);
-    const problems = Object.entries(parsed.errors).map(([key, messages]) => `${key}: ${messages.join('; ')}`);
+    // Secret-typed values and every value a config provider gave: all are kept out of traces and log lines.
+    const secrets = [...new Set([...collectSecretValues(defFor(plugin, resolved, registry), resolved), ...provided])];
+    const scrub = providedScrubber(raw, resolved, secrets);
+    const problems = Object.entries(parsed.errors).map(([key, messages]) => `${key}: ${messages.map((m) => scrub(m, key)).join('; ')}`);
     if (problems.length > 0) {
-      throw new ConfigError(redactSecretsInText(`Connector ${name} has an invalid config: ${problems.join(' | ')}`, secrets), undefined, {
+      throw new ConfigError(`Connector ${name} has an invalid config: ${problems.join(' | ')}`, undefined, {
         fix: `Correct the config with PUT /connectors/${name}/config.`,
       });
     }
-    for (const [key, why] of Object.entries(parsed.warnings)) logger.warn({ connector: name, key }, `connector setting ${key}: ${why}`);
+    for (const [key, why] of Object.entries(parsed.warnings)) logger.warn({ connector: name, key }, `connector setting ${key}: ${scrub(why, key)}`);
     return { name, plugin, raw, resolved, settings: parsed.settings, secrets };
   }
 
@@ -139,8 +141,10 @@ export function createLifecycle(deps: LifecycleDeps) {
     const rawTask = configStore.taskConfigs(p.name)?.[taskId];
     if (!rawTask || running.isRunning(p.name, taskId)) return;
     try {
-      const taskConfig = deps.resolve(rawTask);
-      const taskLogger = logger.child({ connector: p.name, task: taskId });
+      // A task config may hold keys of its own (the plugin generates it), with references of their own.
+      const { props: taskConfig, provided } = deps.resolve(rawTask);
+      const secrets = provided.length === 0 ? p.secrets : [...new Set([...p.secrets, ...provided])];
+      const taskLogger = scrubbingLogger(logger.child({ connector: p.name, task: taskId }), (text) => redactSecretsInText(text, secrets));
       const handle = deps.launchTask({
         connector: p.name,
         taskId,
@@ -149,7 +153,7 @@ export function createLifecycle(deps: LifecycleDeps) {
         connectorConfig: p.resolved,
         settings: p.settings,
         logger: taskLogger,
-        secrets: p.secrets,
+        secrets,
       });
       running.add(p.name, taskId, handle, (outcome) => deps.later(() => onTaskExit(p, taskId, outcome)));
       await statusStore.putTask(p.name, taskId, status('RUNNING'));

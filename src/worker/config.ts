@@ -24,10 +24,10 @@ import {
   configProviderSpecs,
   createConfigProviders,
   parseProperties,
-  resolveConfigProviders,
+  resolveConfigProvidersWithValues,
   type ConfigProviderSpec,
 } from '../config-providers/index.js';
-import { ConfigError } from '../errors/index.js';
+import { ConfigError, maskTokens } from '../errors/index.js';
 import { clientConnection, clientProps, producerSettings, type ClientProps, type KafkaConnection, type ProducerSettings } from '../kafka/index.js';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -216,12 +216,13 @@ export function loadWorkerConfig(options: LoadWorkerConfigOptions): WorkerConfig
   const fromFile = options.file ? readWorkerFile(options.file) : {};
   const merged = { ...fromFile, ...envToWorkerProps(options.env), ...options.overrides };
   const configProviders = configProviderSpecs(merged);
-  const props = resolveConfigProviders(merged, { providers: createConfigProviders(configProviders, options.env) });
+  const { props, provided } = resolveConfigProvidersWithValues(merged, { providers: createConfigProviders(configProviders, options.env) });
 
   const { settings: s, errors, warnings } = parseConfig(workerDefFor(props), props);
   const problems = Object.entries(errors);
   if (problems.length > 0) {
-    throw new ConfigError(`Invalid worker configuration: ${problems.map(([, m]) => m.join(' ')).join(' ')}`, problems[0]![0], {
+    // A value from a provider (`${env:...}`) is not echoed: the message is logged and printed at start.
+    throw new ConfigError(maskTokens(`Invalid worker configuration: ${problems.map(([, m]) => m.join(' ')).join(' ')}`, provided), problems[0]![0], {
       fix: 'Correct it in the worker properties file or the CONNECT_* environment variable (CONNECT_REST_PORT sets rest.port).',
     });
   }

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { createConfigProviders, resolveConfigProviders } from '../config-providers/index.js';
+import { createConfigProviders, resolveConfigProvidersWithValues } from '../config-providers/index.js';
 import type { PluginRegistry } from '../connect-api/index.js';
 import { loadPluginRegistry } from '../connectors/registry.js';
 import { createHerder, type Herder } from '../herder/index.js';
@@ -99,7 +99,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     offsetStore,
     registry,
     launchTask: createTaskLauncher({ kafka, offsetStore, statusStore, config, plugins: registry }),
-    resolveConfig: (props) => resolveConfigProviders(props, { providers }),
+    resolveConfig: (props) => resolveConfigProvidersWithValues(props, { providers }),
     checkClientSettings: (props) => ({ ...checkTaskClients(config.kafka, props), ...checkExactlyOnce(config, props) }),
     logger,
     version,

@@ -45,9 +45,11 @@ describe('config providers: allowed.paths and no resolved value in any answer or
   const wholeFile = `whole file ${uniqueName('whole_secret')}\nsecond line ${uniqueName('line_secret')}\n`;
   const hostSecret = `${uniqueName('host_secret').replace(/_/g, '-')}.invalid`;
   const passwdFirstLine = readFileSync('/etc/passwd', 'utf8').split('\n')[0]!;
+  // What /proc/self/environ of this process starts with (the in-process worker is this process).
+  const environFirst = readFileSync('/proc/self/environ', 'utf8').split('\0')[0]!;
   const goodTopic = uniqueName('provided_topic');
   const failTopic = uniqueName('fail_topic');
-  const secretTexts = [outsideSecret, leakTopic, leakTasks, label, ...wholeFile.trim().split('\n'), hostSecret, passwdFirstLine, passwdFirstLine.slice(passwdFirstLine.indexOf(':') + 1)];
+  const secretTexts = [outsideSecret, leakTopic, leakTasks, label, ...wholeFile.trim().split('\n'), hostSecret, passwdFirstLine, passwdFirstLine.slice(passwdFirstLine.indexOf(':') + 1), environFirst];
 
   let settings: WorkerSettings;
   let w: InProcessWorker;
@@ -149,6 +151,7 @@ describe('config providers: allowed.paths and no resolved value in any answer or
     await refused(counterConfig(`\${open:${join(open, 'whole.txt')}}`), 'topic', /Not a valid topic name/);
     await refused(counterConfig('${open:/etc/passwd}'), 'topic', /Not a valid topic name/);
     await refused(counterConfig(`\${open:/etc/passwd:${passwdFirstLine.split(':')[0]}}`), 'topic', /Not a valid topic name/);
+    await refused(counterConfig('${open:/proc/self/environ}'), 'topic', /Invalid value \$\{open:\/proc\/self\/environ\} for configuration topic/);
   });
 
   it('an ${env:…} hostname the database cannot be reached at is not in the error on database.hostname', async () => {

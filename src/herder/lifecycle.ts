@@ -140,10 +140,11 @@ export function createLifecycle(deps: LifecycleDeps) {
   async function startTask(p: PreparedConnector, taskId: number): Promise<void> {
     const rawTask = configStore.taskConfigs(p.name)?.[taskId];
     if (!rawTask || running.isRunning(p.name, taskId)) return;
+    let secrets: readonly string[] = p.secrets;
     try {
       // A task config may hold keys of its own (the plugin generates it), with references of their own.
       const { props: taskConfig, provided } = deps.resolve(rawTask);
-      const secrets = provided.length === 0 ? p.secrets : [...new Set([...p.secrets, ...provided])];
+      if (provided.length > 0) secrets = [...new Set([...p.secrets, ...provided])];
       const taskLogger = scrubbingLogger(logger.child({ connector: p.name, task: taskId }), (text) => redactSecretsInText(text, secrets));
       const handle = deps.launchTask({
         connector: p.name,
@@ -159,7 +160,7 @@ export function createLifecycle(deps: LifecycleDeps) {
       await statusStore.putTask(p.name, taskId, status('RUNNING'));
       taskLogger.info('task started');
     } catch (err) {
-      const trace = traceOf(err, p.secrets);
+      const trace = traceOf(err, secrets);
       logger.error({ connector: p.name, task: taskId, trace }, 'task could not start');
       await statusStore.putTask(p.name, taskId, status('FAILED', trace));
     }

@@ -167,6 +167,14 @@ test('config.providers are validated, and resolve references in the worker confi
     /config provider "env" is not enabled/);
 });
 
+test('an invalid worker setting that came from a config provider is named by key, its value not echoed', () => {
+  expectConfigError(
+    () => loadWorkerConfig({ env: { ...requiredEnv, PORT_SECRET: 'port-s3cret', CONNECT_CONFIG_PROVIDERS: 'env', CONNECT_REST_PORT: '${env:PORT_SECRET}' } }),
+    'rest.port',
+    /^(?![\s\S]*port-s3cret)Invalid worker configuration: Invalid value \[hidden\] for configuration rest\.port/,
+  );
+});
+
 test('plugin.path is a trimmed list', () => {
   const cfg = loadWorkerConfig({ env: { ...requiredEnv, CONNECT_PLUGIN_PATH: '/opt/cdc-plugins , /usr/local/lib/cdc/my-plugin.js' } });
   assert.deepEqual(cfg.pluginPath, ['/opt/cdc-plugins', '/usr/local/lib/cdc/my-plugin.js']);

@@ -13,6 +13,9 @@ import type { RestListener, RestTls } from './security-types.js';
 /** Node's default; a request line plus headers above it is refused by the parser. */
 export const MAX_HEADER_BYTES = 16 * 1024;
 
+/** Longest request URI (path and query) answered; Jetty's (Connect's) default limit, 414 above it. */
+export const MAX_URI_BYTES = 8 * 1024;
+
 export interface OpenListener {
   listener: RestListener;
   /** `protocol://host:port` with the port actually bound. */
@@ -31,11 +34,12 @@ function onClientError(err: NodeJS.ErrnoException & { rawPacket?: Buffer }, sock
     return;
   }
   if (err.code === 'HPE_HEADER_OVERFLOW') {
-    // No line break in what was read: the request line alone (the URI) did not fit.
+    // The request line alone (the URI) was too long: no line break in what was read, or a first line over the URI limit.
     const head = err.rawPacket?.toString('latin1') ?? '';
-    const uriTooLong = head !== '' && !head.includes('\r\n');
+    const eol = head.indexOf('\r\n');
+    const uriTooLong = head !== '' && (eol < 0 || eol > MAX_URI_BYTES);
     socket.end(uriTooLong
-      ? rawError(414, `URI too long: the request line exceeds ${MAX_HEADER_BYTES} bytes`)
+      ? rawError(414, `URI too long: the limit is ${MAX_URI_BYTES} bytes`)
       : rawError(431, `Request header fields too large: request line and headers exceed ${MAX_HEADER_BYTES} bytes`));
     return;
   }

@@ -10,7 +10,7 @@ import { registerConnectorsRoutes } from './connectors-routes.js';
 import { registerCors } from './cors.js';
 import { errorResponse, METHOD_NOT_ALLOWED, NOT_FOUND, RestError } from './errors.js';
 import { forwardRequest } from './forward.js';
-import { openListeners, type OpenListener } from './listeners.js';
+import { MAX_HEADER_BYTES, MAX_URI_BYTES, openListeners, type OpenListener } from './listeners.js';
 import { registerPluginsRoutes } from './plugins-routes.js';
 import { registerRootRoutes, type ServerInfo } from './root-routes.js';
 import type { RestListener, RestSecurity } from './security-types.js';
@@ -42,15 +42,14 @@ export interface RestServer {
 
 const ALWAYS_AVAILABLE = new Set(['/', '/health']);
 
-/** Longest request URI (path and query) answered; Jetty's (Connect's) default limit, 414 above it. */
-export const MAX_URI_BYTES = 8 * 1024;
-
 export function createRestServer(options: RestServerOptions): RestServer {
   const { herder, logger } = options;
   const app = Fastify({
     logger: false,
     bodyLimit: 10 * 1024 * 1024,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2000 },
+    // A path parameter may be as long as a request line can be: over MAX_URI_BYTES the onRequest hook answers
+    // 414 in Connect's shape (fastify's own 414 for a long parameter has another body).
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_HEADER_BYTES },
   });
 
   // Connect accepts an empty body with a JSON content type (e.g. `curl -X PUT -H 'Content-Type: application/json'`).

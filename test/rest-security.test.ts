@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import bcrypt from 'bcryptjs';
 import { hashPassword } from '../src/rest/credentials.js';
-import { uniqueName } from './harness/services.js';
+import { uniqueName, waitFor } from './harness/services.js';
 import {
   cleanupWorkerTopics, closeTestKafka, counterConfig, newWorkerSettings, startInProcessWorker, waitForStatus,
   type InProcessWorker, type WorkerSettings,
@@ -42,7 +42,8 @@ function makeCertificates(): void {
     openssl('req', '-new', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
     openssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-days', '2', '-extfile', `${name}.ext`, '-out', `${name}.pem`);
   };
-  leaf('server', 'ca', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth');
+  // clientAuth too: a worker presents its own certificate when it forwards a request to another worker.
+  leaf('server', 'ca', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth');
   leaf('client', 'ca', 'extendedKeyUsage=clientAuth');
   leaf('stranger', 'other-ca', 'extendedKeyUsage=clientAuth');
   // The server's key store: its key encrypted (ssl.key.password), then its certificate and the CA.
@@ -86,25 +87,31 @@ function assertConnectError(r: Answer, status: number, pattern: RegExp): void {
   assert.match(r.body.message, pattern);
 }
 
+const admin = { user: 'admin', password: 'admin-pw' };
+const reader = { user: 'reader', password: 'reader-pw' };
+const hashed = { user: 'hashed', password: 'bcrypt-pw' };
+const scrypted = { user: 'scrypted', password: 'scrypt-pw' };
+
+before(async () => {
+  makeCertificates();
+  writeFileSync(file('users'), [
+    `${admin.user}: ${admin.password},admin`,
+    `${reader.user}: ${reader.password},reader`,
+    `${hashed.user}: ${bcrypt.hashSync(hashed.password, 4)},admin`,
+    `${scrypted.user}: ${await hashPassword(scrypted.password)},reader`,
+  ].join('\n'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
 describe('REST security: TLS, mutual TLS, Basic auth, CORS', () => {
   let settings: WorkerSettings;
   let w: InProcessWorker;
   let httpUrl: string;
   let httpsUrl: string;
-  const admin = { user: 'admin', password: 'admin-pw' };
-  const reader = { user: 'reader', password: 'reader-pw' };
-  const hashed = { user: 'hashed', password: 'bcrypt-pw' };
-  const scrypted = { user: 'scrypted', password: 'scrypt-pw' };
   const connectors: string[] = [];
 
   before(async () => {
-    makeCertificates();
-    writeFileSync(file('users'), [
-      `${admin.user}: ${admin.password},admin`,
-      `${reader.user}: ${reader.password},reader`,
-      `${hashed.user}: ${bcrypt.hashSync(hashed.password, 4)},admin`,
-      `${scrypted.user}: ${await hashPassword(scrypted.password)},reader`,
-    ].join('\n'));
+
     settings = newWorkerSettings('restsec', {
       listeners: 'http://127.0.0.1:0,https://127.0.0.1:0',
       // Top-level ssl.*: the REST server's (no listeners.https.ssl.* is set), while Kafka stays PLAINTEXT.
@@ -123,7 +130,6 @@ describe('REST security: TLS, mutual TLS, Basic auth, CORS', () => {
     await w?.stop();
     await cleanupWorkerTopics(settings, connectors.map((c) => `${c}_out`));
     await closeTestKafka();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('serves http and https listeners at once; https with a client certificate from the trusted CA works', async () => {
@@ -193,6 +199,49 @@ describe('REST security: TLS, mutual TLS, Basic auth, CORS', () => {
     });
     // test.CounterSource takes no snapshot commands: the request got past the guard to the connector (409).
     assertConnectError(r, 409, /.+/);
+  });
+});
+
+describe('REST security across a cluster: a follower forwards over https with the caller\'s credentials', () => {
+  let settings: WorkerSettings;
+  const workers: InProcessWorker[] = [];
+  const connectors: string[] = [];
+
+  before(async () => {
+    settings = newWorkerSettings('restsecfwd', {
+      listeners: 'https://127.0.0.1:0',
+      'listeners.https.ssl.keystore.type': 'PEM', 'listeners.https.ssl.keystore.location': file('keystore.pem'), 'listeners.https.ssl.key.password': KEY_PASSWORD,
+      'listeners.https.ssl.truststore.type': 'PEM', 'listeners.https.ssl.truststore.location': file('ca.pem'), 'listeners.https.ssl.client.auth': 'required',
+      'rest.auth.basic.file': file('users'),
+    });
+    // The first to join leads; requests to the second are forwarded to it.
+    workers.push(await startInProcessWorker(settings));
+    workers.push(await startInProcessWorker(settings));
+  });
+
+  after(async () => {
+    for (const name of connectors) await call(workers[0]!.url, 'DELETE', `/connectors/${name}`, { ...admin, cert: 'client' }).catch(() => undefined);
+    for (const w of workers.reverse()) await w.stop();
+    await cleanupWorkerTopics(settings, connectors.map((c) => `${c}_out`));
+    await closeTestKafka();
+  });
+
+  it('creates a connector through the follower (forwarded to the leader), and the leader sees the same user', async () => {
+    const [leader, follower] = workers as [InProcessWorker, InProcessWorker];
+    assert.match(follower.url, /^https:/);
+    const name = uniqueName('restsecfwd');
+    connectors.push(name);
+    const create = { name, config: counterConfig(`${name}_out`) };
+    // A rebalance may still be under way right after the second worker joined: retry on 409 as Connect's clients do.
+    const send = (who: { user: string; password: string }) => waitFor(async () => {
+      const r = await call(follower.url, 'POST', '/connectors', { ...who, cert: 'client', body: create });
+      return r.status === 409 && /rebalance/i.test(r.text) ? undefined : r;
+    }, { timeoutMs: 60_000, intervalMs: 250, message: 'a write outside a rebalance' });
+    assertConnectError(await send(reader), 403, /admin role/);
+    const r = await send(admin);
+    assert.equal(r.status, 201, r.text);
+    assert.ok(leader.logs().split('\n').some((l) => l.includes('"method":"POST"') && l.includes('forward=false') && l.includes('"status":201')), 'the leader applied a forwarded POST');
+    assert.equal((await call(leader.url, 'GET', `/connectors/${name}`, { ...reader, cert: 'client' })).status, 200);
   });
 });
 

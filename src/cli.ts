@@ -7,9 +7,11 @@
  */
 import { CdcError } from './errors/index.js';
 import { createLogger } from './logging/index.js';
+import { hashPassword } from './rest/credentials.js';
 import { loadWorkerConfig, startWorker, type WorkerConfig } from './worker/index.js';
 
 const USAGE = `usage: tscdc [worker.properties] [--pretty]
+       tscdc hash-password < password    (prints a SCRYPT:... password for rest.auth.basic.file)
 
 Runs a Kafka Connect-compatible CDC worker. Settings come from the properties file and
 CONNECT_* environment variables (CONNECT_BOOTSTRAP_SERVERS -> bootstrap.servers; env wins).`;
@@ -30,6 +32,15 @@ async function main(argv: string[]): Promise<void> {
   const major = Number(process.versions.node.split('.')[0]);
   if (major < NODE_MAJOR_REQUIRED) {
     fail(`tscdc: Node.js ${NODE_MAJOR_REQUIRED} or newer is required (this is ${process.version}); in a checkout, \`. scripts/use-node.sh\` installs and selects it.`, 2);
+  }
+  if (argv[0] === 'hash-password') {
+    // From standard input, not an argument, so the password stays out of the shell history and `ps`.
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+    if (password === '') fail('tscdc hash-password: give the password on standard input', 2);
+    process.stdout.write(`${await hashPassword(password)}\n`);
+    return;
   }
   const flags = argv.filter((a) => a.startsWith('-'));
   const files = argv.filter((a) => !a.startsWith('-'));

@@ -103,7 +103,7 @@ describe('MySQL connector: ad-hoc snapshots', () => {
 
   before(async () => {
     conn = await adminConnection();
-    settings = newWorkerSettings('mysqlinc');
+    settings = newWorkerSettings('mysqlinc', { 'rest.snapshots.additional.conditions.allow': 'true' });
     worker = await startInProcessWorker(settings);
   });
 

@@ -131,7 +131,7 @@ describe('PostgreSQL connector: ad-hoc snapshots from the signal table', () => {
         RETURN NEW;
       END $$`);
     await c.query(`CREATE TRIGGER in_window BEFORE INSERT ON debezium_signal FOR EACH ROW EXECUTE FUNCTION in_window()`);
-    settings = newWorkerSettings('pginc');
+    settings = newWorkerSettings('pginc', { 'rest.snapshots.additional.conditions.allow': 'true' });
     worker = await startInProcessWorker(settings);
     const res = await api(worker.url).post('/connectors', {
       name,

@@ -81,7 +81,7 @@ describe('ad-hoc snapshot signals: REST API and Kafka signal topic', () => {
   }
 
   before(async () => {
-    settings = newWorkerSettings('signals', { 'plugin.path': `${COUNTER_PLUGIN},${SIGNAL_PLUGIN}` });
+    settings = newWorkerSettings('signals', { 'plugin.path': `${COUNTER_PLUGIN},${SIGNAL_PLUGIN}`, 'rest.snapshots.additional.conditions.allow': 'true' });
     w = await startInProcessWorker(settings);
     http = api(w.url);
   });

@@ -38,7 +38,15 @@ export interface HerderOptions {
   version: string;
   /** Distributed mode: the group this worker is a member of. */
   cluster?: HerderCluster;
+  /** Base URL of another worker's REST API from its id (host:port); default `http://<id>`. */
+  workerUrl?: (workerId: string) => string;
 }
+
+/**
+ * The longest connector name accepted at creation: Kafka's topic-name limit, so that a name stays usable in
+ * topic names, keys of the internal topics and (percent-encoded) in URLs.
+ */
+export const MAX_CONNECTOR_NAME_LENGTH = 249;
 
 const INITIAL_TO_TARGET: Record<InitialState, TargetState> = { RUNNING: 'STARTED', PAUSED: 'PAUSED', STOPPED: 'STOPPED' };
 
@@ -104,7 +112,7 @@ export function createHerder(options: HerderOptions): Herder {
     if (!workerId || workerId === cluster!.workerId()) {
       throw new ConflictError(`Connector ${name} is not running on any worker right now (the group is assigning it); retry shortly.`);
     }
-    throw new ForwardError(`http://${workerId}`, `Connector ${name} runs on worker ${workerId}`);
+    throw new ForwardError(options.workerUrl?.(workerId) ?? `http://${workerId}`, `Connector ${name} runs on worker ${workerId}`);
   }
 
   /** Restores masked secrets and validates; throws Connect's 400 for an invalid config. */
@@ -193,6 +201,10 @@ export function createHerder(options: HerderOptions): Herder {
 
     async putConnectorConfig(name, config, { allowReplace, initialState }) {
       await leaderGate();
+      if (configStore.connectorConfig(name) === undefined && [...name].length > MAX_CONNECTOR_NAME_LENGTH) {
+        throw new BadRequestError(`Connector name is too long: ${[...name].length} characters; the limit is ${MAX_CONNECTOR_NAME_LENGTH}`,
+          `Choose a name of at most ${MAX_CONNECTOR_NAME_LENGTH} characters.`);
+      }
       // Validation may reach the database, so it runs outside the queue; the write re-checks existence inside.
       const props = await checkedConfig(name, config);
       const created = await change(async () => {

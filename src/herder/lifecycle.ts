@@ -190,7 +190,11 @@ export function createLifecycle(deps: LifecycleDeps) {
     noteApplied(name, 'PAUSED');
     await stopTasks(name);
     await statusStore.putConnector(name, status('PAUSED'));
-    await markTasks(name, 'PAUSED');
+    // Connect's rule: a failed task stays FAILED (with its trace) until it is restarted; pausing does not hide it.
+    const count = configStore.taskConfigs(name)?.length ?? 0;
+    for (let i = 0; i < count; i++) {
+      if (statusStore.task(name, i)?.state !== 'FAILED') await statusStore.putTask(name, i, status('PAUSED'));
+    }
   }
 
   /**

@@ -5,11 +5,15 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ForwardError, type Herder } from '../herder/index.js';
 import type { Logger } from '../logging/index.js';
+import { registerBasicAuth } from './auth.js';
 import { registerConnectorsRoutes } from './connectors-routes.js';
+import { registerCors } from './cors.js';
 import { errorResponse, METHOD_NOT_ALLOWED, NOT_FOUND, RestError } from './errors.js';
 import { forwardRequest } from './forward.js';
+import { MAX_HEADER_BYTES, MAX_URI_BYTES, openListeners, type OpenListener } from './listeners.js';
 import { registerPluginsRoutes } from './plugins-routes.js';
 import { registerRootRoutes, type ServerInfo } from './root-routes.js';
+import type { RestListener, RestSecurity } from './security-types.js';
 import { registerSnapshotsRoutes } from './snapshots-routes.js';
 
 export interface RestServerOptions {
@@ -22,11 +26,15 @@ export interface RestServerOptions {
   topicTrackingAllowReset?: boolean;
   /** How long a request waits for startup before a 500 "Request timed out" (Connect: 90 s). */
   requestTimeoutMs?: number;
+  /** TLS, authentication, CORS; default: none of them. */
+  security?: RestSecurity;
 }
 
 export interface RestServer {
   /** Starts listening; resolves with the base URL (`http://host:port`). */
   listen(host: string, port: number): Promise<string>;
+  /** Starts every listener (http and https); resolves with each one's URL, in the order given. */
+  listenAll(listeners: RestListener[]): Promise<OpenListener[]>;
   close(): Promise<void>;
   /** The fastify instance, for in-process requests (`inject`). */
   readonly app: FastifyInstance;
@@ -39,7 +47,9 @@ export function createRestServer(options: RestServerOptions): RestServer {
   const app = Fastify({
     logger: false,
     bodyLimit: 10 * 1024 * 1024,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2000 },
+    // A path parameter may be as long as a request line can be: over MAX_URI_BYTES the onRequest hook answers
+    // 414 in Connect's shape (fastify's own 414 for a long parameter has another body).
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_HEADER_BYTES },
   });
 
   // Connect accepts an empty body with a JSON content type (e.g. `curl -X PUT -H 'Content-Type: application/json'`).
@@ -49,6 +59,14 @@ export function createRestServer(options: RestServerOptions): RestServer {
     if (text.trim() === '') return done(null, undefined);
     return parseJson(req, text, done);
   });
+
+  // Before anything else: a URI too long (414), then CORS preflights (no credentials), then authentication.
+  app.addHook('onRequest', async (req) => {
+    if (Buffer.byteLength(req.url) > MAX_URI_BYTES) throw new RestError(414, `URI too long: ${Buffer.byteLength(req.url)} bytes; the limit is ${MAX_URI_BYTES}`);
+  });
+  const security = options.security ?? { cors: { allowOrigins: [], allowMethods: [] }, additionalConditionsWithoutAuth: false };
+  registerCors(app, security.cors);
+  if (security.auth) registerBasicAuth(app, security.auth);
 
   let ready = false;
   options.whenReady.then(() => (ready = true), () => undefined);
@@ -92,7 +110,7 @@ export function createRestServer(options: RestServerOptions): RestServer {
   app.setErrorHandler(async (err, req, reply) => {
     if (err instanceof ForwardError) {
       try {
-        return await forwardRequest(req, reply, err.url);
+        return await forwardRequest(req, reply, err.url, security.tls);
       } catch (forwardErr) {
         err = forwardErr as typeof err;
       }
@@ -109,15 +127,24 @@ export function createRestServer(options: RestServerOptions): RestServer {
     topicTrackingEnabled: options.topicTrackingEnabled ?? true,
     topicTrackingAllowReset: options.topicTrackingAllowReset ?? true,
   });
-  registerSnapshotsRoutes(app, herder);
+  registerSnapshotsRoutes(app, herder, { additionalConditionsAllowed: security.auth !== undefined || security.additionalConditionsWithoutAuth });
   registerPluginsRoutes(app, herder);
 
+  let closeListeners: (() => Promise<void>) | undefined;
   return {
     app,
     async listen(host, port) {
-      const address = await app.listen({ host, port });
-      return address.replace('[::1]', 'localhost');
+      const [open] = await this.listenAll([{ protocol: 'http', host, port }]);
+      return open!.url;
     },
-    close: () => app.close(),
+    async listenAll(listeners) {
+      const { open, close } = await openListeners(app, listeners, security.tls);
+      closeListeners = close;
+      return open;
+    },
+    async close() {
+      await closeListeners?.();
+      await app.close();
+    },
   };
 }

@@ -50,7 +50,23 @@ function answer(connector: string, cmd: SnapshotCommand): Record<string, unknown
   return out;
 }
 
-export function registerSnapshotsRoutes(app: FastifyInstance, herder: Herder): void {
+export interface SnapshotsRoutesOptions {
+  /** Whether `additional-conditions` may be sent: the API authenticates its callers, or the operator allowed it. */
+  additionalConditionsAllowed: boolean;
+}
+
+/**
+ * Additional conditions are SQL run with the connector's database privileges. Over an API anyone can reach they
+ * are refused, unless the operator allowed them (rest.snapshots.additional.conditions.allow). Signals through
+ * the signal table or Kafka are not concerned: the database user or the Kafka ACL already decides who sends those.
+ */
+function refuseUnauthenticatedConditions(cmd: SnapshotCommand): void {
+  if (cmd.kind !== 'execute' || Object.keys(cmd.conditions).length === 0) return;
+  throw new RestError(403, 'additional-conditions are refused: they run as SQL with the connector\'s privileges, and this REST API has no authentication '
+    + '(set rest.auth.basic.file, or rest.snapshots.additional.conditions.allow=true to accept them anyway)');
+}
+
+export function registerSnapshotsRoutes(app: FastifyInstance, herder: Herder, options: SnapshotsRoutesOptions): void {
   async function send(req: Named, cmd: SnapshotCommand) {
     await herder.snapshotCommand(req.params.connector, cmd);
     return answer(req.params.connector, cmd);
@@ -60,7 +76,9 @@ export function registerSnapshotsRoutes(app: FastifyInstance, herder: Herder): v
     if (req.body === undefined || req.body === null) {
       throw new RestError(400, 'Request body is missing: it needs "data-collections", the tables to snapshot');
     }
-    return reply.code(202).send(await send(req, command('execute-snapshot', req.body)));
+    const cmd = command('execute-snapshot', req.body);
+    if (!options.additionalConditionsAllowed) refuseUnauthenticatedConditions(cmd);
+    return reply.code(202).send(await send(req, cmd));
   });
 
   app.put('/connectors/:connector/snapshots/pause', async (req: Named, reply) => reply.code(202).send(await send(req, command('pause-snapshot', {}))));

@@ -29,6 +29,7 @@ import {
 } from '../config-providers/index.js';
 import { ConfigError, maskTokens } from '../errors/index.js';
 import { clientConnection, clientProps, producerSettings, type ClientProps, type KafkaConnection, type ProducerSettings } from '../kafka/index.js';
+import { REST_SECURITY_KEYS, restConfig, restUsesTopLevelSsl, type RestConfig } from './rest-config.js';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
@@ -71,10 +72,12 @@ export interface WorkerConfig {
   statusStorageReplicationFactor: number;
   offsetStoragePartitions: number;
   statusStoragePartitions: number;
-  /** Interface the REST server binds; 0.0.0.0 (all) unless `listeners` or `rest.host.name` say otherwise. */
+  /** The first REST listener's interface; 0.0.0.0 (all) unless `listeners` or `rest.host.name` say otherwise. */
   restHost: string;
-  /** 0 asks the OS for a free port. */
+  /** The first REST listener's port; 0 asks the OS for a free port. */
   restPort: number;
+  /** Every REST listener, the advertised one, TLS, authentication and CORS (./rest-config.ts). */
+  rest: RestConfig;
   restAdvertisedHostName: string | null;
   restAdvertisedPort: number | null;
   keyConverter: string;
@@ -163,14 +166,17 @@ export const workerConfigDef: ConfigDef = {
     replication('status.storage.replication.factor'),
     { name: 'offset.storage.partitions', type: 'INT', default: 25, importance: 'LOW', validate: sizeOrDefault, documentation: 'Partitions of the offsets topic.' },
     { name: 'status.storage.partitions', type: 'INT', default: 5, importance: 'LOW', validate: sizeOrDefault, documentation: 'Partitions of the status topic.' },
-    { name: 'listeners', type: 'LIST', default: null, importance: 'LOW', documentation: 'REST listener, e.g. http://:8083 (empty host: all interfaces). Takes precedence over rest.host.name/rest.port.' },
+    { name: 'listeners', type: 'LIST', default: null, importance: 'LOW',
+      documentation: 'REST listeners, http and/or https, e.g. http://127.0.0.1:8083,https://:8443 (empty host: all interfaces). Takes precedence over rest.host.name/rest.port.' },
     { name: 'rest.host.name', type: 'STRING', default: null, importance: 'LOW', documentation: 'Interface the REST server binds (deprecated in Connect in favour of listeners).' },
     { name: 'rest.port', type: 'INT', default: 8083, importance: 'LOW', validate: (v) => (typeof v === 'number' && (v < 0 || v > 65535) ? 'Value must be between 0 and 65535' : undefined),
       documentation: 'REST port (deprecated in Connect in favour of listeners); 0 picks a free port.' },
     { name: 'rest.advertised.host.name', type: 'STRING', default: null, importance: 'LOW', documentation: 'Host name other workers and clients should use.' },
     { name: 'rest.advertised.port', type: 'INT', default: null, importance: 'LOW', validate: (v) => (typeof v === 'number' && (v < 1 || v > 65535) ? 'Value must be between 1 and 65535' : undefined),
       documentation: 'Port other workers and clients should use.' },
-    { name: 'rest.advertised.listener', type: 'STRING', default: null, allowed: ['http'], importance: 'LOW', documentation: 'Advertised protocol; only http is served.' },
+    { name: 'rest.advertised.listener', type: 'STRING', default: null, allowed: ['http', 'https'], importance: 'LOW',
+      documentation: 'Which listener (http or https) other workers are told to use. Default: http if there is an http listener, else https.' },
+    ...REST_SECURITY_KEYS,
     { name: 'key.converter', type: 'CLASS', default: JSON_CONVERTER, importance: 'HIGH', valueAliases: CONVERTER_ALIASES, validate: supported(SUPPORTED_CONVERTERS),
       documentation: 'Converter for record keys (JsonConverter or AvroConverter), with its settings under key.converter.*.' },
     { name: 'value.converter', type: 'CLASS', default: JSON_CONVERTER, importance: 'HIGH', valueAliases: CONVERTER_ALIASES, validate: supported(SUPPORTED_CONVERTERS),
@@ -226,7 +232,8 @@ export function loadWorkerConfig(options: LoadWorkerConfigOptions): WorkerConfig
       fix: 'Correct it in the worker properties file or the CONNECT_* environment variable (CONNECT_REST_PORT sets rest.port).',
     });
   }
-  const kafka = workerKafka(props, warnings);
+  const rest = restConfig(s, props);
+  const kafka = workerKafka(restUsesTopLevelSsl(rest.listeners, props) ? withoutRestOnlySsl(props) : props, warnings);
   const group: WorkerGroupConfig = {
     scheduledRebalanceMaxDelayMs: s['scheduled.rebalance.max.delay.ms'] as number,
     sessionTimeoutMs: s['session.timeout.ms'] as number,
@@ -239,7 +246,6 @@ export function loadWorkerConfig(options: LoadWorkerConfigOptions): WorkerConfig
       fix: 'Set heartbeat.interval.ms to about a third of session.timeout.ms (Connect\'s defaults: 3000 and 10000).',
     });
   }
-  const rest = restAddress(s['listeners'] as string[] | null, s['rest.host.name'] as string | null, s['rest.port'] as number);
   return {
     bootstrapServers: s['bootstrap.servers'] as string[],
     groupId: s['group.id'] as string,
@@ -252,8 +258,9 @@ export function loadWorkerConfig(options: LoadWorkerConfigOptions): WorkerConfig
     statusStorageReplicationFactor: s['status.storage.replication.factor'] as number,
     offsetStoragePartitions: s['offset.storage.partitions'] as number,
     statusStoragePartitions: s['status.storage.partitions'] as number,
-    restHost: rest.host,
-    restPort: rest.port,
+    restHost: rest.listeners[0]!.host,
+    restPort: rest.listeners[0]!.port,
+    rest,
     restAdvertisedHostName: s['rest.advertised.host.name'] as string | null,
     restAdvertisedPort: s['rest.advertised.port'] as number | null,
     keyConverter: s['key.converter'] as string,
@@ -339,19 +346,13 @@ function readWorkerFile(file: string): Record<string, string> {
   return parseProperties(text, file);
 }
 
-/** Connect's `listeners` (one http listener) or the legacy `rest.host.name`/`rest.port`. */
-function restAddress(listeners: string[] | null, hostName: string | null, port: number): { host: string; port: number } {
-  if (!listeners || listeners.length === 0) return { host: hostName || '0.0.0.0', port };
-  const invalid = (reason: string) =>
-    new ConfigError(`Invalid value ${listeners.join(',')} for configuration listeners: ${reason}`, 'listeners', {
-      fix: 'Give one listener such as http://:8083 or http://127.0.0.1:8083.',
-    });
-  if (listeners.length > 1) throw invalid('only one listener is supported');
-  const m = /^([a-z]+):\/\/(\[[^\]]*\]|[^:/]*):(\d{1,5})\/?$/i.exec(listeners[0]!);
-  if (!m) throw invalid('expected protocol://host:port');
-  if (m[1]!.toLowerCase() !== 'http') throw invalid(`protocol ${m[1]} is not supported; only http is served`);
-  const listenPort = Number(m[3]);
-  if (listenPort > 65535) throw invalid('port must be at most 65535');
-  const host = m[2]!.startsWith('[') ? m[2]!.slice(1, -1) : m[2]!;
-  return { host: host || '0.0.0.0', port: listenPort };
+/**
+ * The top-level `ssl.*` settings are the https listeners' (Connect's rule when no `listeners.https.ssl.*` is set).
+ * Unless some `security.protocol` asks the Kafka clients for TLS too, the Kafka clients leave them alone: they
+ * would otherwise be refused there as TLS settings without TLS.
+ */
+function withoutRestOnlySsl(props: Readonly<Record<string, string>>): Record<string, string> {
+  const kafkaTls = Object.entries(props).some(([k, v]) => k.endsWith('security.protocol') && /SSL$/i.test(v.trim()));
+  if (kafkaTls) return { ...props };
+  return Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith('ssl.')));
 }

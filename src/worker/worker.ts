@@ -32,8 +32,10 @@ export interface StartWorkerOptions {
 }
 
 export interface Worker {
-  /** Base URL of the REST API, e.g. `http://127.0.0.1:8083`. */
+  /** Base URL of the REST API's advertised listener, e.g. `http://127.0.0.1:8083`. */
   readonly url: string;
+  /** Every listener's base URL, in the order of `listeners`. */
+  readonly urls: string[];
   readonly workerId: string;
   readonly herder: Herder;
   /** Stops the REST API, then every task (delivering queued records, committing offsets), then the stores. */
@@ -91,6 +93,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
 
   const registry = options.plugins ?? (await loadPluginRegistry(config.pluginPath, logger));
   let workerId = '';
+  const scheme = config.rest.advertised.protocol;
   const cluster = createWorkerCluster({ config, configStore, statusStore, offsetStore, logger });
   const herder = createHerder({
     workerId: () => workerId,
@@ -104,6 +107,8 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     logger,
     version,
     cluster: cluster.forHerder,
+    // Workers of one cluster are assumed to advertise the same protocol, as Connect's REST client assumes.
+    workerUrl: (id) => `${scheme}://${id}`,
   });
   let markReady!: () => void;
   let markFailed!: (err: unknown) => void;
@@ -117,6 +122,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     logger: logger.child({ component: 'rest' }),
     info: () => ({ version, commit: process.env.TSCDC_COMMIT ?? 'unknown', kafka_cluster_id: clusterId }),
     whenReady,
+    security: config.rest.security,
     topicTrackingEnabled: config.props['topic.tracking.enable']?.trim().toLowerCase() !== 'false',
     topicTrackingAllowReset: config.props['topic.tracking.allow.reset']?.trim().toLowerCase() !== 'false',
   });
@@ -127,11 +133,15 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   let herderStarted = false;
   let clusterId: string | null = null;
   try {
-    const url = await rest.listen(config.restHost, config.restPort);
+    const open = await rest.listenAll(config.rest.listeners);
+    const advertised = open.find((o) => o.listener === config.rest.advertised)!;
+    const url = advertised.url;
     const port = Number(new URL(url).port);
-    const host = config.restAdvertisedHostName ?? (config.restHost === '0.0.0.0' || config.restHost === '::' ? hostname() : config.restHost);
+    const bound = config.rest.advertised.host;
+    const host = config.restAdvertisedHostName ?? (bound === '0.0.0.0' || bound === '::' ? hostname() : bound);
     workerId = `${host}:${config.restAdvertisedPort ?? port}`;
-    logger.info({ url, workerId, groupId: config.groupId }, 'REST API listening; reading the internal topics');
+    logger.info({ urls: open.map((o) => o.url), workerId, groupId: config.groupId, authentication: config.rest.security.auth ? 'basic' : 'none' },
+      'REST API listening; reading the internal topics');
 
     await Promise.all([
       startWithRetry('config store', () => configStore.start(), logger),
@@ -141,13 +151,14 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     clusterId = await kafka.clusterId().catch(() => null);
     herderStarted = true;
     await herder.start();
-    await cluster.join(herder, `http://${workerId}`, workerId);
+    await cluster.join(herder, `${scheme}://${workerId}`, workerId);
     markReady();
     logger.info({ url, workerId, connectors: herder.connectors().length }, 'worker started');
 
     let stopping: Promise<void> | undefined;
     return {
       url,
+      urls: open.map((o) => o.url),
       workerId,
       herder,
       stop() {

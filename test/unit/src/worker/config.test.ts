@@ -129,8 +129,10 @@ test('listeners takes precedence over rest.host.name/rest.port; empty host means
   assert.deepEqual(pick(loadWorkerConfig({ env: { ...requiredEnv, CONNECT_LISTENERS: 'http://:8084' } })), { host: '0.0.0.0', port: 8084 });
   assert.deepEqual(pick(loadWorkerConfig({ env: { ...requiredEnv, CONNECT_LISTENERS: 'HTTP://[::1]:8085/' } })), { host: '::1', port: 8085 });
   assert.deepEqual(pick(loadWorkerConfig({ env: { ...requiredEnv, CONNECT_REST_HOST_NAME: 'localhost', CONNECT_REST_PORT: '0' } })), { host: 'localhost', port: 0 });
-  expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, CONNECT_LISTENERS: 'https://:8443' } }), 'listeners', /only http is served/);
-  expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, CONNECT_LISTENERS: 'http://:1,http://:2' } }), 'listeners', /only one listener/);
+  expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, CONNECT_LISTENERS: 'ftp://:8443' } }), 'listeners', /ftp is not supported; use http or https/);
+  expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, CONNECT_LISTENERS: 'https://:8443' } }), 'ssl.keystore.location', /an https listener needs/);
+  assert.deepEqual(loadWorkerConfig({ env: { ...requiredEnv, CONNECT_LISTENERS: 'http://:1,http://127.0.0.1:2' } }).rest.listeners,
+    [{ protocol: 'http', host: '0.0.0.0', port: 1 }, { protocol: 'http', host: '127.0.0.1', port: 2 }]);
   expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, CONNECT_LISTENERS: 'localhost:8083' } }), 'listeners', /protocol:\/\/host:port/);
 });
 

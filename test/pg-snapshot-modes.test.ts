@@ -137,7 +137,11 @@ describe('PostgreSQL snapshot modes', () => {
     const c = await start('initial', { 'slot.retry.delay.ms': '200' });
     await streaming(c.slot);
     await db.client.query(`UPDATE items SET v = 'committed' WHERE id = 6`);
-    await waitFor(async () => (await committedOffset(c.name))?.snapshot === undefined, { timeoutMs: 30_000, message: 'streaming offset committed' });
+    // An offset must exist: before the first commit there is none, and the slot is active during the snapshot too.
+    await waitFor(async () => {
+      const offset = await committedOffset(c.name);
+      return offset !== undefined && offset.snapshot === undefined;
+    }, { timeoutMs: 30_000, message: 'streaming offset committed' });
     await dropSlotBehindBack(c.slot);
     const status = await waitForStatus(worker.url, c.name, (s) => s.tasks[0]?.state === 'FAILED', 'task FAILED');
     const trace: string = status.tasks[0].trace;

@@ -4,6 +4,7 @@
 import {
   CdcError, PositionLostError, SourcePrerequisiteError, TransientError,
 } from '../../src/errors/index.js';
+import { mysqlTlsError, NO_TLS, type MySqlTls } from '../../src/db/mysql-tls.js';
 
 export const REQUIRED_GRANTS = 'SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT';
 
@@ -13,6 +14,8 @@ export interface ErrorContext {
   user: string;
   /** What we were doing, e.g. "reading the binlog". */
   action: string;
+  /** The connection's TLS settings, to name the key in a TLS failure. */
+  tls?: MySqlTls;
 }
 
 interface DriverError {
@@ -42,6 +45,8 @@ export function translateMysqlError(err: unknown, ctx: ErrorContext): CdcError {
   const e = (err ?? {}) as DriverError;
   const text = e.sqlMessage ?? e.message ?? String(err);
   const where = `${ctx.user}@${ctx.host}:${ctx.port}`;
+  const tlsFailure = mysqlTlsError(err, ctx.tls ?? NO_TLS, ctx.host);
+  if (tlsFailure) return tlsFailure;
 
   if (e.errno === 1045 || e.code === 'ER_ACCESS_DENIED_ERROR') {
     return new SourcePrerequisiteError('MYSQL_ACCESS_DENIED',

@@ -59,7 +59,7 @@ export function startBinlogReader(o: BinlogReaderOptions): BinlogReader {
   const maxQueueBytes = o.maxQueueBytes ?? 32 * 1024 * 1024;
   const pollIntervalMs = o.pollIntervalMs ?? 500;
   let pollTimer: NodeJS.Timeout | null = null;
-  const ctx = { host: o.connection.host, port: o.connection.port, user: o.connection.user, action: 'reading the binlog' };
+  const ctx = { host: o.connection.host, port: o.connection.port, user: o.connection.user, tls: o.connection.tls, action: 'reading the binlog' };
 
   let file = o.start.file;
   let safePos = o.start.pos;

@@ -8,7 +8,7 @@
 import ZongJi, { GtidSet, MariadbGtidPosition } from '@vlasky/zongji';
 import type { AnyBinlogEvent, ColumnSchema, TableMapEvent } from '@vlasky/zongji';
 import { columnFromDefinition, type MySqlColumn } from '../../schemas/mysql/index.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS, type MySqlConnectionConfig } from '../../src/db/mysql.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, mysqlSslOptions, type MySqlConnectionConfig } from '../../src/db/mysql.js';
 
 /** The replication connection is configured like every other connection of the service (src/db/mysql.ts). */
 export type BinlogConnectionConfig = MySqlConnectionConfig;
@@ -74,7 +74,8 @@ export function startWireStream(options: WireStreamOptions): WireStream {
     port: c.port,
     user: c.user,
     password: c.password,
-    ssl: c.ssl as never,
+    // settled by negotiatedMySqlConfig: zongji's connections cannot fall back from TLS to plain themselves
+    ssl: mysqlSslOptions(c) as never,
     connectTimeout: c.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     dateStrings: true,
     supportBigNumbers: true,

@@ -6,6 +6,7 @@
  * being done (binlog/mysql/errors.ts, snapshot/errors.ts).
  */
 import mysql from 'mysql2';
+import { mysqlTlsAttempts, mysqlTlsError, NO_TLS, offersNoTls, type MySqlSslOptions, type MySqlTls } from './mysql-tls.js';
 
 export interface MySqlConnectionConfig {
   host: string;
@@ -14,8 +15,8 @@ export interface MySqlConnectionConfig {
   password?: string;
   /** Default database (optional). */
   database?: string;
-  /** Node TLS options for the driver (from `database.ssl.mode`); absent: no TLS. */
-  ssl?: unknown;
+  /** TLS (`database.ssl.*`, built into driver options by mysql-tls.ts); absent: no TLS. */
+  tls?: MySqlTls;
   /** Default `DEFAULT_CONNECT_TIMEOUT_MS`. */
   connectTimeoutMs?: number;
   /**
@@ -52,14 +53,14 @@ function rawGeometry(field: { type: string; buffer(): Buffer | null }, next: () 
   return field.type === 'GEOMETRY' ? field.buffer() : next();
 }
 
-function driverOptions(config: MySqlConnectionConfig): mysql.ConnectionOptions {
+function driverOptions(config: MySqlConnectionConfig, ssl: MySqlSslOptions | undefined): mysql.ConnectionOptions {
   return {
     host: config.host,
     port: config.port,
     user: config.user,
     password: config.password,
     database: config.database,
-    ssl: config.ssl as mysql.ConnectionOptions['ssl'],
+    ...(ssl && { ssl }),
     connectTimeout: config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     // Temporal values as the server's text and big integers exact: the converters in schemas/ parse them.
     dateStrings: true,
@@ -108,9 +109,46 @@ function wrap(conn: mysql.Connection): MySqlConnection {
   };
 }
 
-/** Opens a connection with the session settings applied; a failure leaves nothing open. */
+/**
+ * Opens a connection with the session settings applied; a failure leaves nothing open. With
+ * database.ssl.mode=preferred a server that does not offer TLS gets a plain connection (as the MySQL client does).
+ * TLS failures come out as MYSQL_TLS_FAILED naming the key to change; other driver errors as they are.
+ */
 export async function openMySql(config: MySqlConnectionConfig): Promise<MySqlConnection> {
-  const conn = mysql.createConnection(driverOptions(config));
+  return (await openNegotiated(config)).conn;
+}
+
+async function openNegotiated(config: MySqlConnectionConfig): Promise<{ conn: MySqlConnection; ssl: MySqlSslOptions | undefined }> {
+  const tls = config.tls ?? NO_TLS;
+  const attempts = mysqlTlsAttempts(tls);
+  for (let i = 0; ; i++) {
+    try {
+      return { conn: await openOnce(config, attempts[i]), ssl: attempts[i] };
+    } catch (err) {
+      if (i + 1 < attempts.length && offersNoTls(err)) continue;
+      throw mysqlTlsError(err, tls, config.host) ?? err;
+    }
+  }
+}
+
+/**
+ * The config with `preferred` settled into what the server does (TLS without verification, or none), for
+ * clients that open their own connections from it (zongji's binlog connections), so they need no fallback.
+ */
+export async function negotiatedMySqlConfig<C extends MySqlConnectionConfig>(config: C): Promise<C> {
+  if (config.tls?.mode !== 'preferred') return config;
+  const { conn, ssl } = await openNegotiated(config);
+  conn.destroy();
+  return { ...config, tls: ssl ? { ...config.tls, mode: 'required' } : NO_TLS };
+}
+
+/** The driver TLS options of an already negotiated config (see negotiatedMySqlConfig). */
+export function mysqlSslOptions(config: MySqlConnectionConfig): MySqlSslOptions | undefined {
+  return mysqlTlsAttempts(config.tls ?? NO_TLS)[0];
+}
+
+async function openOnce(config: MySqlConnectionConfig, ssl: MySqlSslOptions | undefined): Promise<MySqlConnection> {
+  const conn = mysql.createConnection(driverOptions(config, ssl));
   // A fatal error on an idle connection is emitted as 'error'; without a listener it would crash the process.
   conn.on('error', () => {});
   const wrapped = wrap(conn);

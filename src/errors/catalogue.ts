@@ -255,6 +255,11 @@ export const ERROR_CATALOGUE = {
     meaning: 'A row from the binlog could not be converted into a change event.',
     fix: 'Report the column types of the table; set event.processing.failure.handling.mode=warn to skip such rows.',
   },
+  MYSQL_TLS_FAILED: {
+    area: 'mysql', retriable: false,
+    meaning: 'TLS to MySQL/MariaDB failed: the server\'s certificate is not trusted or does not name database.hostname, the server offers no TLS where database.ssl.mode requires it, or a TLS file cannot be used.',
+    fix: 'Set database.ssl.ca (or database.ssl.truststore) to the CA that signed the server\'s certificate and database.hostname to a name it holds, or relax database.ssl.mode (verify_ca, required, preferred).',
+  },
   MYSQL_ERROR: {
     area: 'mysql', retriable: false,
     meaning: 'Another MySQL/MariaDB error.',
@@ -266,6 +271,11 @@ export const ERROR_CATALOGUE = {
     area: 'postgres', retriable: true,
     meaning: 'PostgreSQL cannot be reached or dropped the connection (refused, restart, shutdown, too many connections, serialization failure, deadlock).',
     fix: 'Check database.hostname and database.port, and that PostgreSQL is running and accepts connections (listen_addresses, pg_hba.conf); the connector retries by itself.',
+  },
+  PG_TLS_FAILED: {
+    area: 'postgres', retriable: false,
+    meaning: 'TLS to PostgreSQL failed: the server\'s certificate is not trusted or does not name database.hostname, the server offers no TLS where database.sslmode requires it, or a TLS file cannot be used.',
+    fix: 'Set database.sslrootcert to the CA that signed the server\'s certificate and database.hostname to a name it holds, or relax database.sslmode (verify-ca, require, prefer).',
   },
   PG_AUTH_FAILED: {
     area: 'postgres', retriable: false,

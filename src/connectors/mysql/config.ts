@@ -8,6 +8,7 @@ import type { MySqlConnectionConfig } from '../../db/mysql.js';
 import { tableFiltersFromConfig, type TableFilters } from '../../../snapshot/index.js';
 import { transactionMetadataKeys, transactionTopic } from '../shared/transaction-config.js';
 import { nameAdjustmentKeys } from '../shared/name-adjustment-config.js';
+import { mysqlTlsFromConfig, mysqlTlsKeys } from './tls-config.js';
 import { SNAPSHOT_MODE_ALIASES, SNAPSHOT_MODES, type SnapshotMode } from '../shared/start-plan.js';
 
 type Validate = NonNullable<ConfigKeyDef['validate']>;
@@ -56,10 +57,7 @@ export const MYSQL_CONFIG_DEF: ConfigDef = {
     { name: 'database.server.id', type: 'LONG', default: null, importance: 'LOW', group: CONN, orderInGroup: 5, validate: serverId,
       documentation: 'Replica server id the connector announces when reading the binlog; must differ from every other replica. ' +
         'Unset: derived from the connector name.' },
-    { name: 'database.ssl.mode', type: 'STRING', default: 'preferred', allowed: ['disabled', 'preferred', 'required', 'verify_ca', 'verify_identity'],
-      importance: 'MEDIUM', group: CONN, orderInGroup: 6,
-      documentation: 'TLS to the server: disabled/preferred (plain connection), required (TLS, certificate not checked), ' +
-        'verify_ca (certificate checked against the system CAs), verify_identity (also the host name).' },
+    ...mysqlTlsKeys(CONN, 20),
     { name: 'connect.timeout.ms', type: 'LONG', default: 30000, importance: 'LOW', group: CONN, orderInGroup: 7, validate: atLeast(1),
       documentation: 'Time to wait for a connection to the server.' },
     { name: 'topic.prefix', type: 'STRING', importance: 'HIGH', group: CONN, orderInGroup: 8, validate: (v, a) => nonEmptyString(v, a) ?? topicName(v, a),
@@ -174,15 +172,6 @@ export function derivedServerId(connectorName: string): number {
   return 10000 + (h % (2 ** 31 - 10000));
 }
 
-function sslOption(mode: string): unknown {
-  switch (mode) {
-    case 'required': return { rejectUnauthorized: false };
-    case 'verify_ca': return { rejectUnauthorized: true, checkServerIdentity: () => undefined };
-    case 'verify_identity': return { rejectUnauthorized: true };
-    default: return undefined;
-  }
-}
-
 export function mysqlSettings(s: Readonly<Record<string, ConfigValue>>, connectorName: string): MySqlSettings {
   const str = (k: string) => s[k] as string;
   const num = (k: string) => s[k] as number;
@@ -195,7 +184,7 @@ export function mysqlSettings(s: Readonly<Record<string, ConfigValue>>, connecto
       port: num('database.port'),
       user: str('database.user'),
       ...(typeof password === 'string' && password !== '' ? { password } : {}),
-      ssl: sslOption(str('database.ssl.mode')),
+      tls: mysqlTlsFromConfig(s),
       connectTimeoutMs: num('connect.timeout.ms'),
     },
     serverId: typeof s['database.server.id'] === 'number' ? s['database.server.id'] : derivedServerId(connectorName),

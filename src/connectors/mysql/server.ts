@@ -3,7 +3,7 @@
  * Driver errors are translated here, at the edge.
  */
 import { translateMysqlError } from '../../../binlog/mysql/index.js';
-import { withMySql } from '../../db/mysql.js';
+import { negotiatedMySqlConfig, withMySql } from '../../db/mysql.js';
 import type { MySqlSettings } from './config.js';
 
 export type Flavour = 'mariadb' | 'mysql';
@@ -27,7 +27,16 @@ export async function withServer<T>(c: MySqlSettings['connection'], action: stri
   try {
     return await withMySql(c, (conn) => fn((sql, params) => conn.query(sql, params)));
   } catch (err) {
-    throw translateMysqlError(err, { host: c.host, port: c.port, user: c.user, action });
+    throw translateMysqlError(err, { host: c.host, port: c.port, user: c.user, tls: c.tls, action });
+  }
+}
+
+/** The connection config with database.ssl.mode=preferred settled into what the server does (negotiatedMySqlConfig). */
+export async function withServerTls(c: MySqlSettings['connection'], action: string): Promise<MySqlSettings['connection']> {
+  try {
+    return await negotiatedMySqlConfig(c);
+  } catch (err) {
+    throw translateMysqlError(err, { host: c.host, port: c.port, user: c.user, tls: c.tls, action });
   }
 }
 

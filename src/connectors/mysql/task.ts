@@ -13,7 +13,7 @@ import { inspectServer, prerequisiteError } from './prerequisites.js';
 import { createMySqlIncremental, type MySqlIncremental } from './incremental.js';
 import { DATABASE_BACKOFF, databaseRetryPolicy, retry } from '../../retry/index.js';
 import { createRecordFactory, type RecordFactory } from './change-events.js';
-import { gtidsAt, masterPosition, withServer, type Flavour, type MasterPosition } from './server.js';
+import { gtidsAt, masterPosition, withServer, withServerTls, type Flavour, type MasterPosition } from './server.js';
 import { runSnapshotPhase } from './snapshot-phase.js';
 import { startPlan } from '../shared/start-plan.js';
 import { snapshotSchemaEvents } from './schema-changes.js';
@@ -85,8 +85,10 @@ async function stream(s: Session, start: BinlogResumePosition, tablePositions: T
           withServer(settings.connection, 'reading the GTID position', (q) => gtidsAt(q, at.file, at.pos)));
         from = { ...from, gtids: gtids ?? null };
       }
+      // zongji's connections cannot fall back from TLS to plain: settle database.ssl.mode=preferred first
+      const connection = await withServerTls(settings.connection, 'negotiating TLS for the binlog connection');
       const reader = startBinlogReader({
-        connection: settings.connection,
+        connection,
         serverId: settings.serverId,
         start: from,
         resumeBy: s.flavour === 'mariadb' && from.gtids ? 'gtid' : 'position',

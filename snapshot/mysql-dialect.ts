@@ -7,7 +7,7 @@ import { SourcePrerequisiteError } from '../src/errors/index.js';
 import { mysqlFlavor } from './chunk-planner.js';
 import type { ReaderConnection, SnapshotDialect } from './dialect.js';
 import { translateDriverError } from './errors.js';
-import { openMySql, type MySqlConnection, type Row } from '../src/db/mysql.js';
+import { openMySql, type MySqlConnection, type Row, type MySqlConnectionConfig } from '../src/db/mysql.js';
 import { discoverMysqlTables } from './mysql-discover.js';
 import type { BinlogPosition } from './types.js';
 
@@ -61,7 +61,7 @@ export function createMysqlDialect(name: 'mysql' | 'mariadb'): SnapshotDialect {
     async connect(config): Promise<ReaderConnection> {
       let conn: MySqlConnection;
       try {
-        conn = await openMySql(config);
+        conn = await openMySql(config as MySqlConnectionConfig);
       } catch (err) {
         throw translateDriverError(err, 'connecting a snapshot reader');
       }

@@ -1,7 +1,7 @@
 /** Table discovery for MySQL/MariaDB from information_schema. */
 import type { Logger } from '../src/logging/index.js';
 import type { CompiledTableFilters } from './filters.js';
-import { openMySql } from '../src/db/mysql.js';
+import { openMySql, type MySqlConnectionConfig } from '../src/db/mysql.js';
 import { assembleTable, type IndexInfo } from './table-info.js';
 import type { ColumnInfo, DbConnectionConfig, TableInfo } from './types.js';
 import { translateDriverError } from './errors.js';
@@ -47,7 +47,7 @@ function toColumn(r: Record<string, unknown>): ColumnInfo {
 }
 
 export async function discoverMysqlTables(config: DbConnectionConfig, filters: CompiledTableFilters, _logger?: Logger): Promise<TableInfo[]> {
-  const conn = await openMySql(config).catch((err: unknown) => {
+  const conn = await openMySql(config as MySqlConnectionConfig).catch((err: unknown) => {
     throw translateDriverError(err, 'connecting to discover tables');
   });
   try {

@@ -9,6 +9,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { CdcError, type ErrorCode } from '../src/errors/index.js';
 import { discoverTables, runSnapshot, type DbConnectionConfig, type SnapshotChunk } from '../snapshot/index.js';
+import type { MySqlConnectionConfig } from '../src/db/mysql.js';
 import { testServices, uniqueName } from './harness/services.js';
 
 async function closedPort(): Promise<number> {
@@ -37,7 +38,7 @@ describe('snapshot errors and recovery (MariaDB)', () => {
   const user = uniqueName('snapuser');
   const secret = `pw-${uniqueName('s')}`;
   let admin: mysql.Connection;
-  let connection: DbConnectionConfig;
+  let connection: MySqlConnectionConfig;
 
   before(async () => {
     const s = await testServices();

@@ -3,6 +3,7 @@
  * service's error catalogue, with the fix in words. Used at every edge where `pg` is called.
  */
 import { CdcError, PositionLostError, SourcePrerequisiteError } from '../../src/errors/index.js';
+import { NO_PG_TLS, pgTlsError, type PgTls } from '../../src/db/postgres-tls.js';
 
 interface PgErrorLike {
   code?: string;
@@ -29,6 +30,8 @@ export interface PgErrorContext {
   database?: string;
   slot?: string;
   publication?: string;
+  host?: string;
+  tls?: PgTls;
 }
 
 /** Already translated errors pass through unchanged. */
@@ -38,6 +41,9 @@ export function translatePgError(err: unknown, ctx: PgErrorContext): CdcError {
   const msg = e.message ?? String(err);
   const code = e.code ?? '';
   const where = `PostgreSQL error while ${ctx.action}: ${msg}`;
+  // connections opened through src/db/postgres.ts come with PG_TLS_FAILED already; this catches the rest
+  const tlsFailure = pgTlsError(err, ctx.tls ?? NO_PG_TLS, ctx.host ?? 'the server');
+  if (tlsFailure) return tlsFailure;
 
   if (code === '28P01' || code === '28000') {
     return new SourcePrerequisiteError('PG_AUTH_FAILED', where,

@@ -11,7 +11,7 @@
 import { LogicalReplicationService } from 'pg-logical-replication';
 import type { PgClient } from '../../src/db/postgres.js';
 import type { Logger } from '../../src/logging/index.js';
-import { pgDriverConfig, type PgConnectionConfig } from '../../src/db/postgres.js';
+import { negotiatedPgConfig, pgDriverConfig, type PgConnectionConfig } from '../../src/db/postgres.js';
 import { translatePgError } from './errors.js';
 import { formatLsn, parseLsn, type Lsn } from './lsn.js';
 import { createPgOutputDecoder, type PgOutputMessage } from './pgoutput.js';
@@ -76,6 +76,8 @@ export async function startReplicationStream(options: ReplicationStreamOptions):
     database: options.connection.database,
     slot: options.slotName,
     publication: options.publicationNames.join(','),
+    host: options.connection.host,
+    ...(options.connection.tls && { tls: options.connection.tls }),
   };
 
   let queue: StreamBatch = { messages: [], lsns: [], bytes: 0 };
@@ -91,7 +93,9 @@ export async function startReplicationStream(options: ReplicationStreamOptions):
   let reportedLsn = 0n;
   let reportScheduled = false;
 
-  const service = new LogicalReplicationService(pgDriverConfig(options.connection, true), {
+  // The library connects by itself and cannot fall back: settle database.sslmode=allow/prefer first.
+  const connection = await negotiatedPgConfig(options.connection, true).catch((err: unknown) => { throw translatePgError(err, errorContext); });
+  const service = new LogicalReplicationService(pgDriverConfig(connection, true), {
     acknowledge: { auto: false, timeoutSeconds: 0 },
     flowControl: { enabled: false },
   });

@@ -7,6 +7,7 @@
  * (binlog/postgres/errors.ts, snapshot/errors.ts).
  */
 import pg from 'pg';
+import { NO_PG_TLS, pgTlsAttempts, pgTlsError, pgTriesNext, type PgSslAttempt, type PgTls } from './postgres-tls.js';
 
 export type PgClient = pg.Client;
 /** The driver's config object, for the replication library that opens its own connection from it. */
@@ -18,8 +19,8 @@ export interface PgConnectionConfig {
   user: string;
   password?: string;
   database: string;
-  /** Node TLS options for the driver (from `database.sslmode`); absent: no TLS. */
-  ssl?: unknown;
+  /** TLS (`database.ssl*`, built into driver options by postgres-tls.ts); absent: no TLS. */
+  tls?: PgTls;
   /** Default `DEFAULT_CONNECT_TIMEOUT_MS`. */
   connectTimeoutMs?: number;
   /** Shown in pg_stat_activity; default `tscdc`. */
@@ -44,15 +45,18 @@ export const PG_SESSION_SETTINGS: Readonly<Record<string, string>> = {
 
 const SESSION_OPTIONS = Object.entries(PG_SESSION_SETTINGS).map(([k, v]) => `-c ${k}=${v}`).join(' ');
 
-/** The driver config; `replication`: a replication-protocol connection (CREATE_REPLICATION_SLOT, START_REPLICATION). */
-export function pgDriverConfig(config: PgConnectionConfig, replication = false): PgDriverConfig {
+/**
+ * The driver config; `replication`: a replication-protocol connection (CREATE_REPLICATION_SLOT, START_REPLICATION).
+ * `ssl`: the attempt to make; default the first of database.sslmode's (settled ones have only one: negotiatedPgConfig).
+ */
+export function pgDriverConfig(config: PgConnectionConfig, replication = false, ssl: PgSslAttempt = pgTlsAttempts(config.tls ?? NO_PG_TLS)[0]!): PgDriverConfig {
   return {
     host: config.host,
     port: config.port,
     user: config.user,
     password: config.password,
     database: config.database,
-    ssl: config.ssl as pg.ClientConfig['ssl'],
+    ssl,
     connectionTimeoutMillis: config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     application_name: config.applicationName ?? 'tscdc',
     options: SESSION_OPTIONS,
@@ -60,9 +64,43 @@ export function pgDriverConfig(config: PgConnectionConfig, replication = false):
   } as PgDriverConfig;
 }
 
-/** Connects a client; a failure leaves nothing open. */
+/**
+ * Connects a client; a failure leaves nothing open. database.sslmode's attempts are made in libpq's order
+ * (prefer: TLS, then plain; allow: plain, then TLS). TLS failures come out as PG_TLS_FAILED naming the key to
+ * change; other driver errors as they are.
+ */
 export async function openPg(config: PgConnectionConfig, options: { replication?: boolean } = {}): Promise<PgClient> {
-  const client = new pg.Client(pgDriverConfig(config, options.replication));
+  return (await openNegotiated(config, options.replication ?? false)).client;
+}
+
+async function openNegotiated(config: PgConnectionConfig, replication: boolean): Promise<{ client: PgClient; ssl: PgSslAttempt }> {
+  const tls = config.tls ?? NO_PG_TLS;
+  const attempts = pgTlsAttempts(tls);
+  for (let i = 0; ; i++) {
+    try {
+      return { client: await openOnce(config, replication, attempts[i]!), ssl: attempts[i]! };
+    } catch (err) {
+      if (i + 1 < attempts.length && pgTriesNext(err, tls)) continue;
+      throw pgTlsError(err, tls, config.host) ?? err;
+    }
+  }
+}
+
+/**
+ * The config with allow/prefer settled into what the server accepted (require without verification, or
+ * disable), for the replication library that opens its own connection from pgDriverConfig.
+ */
+export async function negotiatedPgConfig<C extends PgConnectionConfig>(config: C, replication: boolean): Promise<C> {
+  const mode = config.tls?.mode;
+  if (mode !== 'allow' && mode !== 'prefer') return config;
+  const { client, ssl } = await openNegotiated(config, replication);
+  await client.end().catch(() => {});
+  const { rootCert: _notUsedByTheseModes, ...credentials } = config.tls!;
+  return { ...config, tls: ssl ? { ...credentials, mode: 'require' } : NO_PG_TLS };
+}
+
+async function openOnce(config: PgConnectionConfig, replication: boolean, ssl: PgSslAttempt): Promise<PgClient> {
+  const client = new pg.Client(pgDriverConfig(config, replication, ssl));
   // An idle client whose server goes away emits 'error'; without a listener that would crash the process.
   client.on('error', () => {});
   try {

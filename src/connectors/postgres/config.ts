@@ -2,6 +2,7 @@
  * The PostgreSQL connector's configuration: Debezium's keys and defaults, and the typed view the task uses.
  */
 import type { ConfigDef, ConfigKeyDef, ConfigValue } from '../../connect-api/index.js';
+import { pgTlsFromConfig, pgTlsKeys } from './tls-config.js';
 import { atLeast, heartbeatTopic, heartbeatTopicKeys, nonEmptyString, SIGNAL_CONFIG_KEYS, signalSettings, type SignalSettings } from '../../connect-api/index.js';
 import type { PgConnectionConfig, PublicationAutocreateMode } from '../../../binlog/postgres/index.js';
 import type { PgMappingOptions } from '../../../schemas/postgres/index.js';
@@ -56,9 +57,7 @@ export const postgresConfigDef: ConfigDef = {
       documentation: 'Password of the PostgreSQL user.' },
     { name: 'database.dbname', type: 'STRING', importance: 'HIGH', group: CONN, orderInGroup: 5, validate: nonEmptyString,
       documentation: 'Name of the database to capture changes from.' },
-    { name: 'database.sslmode', type: 'STRING', default: 'prefer', importance: 'MEDIUM', group: CONN, orderInGroup: 6,
-      allowed: ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'],
-      documentation: 'Whether to use an encrypted connection: disable, allow and prefer connect without TLS; require uses TLS without verifying the certificate; verify-ca and verify-full verify it.' },
+    ...pgTlsKeys(CONN, 20),
     { name: 'topic.prefix', type: 'STRING', importance: 'HIGH', group: CONN, orderInGroup: 7, validate: topicPrefixValid,
       documentation: 'Prefix of all topic names (<topic.prefix>.<schema>.<table>) and the logical name of the server in offsets.' },
     { name: 'plugin.name', type: 'STRING', default: 'pgoutput', importance: 'MEDIUM', group: REPL, orderInGroup: 1, validate: pluginNameValid,
@@ -166,15 +165,6 @@ const list = (v: ConfigValue | undefined): string[] | null => (Array.isArray(v) 
 const str = (v: ConfigValue | undefined, d: string): string => (typeof v === 'string' ? v : d);
 const num = (v: ConfigValue | undefined, d: number): number => (typeof v === 'number' ? v : d);
 
-export function sslOption(mode: string): PgConnectionConfig['ssl'] {
-  switch (mode) {
-    case 'require': return { rejectUnauthorized: false };
-    case 'verify-ca':
-    case 'verify-full': return { rejectUnauthorized: true };
-    default: return false;
-  }
-}
-
 /**
  * `application_name` of the connector's sessions: says whose they are in pg_stat_activity, and lets validate
  * tell the connector's own slot reader (a config update while it runs) from another client.
@@ -194,7 +184,7 @@ export function pgSettings(s: Readonly<Record<string, ConfigValue>>, connectorNa
       user: str(s['database.user'], 'postgres'),
       ...(typeof password === 'string' && password !== '' ? { password } : {}),
       database: str(s['database.dbname'], 'postgres'),
-      ssl: sslOption(str(s['database.sslmode'], 'prefer')),
+      tls: pgTlsFromConfig(s),
       applicationName: applicationName(connectorName),
     },
     topicPrefix,

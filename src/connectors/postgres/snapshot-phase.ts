@@ -46,7 +46,7 @@ export async function runSnapshotPhase(o: SnapshotPhaseOptions): Promise<Snapsho
 
   return runSnapshot({
     dialect: 'postgres',
-    connection: { ...settings.connection, ssl: settings.connection.ssl },
+    connection: settings.connection,
     tables: o.tables,
     fetchSize: settings.snapshotFetchSize,
     maxThreads: settings.snapshotMaxThreads,

@@ -37,9 +37,10 @@ describe('PostgreSQL connector config', () => {
     const s = pgSettings(parse({ 'snapshot.mode': 'schema_only', 'skipped.operations': 'none', 'database.sslmode': 'require', 'database.password': 'pw' }).settings);
     assert.equal(s.snapshotMode, 'no_data');
     assert.equal(s.skippedOperations.size, 0);
-    assert.deepEqual(s.connection.ssl, { rejectUnauthorized: false });
+    assert.deepEqual(s.connection.tls, { mode: 'require' });
     assert.equal(s.connection.password, 'pw');
-    assert.deepEqual(pgSettings(parse({ 'database.sslmode': 'verify-full' }).settings).connection.ssl, { rejectUnauthorized: true });
+    assert.deepEqual(pgSettings(parse({ 'database.sslmode': 'verify-full', 'database.sslrootcert': 'system' }).settings).connection.tls,
+      { mode: 'verify-full', rootCert: 'system' });
   });
 
   it('refuses other decoding plugins, unknown skipped operations and include+exclude lists together', () => {

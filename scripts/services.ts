@@ -12,6 +12,8 @@
  *             KAFKA_TLS_CLIENT_CERT, KAFKA_TLS_CLIENT_KEY       (PEM client certificate and PKCS#8 key)
  *             KAFKA_TLS_CLIENT_P12, KAFKA_TLS_CLIENT_P12_PASSWORD (the same as a PKCS#12 keystore)
  *             KAFKA_SASL_USER=tscdc, KAFKA_SASL_PASSWORD=tscdc-secret (PLAIN and both SCRAMs)
+ *             MYSQL_TLS_CA, PG_TLS_CA, DB_TLS_OTHER_CA           (PEM: the CA of MariaDB's and PostgreSQL's TLS; an unrelated CA)
+ *             DB_TLS_CLIENT_CERT, DB_TLS_CLIENT_KEY             (PEM client certificate for both databases, and its key)
  *             SCHEMA_REGISTRY_URL=http://127.0.0.1:18081/apis/ccompat/v7 (Confluent API; in memory; global BACKWARD)
  *         Use it from a shell with `set -a; . .services/env; set +a`.
  *   down  stop all four (data dirs are kept, so the next `up` is a quick restart; the registry starts empty).

@@ -58,7 +58,27 @@ export const KAFKA_SECURITY_KEYS = [
 
 export type KafkaSecurityEnv = Record<(typeof KAFKA_SECURITY_KEYS)[number], string>;
 
-export interface ServiceEnv extends Partial<KafkaSecurityEnv> {
+/**
+ * The native MariaDB's and PostgreSQL's TLS files (absolute paths, PEM; dbTlsPaths). Optional in ServiceEnv:
+ * other providers have no TLS on their databases.
+ */
+export const DB_TLS_KEYS = [
+  'MYSQL_TLS_CA', // the CA that signed MariaDB's certificate (CN localhost, SAN 127.0.0.1 and localhost)
+  'PG_TLS_CA', // the CA that signed PostgreSQL's certificate (the same names)
+  'DB_TLS_OTHER_CA', // a CA that signed neither, for "untrusted CA" tests
+  'DB_TLS_CLIENT_CERT', // a client certificate signed by the CA (CN tscdc-client)
+  'DB_TLS_CLIENT_KEY', // its private key (PKCS#8 PEM, unencrypted)
+] as const;
+
+export type DbTlsEnv = Record<(typeof DB_TLS_KEYS)[number], string>;
+
+/** The database TLS part of `env`, if it has all of it. */
+export function dbTlsEnv(env: Readonly<Partial<DbTlsEnv>>): DbTlsEnv | undefined {
+  const picked = DB_TLS_KEYS.map((k) => [k, env[k]] as const);
+  return picked.every(([, v]) => v) ? (Object.fromEntries(picked) as DbTlsEnv) : undefined;
+}
+
+export interface ServiceEnv extends Partial<KafkaSecurityEnv>, Partial<DbTlsEnv> {
   KAFKA_BROKERS: string;
   MYSQL_URL: string;
   PG_URL: string;
@@ -76,6 +96,7 @@ export const NATIVE_ENV: Required<ServiceEnv> = nativeEnv();
 
 function nativeEnv(): Required<ServiceEnv> {
   const tls = kafkaTlsPaths();
+  const db = dbTlsPaths();
   return {
     KAFKA_BROKERS: `127.0.0.1:${PORTS.kafka}`,
     MYSQL_URL: `mysql://root:@127.0.0.1:${PORTS.mysql}/`,
@@ -91,6 +112,11 @@ function nativeEnv(): Required<ServiceEnv> {
     KAFKA_TLS_CLIENT_P12_PASSWORD: KAFKA_CLIENT_P12_PASSWORD,
     KAFKA_SASL_USER,
     KAFKA_SASL_PASSWORD,
+    MYSQL_TLS_CA: db.ca,
+    PG_TLS_CA: db.ca,
+    DB_TLS_OTHER_CA: db.otherCa,
+    DB_TLS_CLIENT_CERT: db.clientCert,
+    DB_TLS_CLIENT_KEY: db.clientKey,
   };
 }
 
@@ -140,6 +166,7 @@ export function readEnvFile(path = envFilePath()): ServiceEnv | undefined {
     PG_URL: out.PG_URL,
     ...(out.SCHEMA_REGISTRY_URL && { SCHEMA_REGISTRY_URL: out.SCHEMA_REGISTRY_URL }),
     ...kafkaSecurityEnv(out),
+    ...dbTlsEnv(out),
   };
 }
 
@@ -150,6 +177,7 @@ export function writeEnvFile(env: ServiceEnv): void {
     '# MariaDB root has no password; PostgreSQL uses trust auth (incl. replication) on 127.0.0.1.\n' +
     '# KAFKA_SASL_SSL_BROKERS: SASL PLAIN, SCRAM-SHA-256/512 (KAFKA_SASL_USER/PASSWORD) and OAUTHBEARER (unsecured JWTs);\n' +
     '# KAFKA_SSL_BROKERS: mutual TLS. Both are signed by KAFKA_TLS_CA; KAFKA_TLS_OTHER_CA is a CA the broker does not know.\n' +
+    '# MYSQL_TLS_CA/PG_TLS_CA: the CA of MariaDB\'s and PostgreSQL\'s TLS certificate (127.0.0.1, localhost); DB_TLS_OTHER_CA signed neither.\n' +
     '# SCHEMA_REGISTRY_URL: Apicurio Registry (in memory: empty after each start), Confluent API, global compatibility BACKWARD.\n' +
     Object.entries(env)
       .map(([k, v]) => `${k}=${v}\n`)
@@ -247,3 +275,22 @@ export function kafkaTlsPaths() {
 }
 
 export type KafkaTlsPaths = ReturnType<typeof kafkaTlsPaths>;
+
+/** TLS material of the native MariaDB and PostgreSQL, made once by ensureDbTls (tls.ts). */
+export function dbTlsPaths() {
+  const dir = join(servicesDir(), 'db-tls');
+  return {
+    dir,
+    ca: join(dir, 'ca.pem'),
+    caKey: join(dir, 'ca-key.pem'),
+    otherCa: join(dir, 'other-ca.pem'),
+    otherCaKey: join(dir, 'other-ca-key.pem'),
+    /** the servers' certificate: CN localhost, subjectAltName IP:127.0.0.1 and DNS:localhost */
+    serverCert: join(dir, 'server-cert.pem'),
+    serverKey: join(dir, 'server-key.pem'),
+    clientCert: join(dir, 'client-cert.pem'),
+    clientKey: join(dir, 'client-key.pem'),
+  };
+}
+
+export type DbTlsPaths = ReturnType<typeof dbTlsPaths>;

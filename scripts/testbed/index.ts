@@ -10,12 +10,12 @@
  *   process.ts       detached servers, pid files, liveness, terminate, free ports, binaries, ServiceStartError
  *   lock.ts          one services:up/down at a time (.services/lock)
  *   health.ts        does Kafka / MariaDB / PostgreSQL answer
- *   tls.ts           the openssl material of Kafka's secured listeners
+ *   tls.ts           the openssl material of Kafka's secured listeners and of the databases' TLS
  *   kafka.ts         Kafka's start, reuse, SCRAM users, warm-up, stop
  *   kafka-config.ts  its server.properties and the hash that restarts a broker with another configuration
  *   kafka-tools.ts   its jars (Maven), Java 17+, running Kafka's own Java tools
- *   mariadb.ts       MariaDB (ROW binlog, GTIDs)
- *   postgres.ts      PostgreSQL (wal_level=logical)
+ *   mariadb.ts       MariaDB (ROW binlog, GTIDs, TLS offered)
+ *   postgres.ts      PostgreSQL (wal_level=logical, TLS offered, pg_hba rules for the sslmode tests)
  *   schema-registry.ts  Apicurio Registry (its Maven assembly, start, global compatibility BACKWARD, stop)
  *
  * and beside it, for tests and benches (not imported here):
@@ -36,7 +36,8 @@
  * TSCDC_SERVICES_PORT_OFFSET=<n> adds n to every port (a second checkout's test bed beside another one).
  * `.services/env` (shell-sourceable) holds KAFKA_BROKERS, MYSQL_URL, PG_URL and SCHEMA_REGISTRY_URL once all answer, and
  * the secured listeners with their files (KAFKA_SECURITY_KEYS: KAFKA_SASL_SSL_BROKERS, KAFKA_SSL_BROKERS,
- * KAFKA_TLS_CA, KAFKA_TLS_OTHER_CA, KAFKA_TLS_CLIENT_CERT/KEY/P12/P12_PASSWORD, KAFKA_SASL_USER/PASSWORD).
+ * KAFKA_TLS_CA, KAFKA_TLS_OTHER_CA, KAFKA_TLS_CLIENT_CERT/KEY/P12/P12_PASSWORD, KAFKA_SASL_USER/PASSWORD), and the
+ * databases' TLS files (DB_TLS_KEYS: MYSQL_TLS_CA, PG_TLS_CA, DB_TLS_OTHER_CA, DB_TLS_CLIENT_CERT/KEY; .services/db-tls/).
  * The TLS material is made once with openssl; a running Kafka is reused only if it was started with
  * the current configuration (kafka.config-sha256), otherwise restarted.
  * The Kafka version is pinned in scripts/kafka/pom.xml (<kafka.version>), the registry's in
@@ -53,6 +54,8 @@ import { strayProcesses, type Log } from './process.js';
 
 export {
   envFilePath,
+  DB_TLS_KEYS,
+  dbTlsEnv,
   KAFKA_SECURITY_KEYS,
   kafkaSecurityEnv,
   NATIVE_ENV,
@@ -63,6 +66,7 @@ export {
   readEnvFile,
   repoRoot,
   servicesDir,
+  type DbTlsEnv,
   type KafkaSecurityEnv,
   type MysqlParams,
   type PgParams,

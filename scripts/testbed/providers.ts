@@ -15,13 +15,14 @@
  * trust auth (logical replication allowed), database postgres. Only the native test bed has Kafka's
  * secured listeners (SASL_SSL, SSL; the KAFKA_SASL_SSL_BROKERS … variables of `.services/env`, also taken
  * from the environment next to KAFKA_BROKERS): `kafkaSecurity`, which tests take through test/harness's
- * `securedKafka(s)`. Likewise only the native test bed (or SCHEMA_REGISTRY_URL in the environment) has a schema
+ * `securedKafka(s)`. Only the native test bed's MariaDB and PostgreSQL offer TLS (MYSQL_TLS_CA, PG_TLS_CA …):
+ * `dbTls`, through test/harness's `dbTls(s)`. Likewise only the native test bed (or SCHEMA_REGISTRY_URL in the environment) has a schema
  * registry: `schemaRegistryUrl`, which tests take through test/harness's `schemaRegistry(s)`.
  */
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { startContainers } from './containers.js';
-import { kafkaSecurityEnv, parseMysqlUrl, parsePgUrl, readEnvFile, type KafkaSecurityEnv, type ServiceEnv } from './env.js';
+import { dbTlsEnv, kafkaSecurityEnv, parseMysqlUrl, parsePgUrl, readEnvFile, type DbTlsEnv, type KafkaSecurityEnv, type ServiceEnv } from './env.js';
 import { envAnswers } from './health.js';
 import { servicesUp } from './index.js';
 
@@ -31,6 +32,8 @@ export interface TestServices {
   kafkaSecurity?: KafkaSecurity;
   mysql: { host: string; port: number; user: string; password: string };
   pg: { host: string; port: number; user: string; password: string; database: string };
+  /** The native test bed's database TLS files (MariaDB and PostgreSQL offer TLS); tests: dbTls in test/harness. */
+  dbTls?: DbTls;
   /** Confluent-compatible Schema Registry base URL (SCHEMA_REGISTRY_URL); global compatibility BACKWARD on the native test bed */
   schemaRegistryUrl?: string;
   provider: 'env' | 'native' | 'testcontainers';
@@ -45,6 +48,19 @@ export interface KafkaSecurity {
   /** file paths (PEM, but clientP12); `otherCa` is a CA the broker's certificate is not signed by */
   tls: { ca: string; otherCa: string; clientCert: string; clientKey: string; clientP12: string; clientP12Password: string };
   sasl: { user: string; password: string };
+}
+
+/** MYSQL_TLS_CA … DB_TLS_CLIENT_KEY of `.services/env` (env.ts): PEM file paths. */
+export interface DbTls {
+  /** the CA that signed MariaDB's certificate (CN localhost; subjectAltName 127.0.0.1, localhost) */
+  mysqlCa: string;
+  /** the CA that signed PostgreSQL's certificate (the same names) */
+  pgCa: string;
+  /** a CA that signed neither */
+  otherCa: string;
+  /** a client certificate signed by the CA, and its unencrypted PKCS#8 key */
+  clientCert: string;
+  clientKey: string;
 }
 
 export type Provider = TestServices['provider'];
@@ -65,13 +81,21 @@ const brokerList = (brokers: string) => brokers.split(',').map((b) => b.trim()).
 function fromEnv(env: ServiceEnv, provider: Provider): TestServices {
   const pg = parsePgUrl(env.PG_URL);
   const security = kafkaSecurityEnv(env);
+  const db = dbTlsEnv(env);
   return {
     kafkaBrokers: brokerList(env.KAFKA_BROKERS),
     ...(security && { kafkaSecurity: kafkaSecurityFromEnv(security) }),
+    ...(db && { dbTls: dbTlsFromEnv(db) }),
     mysql: parseMysqlUrl(env.MYSQL_URL),
     pg,
     ...(env.SCHEMA_REGISTRY_URL && { schemaRegistryUrl: env.SCHEMA_REGISTRY_URL }),
     provider,
+  };
+}
+
+function dbTlsFromEnv(env: DbTlsEnv): DbTls {
+  return {
+    mysqlCa: env.MYSQL_TLS_CA, pgCa: env.PG_TLS_CA, otherCa: env.DB_TLS_OTHER_CA, clientCert: env.DB_TLS_CLIENT_CERT, clientKey: env.DB_TLS_CLIENT_KEY,
   };
 }
 
@@ -92,13 +116,13 @@ function kafkaSecurityFromEnv(env: KafkaSecurityEnv): KafkaSecurity {
 }
 
 /**
- * KAFKA_BROKERS, MYSQL_URL, PG_URL and, when set, SCHEMA_REGISTRY_URL and (all of) the secured-listener variables
- * (as run-tests.mjs passes them).
+ * KAFKA_BROKERS, MYSQL_URL, PG_URL and, when set, SCHEMA_REGISTRY_URL, (all of) the secured-listener variables
+ * and (all of) the database TLS variables (as run-tests.mjs passes them).
  */
 function envFromProcess(): ServiceEnv | undefined {
   const { KAFKA_BROKERS, MYSQL_URL, PG_URL, SCHEMA_REGISTRY_URL } = process.env;
   if (!(KAFKA_BROKERS && MYSQL_URL && PG_URL)) return undefined;
-  return { KAFKA_BROKERS, MYSQL_URL, PG_URL, ...(SCHEMA_REGISTRY_URL && { SCHEMA_REGISTRY_URL }), ...kafkaSecurityEnv(process.env) };
+  return { KAFKA_BROKERS, MYSQL_URL, PG_URL, ...(SCHEMA_REGISTRY_URL && { SCHEMA_REGISTRY_URL }), ...kafkaSecurityEnv(process.env), ...dbTlsEnv(process.env) };
 }
 
 async function resolveServices(): Promise<TestServices> {

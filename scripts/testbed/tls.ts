@@ -1,44 +1,66 @@
 /**
- * The TLS material of Kafka's secured listeners (SASL_SSL and mutual-TLS SSL), made once with the openssl
- * command: a test CA, a broker and a client certificate it signs, an unrelated CA, and the client's key as
- * PKCS#12 too. The paths are in env.ts (kafkaTlsPaths), as `.services/env` names them.
+ * The TLS material of Kafka's secured listeners (SASL_SSL and mutual-TLS SSL) and of MariaDB and PostgreSQL, made
+ * once with the openssl command: per set a test CA, a server and a client certificate it signs, and an
+ * unrelated CA. The paths are in env.ts (kafkaTlsPaths, dbTlsPaths), as `.services/env` names them.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KAFKA_CLIENT_P12_PASSWORD, KAFKA_SASL_USER, kafkaTlsPaths, type KafkaTlsPaths } from './env.js';
-import { requireBin, run, ServiceStartError, type Log } from './process.js';
+import { dbTlsPaths, KAFKA_CLIENT_P12_PASSWORD, KAFKA_SASL_USER, kafkaTlsPaths, type DbTlsPaths, type KafkaTlsPaths } from './env.js';
+import { requireBin, run, ServiceStartError, type Log, type ServiceName } from './process.js';
 
 const TLS_DAYS = '3650';
 
 /**
- * Make the TLS material once with openssl: a CA, a broker certificate for 127.0.0.1/localhost and a client
- * certificate signed by it, an unrelated CA, and the client's key and chain as PKCS#12 too. Made in a
- * temporary dir and renamed at the end, so that a half-made set is never used.
+ * Kafka's TLS material, made once with openssl: a CA, a broker certificate for 127.0.0.1/localhost and a client
+ * certificate signed by it, an unrelated CA, and the client's key and chain as PKCS#12 too.
  */
 export function ensureKafkaTls(log: Log): KafkaTlsPaths {
   const tls = kafkaTlsPaths();
-  if (Object.values(tls).every((f) => existsSync(f))) return tls;
-  const openssl = requireBin('kafka', 'openssl', 'openssl');
-  log(`kafka: making TLS material in ${tls.dir} (once)`);
-  const tmp = `${tls.dir}.tmp`;
+  makeOnce('kafka', tls, log, (ssl, tmp) => {
+    makeCa(ssl, 'ca', 'tscdc test CA');
+    makeCa(ssl, 'other-ca', 'tscdc untrusted CA');
+    makeLeaf(ssl, tmp, 'broker', 'localhost', ['subjectAltName=IP:127.0.0.1,DNS:localhost', 'extendedKeyUsage=serverAuth']);
+    makeLeaf(ssl, tmp, 'client', KAFKA_SASL_USER, ['extendedKeyUsage=clientAuth']);
+    const keystore = ['broker-key.pem', 'broker-cert.pem', 'ca.pem'].map((f) => readFileSync(join(tmp, f), 'utf8'));
+    writeFileSync(join(tmp, 'broker-keystore.pem'), keystore.join(''), { mode: 0o600 });
+    ssl('pkcs12', '-export', '-in', 'client-cert.pem', '-inkey', 'client-key.pem', '-certfile', 'ca.pem', '-name', 'tscdc-client',
+      '-out', 'client.p12', '-passout', `pass:${KAFKA_CLIENT_P12_PASSWORD}`);
+  });
+  return tls;
+}
+
+/**
+ * The TLS material of MariaDB and PostgreSQL, made once: a CA of their own, a server certificate for 127.0.0.1
+ * and localhost that both use, a client certificate, and an unrelated CA (DB_TLS_OTHER_CA). Synchronous, so
+ * mariadbUp and postgresUp, started together, never make it twice.
+ */
+export function ensureDbTls(service: ServiceName, log: Log): DbTlsPaths {
+  const tls = dbTlsPaths();
+  makeOnce(service, tls, log, (ssl, tmp) => {
+    makeCa(ssl, 'ca', 'tscdc database test CA');
+    makeCa(ssl, 'other-ca', 'tscdc untrusted database CA');
+    makeLeaf(ssl, tmp, 'server', 'localhost', ['subjectAltName=IP:127.0.0.1,DNS:localhost', 'extendedKeyUsage=serverAuth']);
+    makeLeaf(ssl, tmp, 'client', 'tscdc-client', ['extendedKeyUsage=clientAuth']);
+  });
+  return tls;
+}
+
+/** Runs `make` in a temporary dir renamed to `paths.dir` at the end, so that a half-made set is never used. */
+function makeOnce(service: ServiceName, paths: { dir: string }, log: Log, make: (ssl: OpenSsl, tmp: string) => void): void {
+  if (Object.values(paths).every((f) => existsSync(f))) return;
+  const openssl = requireBin(service, 'openssl', 'openssl');
+  log(`${service}: making TLS material in ${paths.dir} (once)`);
+  const tmp = `${paths.dir}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   const ssl: OpenSsl = (...args) => {
     const r = run(openssl, args, { cwd: tmp });
-    if (r.status !== 0) throw new ServiceStartError('kafka', `\`openssl ${args.join(' ')}\` failed (exit ${r.status}):\n${r.out.trim()}`);
+    if (r.status !== 0) throw new ServiceStartError(service, `\`openssl ${args.join(' ')}\` failed (exit ${r.status}):\n${r.out.trim()}`);
   };
-  makeCa(ssl, 'ca', 'tscdc test CA');
-  makeCa(ssl, 'other-ca', 'tscdc untrusted CA');
-  makeLeaf(ssl, tmp, 'broker', 'localhost', ['subjectAltName=IP:127.0.0.1,DNS:localhost', 'extendedKeyUsage=serverAuth']);
-  makeLeaf(ssl, tmp, 'client', KAFKA_SASL_USER, ['extendedKeyUsage=clientAuth']);
-  const keystore = ['broker-key.pem', 'broker-cert.pem', 'ca.pem'].map((f) => readFileSync(join(tmp, f), 'utf8'));
-  writeFileSync(join(tmp, 'broker-keystore.pem'), keystore.join(''), { mode: 0o600 });
-  ssl('pkcs12', '-export', '-in', 'client-cert.pem', '-inkey', 'client-key.pem', '-certfile', 'ca.pem', '-name', 'tscdc-client',
-    '-out', 'client.p12', '-passout', `pass:${KAFKA_CLIENT_P12_PASSWORD}`);
-  rmSync(tls.dir, { recursive: true, force: true });
-  renameSync(tmp, tls.dir);
-  return tls;
+  make(ssl, tmp);
+  rmSync(paths.dir, { recursive: true, force: true });
+  renameSync(tmp, paths.dir);
 }
 
 type OpenSsl = (...args: string[]) => void;

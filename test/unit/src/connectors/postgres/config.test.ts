@@ -17,7 +17,7 @@ describe('PostgreSQL connector config', () => {
     const p = parse();
     assert.deepEqual(p.errors, {});
     const s = pgSettings(p.settings, 'inv');
-    assert.deepEqual(s.connection, { host: 'db', port: 5432, user: 'u', database: 'inventory', ssl: false, applicationName: 'tscdc/inv' });
+    assert.deepEqual(s.connection, { host: 'db', port: 5432, user: 'u', database: 'inventory', tls: { mode: 'prefer' }, applicationName: 'tscdc/inv' });
     assert.equal(s.slotName, 'debezium');
     assert.equal(s.publicationName, 'dbz_publication');
     assert.equal(s.publicationAutocreateMode, 'all_tables');

@@ -100,20 +100,22 @@ export function mysqlTlsError(err: unknown, tls: MySqlTls, host: string): CdcErr
   const code = String((err as { code?: unknown } | null)?.code ?? '');
   const text = (err as Error | null)?.message ?? String(err);
   const fail = (message: string, fix: string) => new CdcError('MYSQL_TLS_FAILED', message, { retriable: false, cause: err, fix });
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'HOSTNAME_MISMATCH') {
+  // mysql2 replaces Node's code of a failed handshake with HANDSHAKE_SSL_ERROR, keeping Node's message
+  const handshake = code === 'HANDSHAKE_SSL_ERROR';
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'HOSTNAME_MISMATCH' || (handshake && /does not match certificate's altnames/i.test(text))) {
     return fail(`TLS to MySQL/MariaDB at ${host}: the server's certificate does not name "${host}" (database.ssl.mode=${tls.mode}): ${text}`,
       'Set database.hostname to a name the server\'s certificate holds (subjectAltName), or use database.ssl.mode=verify_ca to check the chain only.');
   }
-  if (CHAIN_ERRORS.has(code)) {
+  if (CHAIN_ERRORS.has(code) || (handshake && /certificate/i.test(text))) {
     const trusted = tls.ca ? `${tls.ca.key} (${tls.ca.path})` : 'the system\'s CAs (no database.ssl.ca or database.ssl.truststore set)';
-    return fail(`TLS to MySQL/MariaDB at ${host}: the server's certificate is not trusted by ${trusted} (database.ssl.mode=${tls.mode}): ${code}: ${text}`,
+    return fail(`TLS to MySQL/MariaDB at ${host}: the server's certificate is not trusted by ${trusted} (database.ssl.mode=${tls.mode}): ${text}`,
       'Set database.ssl.ca (PEM) or database.ssl.truststore to the CA that signed the server\'s certificate, or use database.ssl.mode=required to encrypt without checking it.');
   }
   if (offersNoTls(err)) {
     return fail(`MySQL/MariaDB at ${host} does not offer TLS, but database.ssl.mode=${tls.mode} requires it.`,
       'Enable TLS on the server (ssl_cert, ssl_key, ssl_ca), or set database.ssl.mode=preferred or disabled.');
   }
-  if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_OSSL_') || code === 'ERR_CRYPTO_OPERATION_FAILED') {
+  if (handshake || code.startsWith('ERR_SSL_') || code.startsWith('ERR_OSSL_') || code === 'ERR_CRYPTO_OPERATION_FAILED') {
     return fail(`TLS to MySQL/MariaDB at ${host} failed (database.ssl.mode=${tls.mode}): ${code}: ${text}`,
       'Check the client certificate and key (database.ssl.cert/database.ssl.key or database.ssl.keystore and its password) and that the server accepts them.');
   }

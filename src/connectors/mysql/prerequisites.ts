@@ -95,6 +95,7 @@ function keysFor(err: CdcError): string[] {
     case 'MYSQL_UNKNOWN_HOST': return ['database.hostname'];
     case 'MYSQL_UNAVAILABLE': return ['database.hostname', 'database.port'];
     case 'MYSQL_MISSING_PRIVILEGES': return ['database.user'];
+    case 'MYSQL_TLS_FAILED': return ['database.ssl.mode'];
     default: return ['database.hostname'];
   }
 }

@@ -114,7 +114,8 @@ export async function findProblems(s: PgConnectorSettings, opts: { streaming: bo
     });
   } catch (err) {
     const e = translatePgError(err, { action: 'connecting', user: conn.user, database: conn.database });
-    const key = e.code === 'PG_AUTH_FAILED' ? 'database.password' : e.code === 'PG_DATABASE_MISSING' ? 'database.dbname' : 'database.hostname';
+    const key = e.code === 'PG_AUTH_FAILED' ? 'database.password' : e.code === 'PG_DATABASE_MISSING' ? 'database.dbname'
+      : e.code === 'PG_TLS_FAILED' ? 'database.sslmode' : 'database.hostname';
     problems.push({ key, error: e });
   }
   return problems;

@@ -170,6 +170,9 @@ describe('MariaDB over TLS (database.ssl.mode)', { skip }, () => {
     const sameHostVerifyCa = await validate('MySqlConnector', await mysqlConnectorConfig(db, prefix, {
       'database.hostname': '127.1', 'database.ssl.mode': 'verify_ca', 'database.ssl.ca': tls!.mysqlCa }));
     assert.deepEqual(sameHostVerifyCa, {}, 'verify_ca does not check the host name');
+    const unknownMode = await api(worker.url).post('/connectors', { name: uniqueName('my-bad-mode'), config: await mysqlConnectorConfig(db, prefix, { 'database.ssl.mode': 'verify_full' }) });
+    assert.equal(unknownMode.status, 400);
+    assert.match(unknownMode.body.message, /Invalid value verify_full for configuration database\.ssl\.mode/);
   });
 
   it('a CA or host that turns wrong fails the task with the fix in its trace', async () => {
@@ -284,6 +287,9 @@ describe('PostgreSQL over TLS (database.sslmode)', { skip }, () => {
     assert.match(wrongHost['database.sslmode']?.[0] ?? '', /the server's certificate does not name "127\.1" \(database\.sslmode=verify-full\).* Fix: Set database\.hostname/);
     assert.deepEqual(await validate('PostgresConnector', await pgConnectorConfig(db.name, 'p', 'x', {
       'database.hostname': '127.1', 'database.sslmode': 'verify-ca', 'database.sslrootcert': tls!.pgCa })), {}, 'verify-ca does not check the host name');
+    const unknownMode = await api(worker.url).post('/connectors', { name: uniqueName('pg-bad-mode'), config: await pgConnectorConfig(db.name, 'p', 'x', { 'database.sslmode': 'verify_full' }) });
+    assert.equal(unknownMode.status, 400);
+    assert.match(unknownMode.body.message, /Invalid value verify_full for configuration database\.sslmode/);
   });
 
   it('a CA or host that turns wrong fails the task with the fix in its trace', async () => {

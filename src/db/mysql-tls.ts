@@ -59,15 +59,16 @@ export function storeFormat(bytes: Buffer): 'pem' | 'jks' | 'pkcs12' | 'unknown'
 export function mysqlTlsAttempts(tls: MySqlTls, read: (path: string) => Buffer = readFileSync): Array<MySqlSslOptions | undefined> {
   if (tls.mode === 'disabled') return [undefined];
   const verify = tls.mode === 'verify_ca' || tls.mode === 'verify_identity';
+  // a PEM keystore serves as both: OpenSSL reads the certificates and the key out of the same text
+  const keystore = tls.keystore && readKeyed(tls.keystore, read).toString('utf8');
   const options: MySqlSslOptions = {
     rejectUnauthorized: verify,
     verifyIdentity: tls.mode === 'verify_identity',
     ...(tls.ca && { ca: readKeyed(tls.ca, read).toString('utf8') }),
     ...(tls.cert && { cert: readKeyed(tls.cert, read).toString('utf8') }),
     ...(tls.key && { key: readKeyed(tls.key, read).toString('utf8') }),
-    // a PEM keystore serves as both: OpenSSL reads the certificates and the key out of the same text
-    ...(tls.keystore && { cert: readKeyed(tls.keystore, read).toString('utf8'), key: readKeyed(tls.keystore, read).toString('utf8') }),
-    ...(tls.keystore && tls.keystorePassword && { passphrase: tls.keystorePassword }),
+    ...(keystore && { cert: keystore, key: keystore }),
+    ...(keystore && tls.keystorePassword && { passphrase: tls.keystorePassword }),
   };
   return tls.mode === 'preferred' ? [options, undefined] : [options];
 }

@@ -87,6 +87,11 @@ export const ERROR_CATALOGUE = {
     meaning: 'An internal topic (config.storage.topic, offset.storage.topic, status.storage.topic) is not compacted, or the config topic has more than one partition.',
     fix: 'Set cleanup.policy=compact on the topic (kafka-configs.sh --alter ... --add-config cleanup.policy=compact), or point the setting at a new topic, which the worker creates correctly.',
   },
+  OFFSET_FILE_CORRUPT: {
+    area: 'worker', retriable: false,
+    meaning: 'Standalone mode: the offsets file (offset.storage.file.filename) is not a complete tscdc offsets file, so the worker does not start rather than lose or reset the connectors\' positions.',
+    fix: 'Restore the file from a backup (or from a saved GET /connectors/{name}/offsets), or move it away to start the connectors over as their snapshot.mode says.',
+  },
   STORAGE_NOT_STARTED: {
     area: 'worker', retriable: false,
     meaning: 'Internal: a config, offset or status store was written before it was started.',

@@ -10,3 +10,6 @@ export * from './config-records.js';
 export * from './status-records.js';
 export * from './offset-records.js';
 export { writeJson, parseJson } from './connect-json.js';
+export { createMemoryConfigStore, createMemoryStatusStore } from './memory-stores.js';
+export { createFileOffsetStore, OFFSET_FILE_FORMAT, OFFSET_FILE_VERSION } from './offset-file-store.js';
+export type { FileOffsetStore } from './offset-file-store.js';

@@ -30,6 +30,7 @@ import {
 import { ConfigError, maskTokens } from '../errors/index.js';
 import { clientConnection, clientProps, producerSettings, type ClientProps, type KafkaConnection, type ProducerSettings } from '../kafka/index.js';
 import { REST_SECURITY_KEYS, restConfig, restUsesTopLevelSsl, type RestConfig } from './rest-config.js';
+import { OFFSET_FILE_KEY, refuseDistributedOnly, refuseExactlyOnce, STANDALONE_GROUP, STANDALONE_STORAGE, standaloneDef } from './standalone-config.js';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
@@ -60,6 +61,11 @@ export interface WorkerGroupConfig {
 }
 
 export interface WorkerConfig {
+  /** `tscdc standalone ...` (./standalone-config.ts): no group, no internal topics; the group and topic fields
+   * below then hold their defaults and are not used. */
+  mode: 'distributed' | 'standalone';
+  /** `offset.storage.file.filename` (standalone only): where source offsets are kept. */
+  offsetStorageFile: string | null;
   bootstrapServers: string[];
   groupId: string;
   group: WorkerGroupConfig;
@@ -112,6 +118,8 @@ export interface LoadWorkerConfigOptions {
   file?: string;
   env: Readonly<Record<string, string | undefined>>;
   overrides?: Readonly<Record<string, string>>;
+  /** Default distributed. */
+  mode?: WorkerConfig['mode'];
 }
 
 const sizeOrDefault: NonNullable<ConfigKeyDef['validate']> = (v) =>
@@ -201,6 +209,8 @@ export const workerConfigDef: ConfigDef = {
   passthroughPrefixes: [''],
 };
 
+const standaloneConfigDef = standaloneDef(workerConfigDef);
+
 /**
  * `CONNECT_*` variables as worker properties, as the Connect container images map them: strip `CONNECT_`,
  * lower-case, `___` → `-`, `__` → `_`, `_` → `.` (`CONNECT_REST_PORT` → `rest.port`). `LOG_LEVEL` and `LOG_FORMAT`
@@ -224,7 +234,9 @@ export function loadWorkerConfig(options: LoadWorkerConfigOptions): WorkerConfig
   const configProviders = configProviderSpecs(merged);
   const { props, provided } = resolveConfigProvidersWithValues(merged, { providers: createConfigProviders(configProviders, options.env) });
 
-  const { settings: s, errors, warnings } = parseConfig(workerDefFor(props), props);
+  const standalone = options.mode === 'standalone';
+  if (standalone) refuseDistributedOnly(props);
+  const { settings: s, errors, warnings } = parseConfig(workerDefFor(props, standalone), props);
   const problems = Object.entries(errors);
   if (problems.length > 0) {
     // A value from a provider (`${env:...}`) is not echoed: the message is logged and printed at start.
@@ -234,22 +246,24 @@ export function loadWorkerConfig(options: LoadWorkerConfigOptions): WorkerConfig
   }
   const rest = restConfig(s, props);
   const kafka = workerKafka(restUsesTopLevelSsl(rest.listeners, props) ? withoutRestOnlySsl(props) : props, warnings);
-  const group: WorkerGroupConfig = {
+  if (standalone) refuseExactlyOnce(s);
+  else if (props[OFFSET_FILE_KEY.name] !== undefined) warnings[OFFSET_FILE_KEY.name] = 'only standalone mode (tscdc standalone) keeps offsets in a file; this worker keeps them in offset.storage.topic';
+  const group: WorkerGroupConfig = standalone ? STANDALONE_GROUP : {
     scheduledRebalanceMaxDelayMs: s['scheduled.rebalance.max.delay.ms'] as number,
     sessionTimeoutMs: s['session.timeout.ms'] as number,
     heartbeatIntervalMs: s['heartbeat.interval.ms'] as number,
     rebalanceTimeoutMs: s['rebalance.timeout.ms'] as number,
     protocol: s['connect.protocol'] as WorkerGroupConfig['protocol'],
   };
-  if (group.heartbeatIntervalMs >= group.sessionTimeoutMs) {
+  if (!standalone && group.heartbeatIntervalMs >= group.sessionTimeoutMs) {
     throw new ConfigError(`Invalid worker configuration: heartbeat.interval.ms (${group.heartbeatIntervalMs}) must be below session.timeout.ms (${group.sessionTimeoutMs})`, 'heartbeat.interval.ms', {
       fix: 'Set heartbeat.interval.ms to about a third of session.timeout.ms (Connect\'s defaults: 3000 and 10000).',
     });
   }
-  return {
-    bootstrapServers: s['bootstrap.servers'] as string[],
+  const storage = standalone ? { ...STANDALONE_STORAGE, offsetStorageFile: s[OFFSET_FILE_KEY.name] as string } : {
+    mode: 'distributed' as const,
+    offsetStorageFile: null,
     groupId: s['group.id'] as string,
-    group,
     configStorageTopic: s['config.storage.topic'] as string,
     offsetStorageTopic: s['offset.storage.topic'] as string,
     statusStorageTopic: s['status.storage.topic'] as string,
@@ -258,6 +272,11 @@ export function loadWorkerConfig(options: LoadWorkerConfigOptions): WorkerConfig
     statusStorageReplicationFactor: s['status.storage.replication.factor'] as number,
     offsetStoragePartitions: s['offset.storage.partitions'] as number,
     statusStoragePartitions: s['status.storage.partitions'] as number,
+  };
+  return {
+    ...storage,
+    bootstrapServers: s['bootstrap.servers'] as string[],
+    group,
     restHost: rest.listeners[0]!.host,
     restPort: rest.listeners[0]!.port,
     rest,
@@ -318,8 +337,8 @@ function workerKafka(props: Readonly<Record<string, string>>, warnings: Record<s
 const isSecurityKey = (key: string) => key === 'security.protocol' || key.startsWith('ssl.') || key.startsWith('sasl.');
 
 /** The worker's def plus the keys of the Avro converters it names (a missing schema.registry.url stops the worker). */
-function workerDefFor(props: Readonly<Record<string, string>>): ConfigDef {
-  return mergeConfigDefs(workerConfigDef, converterKeysDef(props));
+function workerDefFor(props: Readonly<Record<string, string>>, standalone = false): ConfigDef {
+  return mergeConfigDefs(standalone ? standaloneConfigDef : workerConfigDef, converterKeysDef(props));
 }
 
 function withoutPrefix(props: Readonly<Record<string, string>>, prefix: string): Record<string, string> {

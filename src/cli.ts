@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * `tscdc [worker.properties] [--pretty]` — runs a worker. Settings come from the properties file and
+ * `tscdc [worker.properties] [--pretty]` — runs a worker (distributed: configs, offsets and statuses in Kafka).
+ * `tscdc standalone worker.properties connector.properties|json ...` — one standalone worker (offsets in a file). Settings come from the properties file and
  * `CONNECT_*` environment variables (env wins), as in Kafka Connect's container image.
  * Logs are JSON lines; `--pretty` (or `log.format=pretty`) prints them for a human.
  * SIGTERM/SIGINT: stop the tasks (delivering what they queued and committing offsets), then exit 0.
@@ -8,13 +9,15 @@
 import { CdcError } from './errors/index.js';
 import { createLogger } from './logging/index.js';
 import { hashPassword } from './rest/credentials.js';
-import { loadWorkerConfig, startWorker, type WorkerConfig } from './worker/index.js';
+import { loadWorkerConfig, readConnectorFiles, startStandaloneWorker, startWorker, type ConnectorFile, type Worker, type WorkerConfig } from './worker/index.js';
 
 const USAGE = `usage: tscdc [worker.properties] [--pretty]
+       tscdc standalone worker.properties connector.properties|.json [...] [--pretty]
        tscdc hash-password < password    (prints a SCRYPT:... password for rest.auth.basic.file)
 
 Runs a Kafka Connect-compatible CDC worker. Settings come from the properties file and
-CONNECT_* environment variables (CONNECT_BOOTSTRAP_SERVERS -> bootstrap.servers; env wins).`;
+CONNECT_* environment variables (CONNECT_BOOTSTRAP_SERVERS -> bootstrap.servers; env wins).
+Standalone: no group or internal topics; connectors from the files, offsets in offset.storage.file.filename.`;
 
 function fail(message: string, code: number): never {
   process.stderr.write(`${message}\n`);
@@ -42,28 +45,36 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${await hashPassword(password)}\n`);
     return;
   }
-  const flags = argv.filter((a) => a.startsWith('-'));
-  const files = argv.filter((a) => !a.startsWith('-'));
+  const standalone = argv[0] === 'standalone';
+  const args = standalone ? argv.slice(1) : argv;
+  const flags = args.filter((a) => a.startsWith('-'));
+  const files = args.filter((a) => !a.startsWith('-'));
   if (flags.includes('--help') || flags.includes('-h')) {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
   const unknown = flags.filter((f) => f !== '--pretty');
-  if (unknown.length > 0 || files.length > 1) fail(USAGE, 2);
+  if (unknown.length > 0 || (standalone ? files.length < 2 : files.length > 1)) fail(USAGE, 2);
 
   let config: WorkerConfig;
   try {
-    config = loadWorkerConfig({ file: files[0], env: process.env });
+    config = loadWorkerConfig({ file: files[0], env: process.env, mode: standalone ? 'standalone' : 'distributed' });
   } catch (err) {
     fail(`tscdc: invalid worker configuration: ${describe(err)}`, 2);
+  }
+  let connectorFiles: ConnectorFile[] = [];
+  try {
+    if (standalone) connectorFiles = readConnectorFiles(files.slice(1));
+  } catch (err) {
+    fail(`tscdc: invalid connector file: ${describe(err)}`, 2);
   }
 
   const logger = createLogger({ level: config.logLevel, pretty: flags.includes('--pretty') || config.logFormat === 'pretty' });
   for (const [key, why] of Object.entries(config.warnings)) logger.warn({ key }, `worker setting ${key} has no effect: ${why}`);
 
-  let worker;
+  let worker: Worker;
   try {
-    worker = await startWorker(config, { logger });
+    worker = standalone ? await startStandaloneWorker(config, connectorFiles, { logger }) : await startWorker(config, { logger });
   } catch (err) {
     logger.fatal({ err: describe(err) }, 'worker failed to start');
     logger.flush();

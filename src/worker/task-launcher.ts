@@ -10,14 +10,15 @@ import type { TaskHandle, TaskLaunch, TaskLauncher } from '../herder/index.js';
 import type { Logger } from '../logging/index.js';
 import { openKafkaSignalChannel, startSourceTask, type ErrorHandling, type KafkaSignalChannel } from '../runtime/index.js';
 import { createTransformChain } from '../transforms/index.js';
-import type { StatusStore, TransactionalOffsetStore } from '../storage/types.js';
+import type { OffsetStore, StatusStore, TransactionalOffsetStore } from '../storage/types.js';
 import type { WorkerConfig } from './config.js';
 import { exactlyOnceSettings, transactionalId } from './exactly-once.js';
 import { taskClients } from './task-clients.js';
 
 export interface TaskLauncherOptions {
   kafka: KafkaClient;
-  offsetStore: TransactionalOffsetStore;
+  /** Exactly-once delivery needs the transactional one (the offsets topic); standalone's file store is not. */
+  offsetStore: OffsetStore | TransactionalOffsetStore;
   statusStore: StatusStore;
   config: WorkerConfig;
   /** Where the connectors' transforms and predicates are found. */
@@ -152,6 +153,7 @@ export function createTaskLauncher({ kafka, offsetStore, statusStore, config, pl
     const errors = errorHandling(launch.settings);
     const clients = taskClients(config.kafka, c);
     const exactlyOnce = exactlyOnceSettings(config, c);
+    const txOffsets = exactlyOnce.enabled ? transactionalOffsets(offsetStore) : undefined;
     for (const [key, why] of Object.entries(clients.producer.unused)) launch.logger.warn({ key }, `producer setting ${key} has no effect: ${why}`);
     // Connect's client id for a task's producer.
     const producerOptions = { clientId: `connector-producer-${launch.connector}-${launch.taskId}`, ...clients.producer.options };
@@ -163,7 +165,7 @@ export function createTaskLauncher({ kafka, offsetStore, statusStore, config, pl
     // what it left open — and only then read the offsets, so none that instance could still commit is missed.
     const fenceThenReadOffsets = txProducer ? async () => {
       await txProducer.fence();
-      await offsetStore.catchUp();
+      await txOffsets!.catchUp();
     } : undefined;
     // As Connect does for a sink's dead letter queue: the topic exists before the first record can need it.
     const dlq = errors.deadLetterTopic;
@@ -182,7 +184,7 @@ export function createTaskLauncher({ kafka, offsetStore, statusStore, config, pl
       settings: launch.settings,
       producer,
       ...(txProducer && exactlyOnce.enabled ? {
-        transactional: { producer: txProducer, boundary: exactlyOnce.boundary, offsetWrite: (entries) => offsetStore.prepareWrite(launch.connector, entries) },
+        transactional: { producer: txProducer, boundary: exactlyOnce.boundary, offsetWrite: (entries) => txOffsets!.prepareWrite(launch.connector, entries) },
       } : {}),
       offsetStore,
       statusStore,
@@ -217,6 +219,12 @@ export function createTaskLauncher({ kafka, offsetStore, statusStore, config, pl
       ...(task.signal ? { signal: (command) => task.signal!(command) } : {}),
     };
   };
+}
+
+function transactionalOffsets(store: OffsetStore | TransactionalOffsetStore): TransactionalOffsetStore {
+  // The worker's config refuses exactly-once where offsets are not in a topic; this is the type's proof of it.
+  if (!('prepareWrite' in store)) throw new Error('exactly-once delivery needs the offsets topic; this worker keeps offsets elsewhere');
+  return store;
 }
 
 /**

@@ -42,7 +42,7 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-function packageVersion(): string {
+export function packageVersion(): string {
   // dist/src/worker/worker.js or src/worker/worker.ts (tsx): the package root is three or two levels up.
   for (const rel of ['../../../package.json', '../../package.json']) {
     try {

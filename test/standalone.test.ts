@@ -3,7 +3,8 @@
  * MariaDB and PostgreSQL: a MariaDB connector from a .properties file and a PostgreSQL one from a JSON file snapshot
  * and stream; the process is killed (SIGKILL) while both stream and restarted with the same files, and resumes from
  * the offsets file (no second snapshot; latest event per key equals each table); the offsets API reads and resets
- * the file; a torn offsets file stops the process with an error naming the file, and is left as it was.
+ * the file; a torn offsets file stops the process with an error naming the file, and is left as it was; so does a
+ * connector file whose connector is refused.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -236,5 +237,21 @@ describe('standalone mode', () => {
     assert.ok(output().includes(offsetsFile), `the error names ${offsetsFile}:\n${output()}`);
     assert.equal(readFileSync(offsetsFile, 'utf8'), torn, 'the file is not reset');
     assert.doesNotMatch(output(), /connector created from its file/, 'no connector started');
+  });
+
+  it('a connector file whose connector is refused stops the process, naming the file and the key', async () => {
+    const bad = join(dir, 'bad.json');
+    // No topic.prefix: POST /connectors would answer 400 naming it.
+    writeFileSync(bad, JSON.stringify({ name: `${prefix}-bad`, config: { 'connector.class': 'io.debezium.connector.mysql.MySqlConnector', 'database.hostname': 'localhost' } }));
+    rmSync(offsetsFile, { force: true });
+    const { child, output, exited } = spawnStandalone([files[0]!, bad]);
+    cleanups.push(async () => { child.kill('SIGKILL'); });
+    let code: number | null | undefined;
+    void exited.then((c) => (code = c));
+    await waitFor(() => code !== undefined || output().includes('standalone worker started'), { timeoutMs: 60_000, message: 'the process to exit' });
+    assert.notEqual(code, undefined, `the process started with a refused connector:\n${output()}`);
+    assert.notEqual(code, 0, output());
+    assert.ok(output().includes(`Connector file ${bad}`), `the error names ${bad}:\n${output()}`);
+    assert.match(output(), /topic\.prefix/);
   });
 });

@@ -20,6 +20,8 @@ export * from './avro-converter.js';
 export * from './registry-converter.js';
 export * from './json-schema-schema.js';
 export * from './json-schema-converter.js';
+export * from './protobuf-schema.js';
+export * from './protobuf-converter.js';
 export { adjustFieldName, adjustSchemaName, scrubName, type NameAdjustmentMode } from './avro-names.js';
 export { dataCollectionTopic } from './topic-names.js';
 export { headerText } from './header-text.js';

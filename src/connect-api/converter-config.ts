@@ -1,7 +1,7 @@
 /**
  * The record converters this service implements, by the class names Connect users know, and their config
- * definitions as the Java classes define them: Connect's JsonConverter and Confluent's AvroConverter and
- * JsonSchemaConverter (their schema registry client keys, and AvroData's / JsonSchemaData's). A converter's
+ * definitions as the Java classes define them: Connect's JsonConverter and Confluent's AvroConverter,
+ * JsonSchemaConverter and ProtobufConverter (their schema registry client keys, and the *Data classes' keys). A converter's
  * settings sit under `key.converter.` / `value.converter.` in connector and worker configs; `converterKeysDef` gives the prefixed keys to validate.
  * What we cannot honour is refused by a validator naming the key, never accepted and ignored.
  */
@@ -11,15 +11,17 @@ import { atLeast } from './config-validation.js';
 export const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
 export const AVRO_CONVERTER = 'io.confluent.connect.avro.AvroConverter';
 export const JSON_SCHEMA_CONVERTER = 'io.confluent.connect.json.JsonSchemaConverter';
+export const PROTOBUF_CONVERTER = 'io.confluent.connect.protobuf.ProtobufConverter';
 export const SIMPLE_HEADER_CONVERTER = 'org.apache.kafka.connect.storage.SimpleHeaderConverter';
 /** Converter classes this service implements, for `key.converter`/`value.converter`. */
-export const SUPPORTED_CONVERTERS: readonly string[] = [JSON_CONVERTER, AVRO_CONVERTER, JSON_SCHEMA_CONVERTER];
+export const SUPPORTED_CONVERTERS: readonly string[] = [JSON_CONVERTER, AVRO_CONVERTER, JSON_SCHEMA_CONVERTER, PROTOBUF_CONVERTER];
 export const SUPPORTED_HEADER_CONVERTERS: readonly string[] = [SIMPLE_HEADER_CONVERTER, JSON_CONVERTER];
 
 // Connect accepts a plugin's simple name and its name without the type suffix as aliases.
 export const CONVERTER_ALIASES: Readonly<Record<string, string>> = {
   jsonconverter: JSON_CONVERTER, json: JSON_CONVERTER, avroconverter: AVRO_CONVERTER, avro: AVRO_CONVERTER,
   jsonschemaconverter: JSON_SCHEMA_CONVERTER, jsonschema: JSON_SCHEMA_CONVERTER,
+  protobufconverter: PROTOBUF_CONVERTER, protobuf: PROTOBUF_CONVERTER,
 };
 export const HEADER_CONVERTER_ALIASES: Readonly<Record<string, string>> = {
   jsonconverter: JSON_CONVERTER, json: JSON_CONVERTER, simpleheaderconverter: SIMPLE_HEADER_CONVERTER, simpleheader: SIMPLE_HEADER_CONVERTER,
@@ -176,11 +178,37 @@ export const JSON_SCHEMA_CONVERTER_DEF: ConfigDef = {
   passthroughPrefixes: [REQUEST_HEADER_PREFIX, SSL_PREFIX],
 };
 
+const PROTOBUF = 'Protobuf';
+const readingOnly = 'it applies when reading Protobuf into Connect schemas, which this service never does';
+
+/** Confluent's ProtobufConverter: the registry settings and ProtobufDataConfig's. */
+export const PROTOBUF_CONVERTER_DEF: ConfigDef = {
+  keys: [
+    ...REGISTRY_KEYS,
+    { name: 'optional.for.nullables', type: 'BOOLEAN', default: false, importance: 'MEDIUM', group: PROTOBUF, orderInGroup: 1,
+      documentation: 'Optional scalar fields as proto3 optional, so a null reads back as absent (not the type\'s zero).' },
+    { name: 'wrapper.for.nullables', type: 'BOOLEAN', default: false, importance: 'MEDIUM', group: PROTOBUF, orderInGroup: 2,
+      documentation: 'Optional scalar fields as google.protobuf wrapper messages (Int32Value, StringValue, ...).' },
+    { name: 'scrub.invalid.names', type: 'BOOLEAN', default: false, importance: 'MEDIUM', group: PROTOBUF, orderInGroup: 3,
+      documentation: 'Make names that are not valid in Protobuf valid (other characters become _, an x goes before a leading non-letter) instead of failing the task.' },
+    { name: 'enhanced.protobuf.schema.support', type: 'BOOLEAN', default: false, importance: 'MEDIUM', group: PROTOBUF, orderInGroup: 4,
+      ignoredBecause: readingOnly, documentation: 'Keep package names when reading.' },
+    { name: 'optional.for.proto2', type: 'BOOLEAN', default: true, importance: 'LOW', group: PROTOBUF, orderInGroup: 5,
+      ignoredBecause: readingOnly, documentation: 'Read proto2 optionals as optional.' },
+    { name: 'wrapper.for.raw.primitives', type: 'BOOLEAN', default: true, importance: 'LOW', group: PROTOBUF, orderInGroup: 6,
+      ignoredBecause: readingOnly, documentation: 'Read a root wrapper message as a raw primitive.' },
+    { name: 'schemas.cache.config', type: 'INT', default: 1000, importance: 'LOW', group: PROTOBUF, orderInGroup: 7, validate: atLeast(1),
+      ignoredBecause: 'schemas are kept per Connect schema object for as long as the connector uses it, however many', documentation: 'Size of the schema cache.' },
+  ],
+  passthroughPrefixes: [REQUEST_HEADER_PREFIX, SSL_PREFIX],
+};
+
 /** The def of a converter class (after aliases), or undefined for a class we do not implement. */
 export function converterDef(className: string): ConfigDef | undefined {
   if (className === JSON_CONVERTER) return JSON_CONVERTER_DEF;
   if (className === AVRO_CONVERTER) return AVRO_CONVERTER_DEF;
   if (className === JSON_SCHEMA_CONVERTER) return JSON_SCHEMA_CONVERTER_DEF;
+  if (className === PROTOBUF_CONVERTER) return PROTOBUF_CONVERTER_DEF;
   return undefined;
 }
 
@@ -204,7 +232,7 @@ function prefixedDef(def: ConfigDef, prefix: string): ConfigDef {
 }
 
 /**
- * The keys of the registry converters (Avro, JSON Schema) a config names (`key.converter`, `value.converter`), under their prefixes, so
+ * The keys of the registry converters (Avro, JSON Schema, Protobuf) a config names (`key.converter`, `value.converter`), under their prefixes, so
  * a missing `value.converter.schema.registry.url` is an error by that name and `value.converter.basic.auth.user.info`
  * is a secret. The JSON converter's keys stay pass-through (its schemas.enable is a common key).
  */

@@ -1,13 +1,13 @@
 /**
- * The one place converters are made: a converter class (JSON, Avro or JSON Schema, after aliases) and its settings (the
+ * The one place converters are made: a converter class (JSON, Avro, JSON Schema or Protobuf, after aliases) and its settings (the
  * `key.converter.*` / `value.converter.*` props without the prefix) → a Converter. Settings are validated here
  * with the converter's ConfigDef; a problem is a ConfigError naming the prefixed key.
  */
 import {
-  createAvroConverter, createJsonConverter, createJsonSchemaConverter, type Converter, type RegistrySettings, type NameAdjustmentMode, type SubjectNameStrategy,
+  createAvroConverter, createJsonConverter, createJsonSchemaConverter, createProtobufConverter, type Converter, type RegistrySettings, type NameAdjustmentMode, type SubjectNameStrategy,
 } from '../../schemas/index.js';
 import {
-  AVRO_CONVERTER, converterClass, converterDef, JSON_CONVERTER, JSON_SCHEMA_CONVERTER, parseConfig, REQUEST_HEADER_PREFIX, SUPPORTED_CONVERTERS,
+  AVRO_CONVERTER, converterClass, converterDef, JSON_CONVERTER, JSON_SCHEMA_CONVERTER, parseConfig, PROTOBUF_CONVERTER, REQUEST_HEADER_PREFIX, SUPPORTED_CONVERTERS,
   type ConfigValue,
 } from '../connect-api/index.js';
 import { ConfigError } from '../errors/index.js';
@@ -73,6 +73,16 @@ export function createConverter(setup: ConverterSetup): Converter {
       ...registry, decimalFormat: s['decimal.format'] === 'NUMERIC' ? 'numeric' : 'base64', additionalProperties: s['object.additional.properties'] as boolean,
     });
   }
+  if (className === PROTOBUF_CONVERTER) {
+    return createProtobufConverter({
+      ...registry,
+      data: {
+        optionalForNullables: s['optional.for.nullables'] as boolean,
+        wrapperForNullables: s['wrapper.for.nullables'] as boolean,
+        scrubInvalidNames: s['scrub.invalid.names'] as boolean,
+      },
+    });
+  }
   return createAvroConverter({
     ...registry,
     ignoreDefaultForNullables: s['ignore.default.for.nullables'] as boolean,
@@ -114,4 +124,4 @@ function registrySettings(s: Record<string, ConfigValue>, setup: ConverterSetup)
   };
 }
 
-export { AVRO_CONVERTER, JSON_CONVERTER, JSON_SCHEMA_CONVERTER };
+export { AVRO_CONVERTER, JSON_CONVERTER, JSON_SCHEMA_CONVERTER, PROTOBUF_CONVERTER };

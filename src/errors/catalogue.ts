@@ -497,6 +497,11 @@ export const ERROR_CATALOGUE = {
     meaning: 'The registered JSON Schema or Protobuf schema the converter must write with (use.latest.version, use.schema.id) cannot hold the connector\'s records.',
     fix: 'Register a version that has every field of the records, or let the converter register its own (auto.register.schemas=true).',
   },
+  PROTOBUF_UNSUPPORTED_SCHEMA: {
+    area: 'conversion', retriable: false,
+    meaning: 'The Protobuf converter cannot map a schema: a key or value that is not a struct, a name that is not a valid Protobuf name, nested arrays or maps, or Connect\'s Decimal/Date/Time/Timestamp (not written yet).',
+    fix: 'Read the message: set scrub.invalid.names=true for names, the connector\'s decimal.handling.mode=string or double for decimals, or use the Avro or JSON Schema converter.',
+  },
   SCHEMA_REGISTRY_UNAVAILABLE: {
     area: 'conversion', retriable: true,
     meaning: 'The schema registry cannot be reached, timed out, or failed (HTTP 5xx or 429).',

@@ -11,6 +11,8 @@ import {
   JSON_CONVERTER_DEF,
   JSON_SCHEMA_CONVERTER,
   JSON_SCHEMA_CONVERTER_DEF,
+  PROTOBUF_CONVERTER,
+  PROTOBUF_CONVERTER_DEF,
   SIMPLE_HEADER_CONVERTER,
   type ConfigDef,
   type ConnectorPlugin,
@@ -24,6 +26,7 @@ const EXTRA: ReadonlyArray<{ class: string; type: string; def: ConfigDef }> = [
   { class: JSON_CONVERTER, type: 'converter', def: withType(JSON_CONVERTER_DEF) },
   { class: AVRO_CONVERTER, type: 'converter', def: withType(AVRO_CONVERTER_DEF) },
   { class: JSON_SCHEMA_CONVERTER, type: 'converter', def: withType(JSON_SCHEMA_CONVERTER_DEF) },
+  { class: PROTOBUF_CONVERTER, type: 'converter', def: withType(PROTOBUF_CONVERTER_DEF) },
   { class: SIMPLE_HEADER_CONVERTER, type: 'header_converter', def: withType({ keys: [] }) },
 ];
 

@@ -21,7 +21,8 @@ export interface FakeRegistry {
   close(): Promise<void>;
 }
 
-const norm = (schema: string) => JSON.stringify(JSON.parse(schema));
+// Avro and JSON Schema texts compare as parsed JSON; a .proto as text.
+const norm = (schema: string) => { try { return JSON.stringify(JSON.parse(schema)); } catch { return schema; } };
 
 export async function startFakeRegistry(): Promise<FakeRegistry> {
   const subjects = new Map<string, { id: number; schema: string }[]>();

@@ -55,7 +55,8 @@ describe('converter factory', () => {
     refuses('avro', { 'schema.registry.url': 'r:8081' }, 'value.converter.schema.registry.url', /not an http/);
     refuses('JsonSchemaConverter', {}, 'value.converter.schema.registry.url', /"value\.converter\.schema\.registry\.url"/);
     refuses('jsonschema', { 'schema.registry.url': 'http://r', 'decimal.format': 'TEXT' }, 'value.converter.decimal.format', /decimal\.format/);
-    refuses('io.confluent.connect.protobuf.ProtobufConverter', {}, 'value.converter', /not supported/);
+    refuses('io.confluent.connect.protobuf.ProtobufConverter', {}, 'value.converter.schema.registry.url', /"value\.converter\.schema\.registry\.url"/);
+    refuses('org.example.OtherConverter', {}, 'value.converter', /not supported/);
   });
   it('an Avro converter from settings registers under the strategy\'s subject with basic auth; an independent Confluent client decodes what it wrote', async () => {
     registry.requireAuth = 'Basic ' + Buffer.from('reg:pw').toString('base64');
@@ -104,6 +105,18 @@ describe('converter factory', () => {
       .fromConnectData(topicJ, envelope, value))!.toString());
     assert.deepEqual(decoded, json);
     assert.equal(decoded.after.price, -1.23);
+  });
+  it('a Protobuf converter from settings registers with schemaType PROTOBUF; an independent Confluent client decodes what it wrote', async () => {
+    const settings = { 'schema.registry.url': registry.url, 'optional.for.nullables': 'true' };
+    const topicP = `${topic}.pb`;
+    const s = keySchema(topicP, [field('id', int32()), field('email', string({ optional: true })), field('n', int64({ optional: true }))]);
+    const conv = createConverter({ className: 'ProtobufConverter', props: settings, isKey: false }) as AvroConverter;
+    await conv.prepare(topicP, s);
+    const registered = registry.requests.filter((r) => r.method === 'POST' && r.path.startsWith(`/subjects/${encodeURIComponent(topicP)}-value`));
+    assert.deepEqual(registered.map((r) => JSON.parse(r.body).schemaType), ['PROTOBUF']);
+    const decoder = new SchemaRegistry({ host: registry.url });
+    const decoded = await decoder.decode(asBuffer(conv.fromConnectData(topicP, s, { id: 7, email: null, n: -5 }))!);
+    assert.deepEqual(decoded.$type.toObject(decoded, { longs: Number }), { id: 7, n: -5 });
   });
   it('applies the connector\'s Debezium name adjustment to the Avro schema', async () => {
     const s = keySchema('adjusted', [field('my-col', int32())]);

@@ -5,7 +5,9 @@ import { extraPluginConfig, extraPlugins } from '../../../../src/herder/plugin-i
 
 test('GET /connector-plugins?connectorsOnly=false lists the registry converters with their config', () => {
   assert.deepEqual(extraPlugins('1.0').filter((p) => p.type === 'converter').map((p) => p.class),
-    ['org.apache.kafka.connect.json.JsonConverter', 'io.confluent.connect.avro.AvroConverter', 'io.confluent.connect.json.JsonSchemaConverter']);
+    ['org.apache.kafka.connect.json.JsonConverter', 'io.confluent.connect.avro.AvroConverter', 'io.confluent.connect.json.JsonSchemaConverter',
+      'io.confluent.connect.protobuf.ProtobufConverter']);
+  assert.equal(describeConfigKeys(extraPluginConfig('ProtobufConverter')!).find((k) => k.name === 'optional.for.nullables')!.default_value, 'false');
   const jsonSchema = new Map(describeConfigKeys(extraPluginConfig('JsonSchemaConverter')!).map((k) => [k.name, k]));
   assert.equal(jsonSchema.get('schema.registry.url')!.required, true);
   assert.equal(jsonSchema.get('object.additional.properties')!.default_value, 'true');

@@ -10,18 +10,22 @@ import { compileWriter, type AvroWriter, type WriterOptions } from './avro-write
 
 /**
  * What the converter needs from a Confluent-compatible schema registry (the HTTP client lives in
- * src/schema-registry/; this module stays free of I/O). Schemas are Avro JSON text.
+ * src/schema-registry/; this module stays free of I/O). Schemas are text: Avro JSON, JSON Schema or .proto,
+ * as `schemaType` says (AVRO when absent, as the registry assumes).
  */
 export interface SchemaRegistryClient {
   /** `POST /subjects/{subject}/versions`: registers (or finds) the schema; its global id. */
-  register(subject: string, schema: string): Promise<number>;
+  register(subject: string, schema: string, schemaType?: RegistrySchemaType): Promise<number>;
   /** `POST /subjects/{subject}`: the id of the schema already registered under the subject (never registers). */
-  lookup(subject: string, schema: string): Promise<number>;
+  lookup(subject: string, schema: string, schemaType?: RegistrySchemaType): Promise<number>;
   /** `GET /subjects/{subject}/versions/latest`. */
   latest(subject: string): Promise<{ id: number; schema: string }>;
   /** `GET /schemas/ids/{id}`. */
   byId(id: number): Promise<string>;
 }
+
+/** The registry's `schemaType` of a schema. */
+export type RegistrySchemaType = 'AVRO' | 'JSON' | 'PROTOBUF';
 
 export type SubjectNameStrategy = 'TopicNameStrategy' | 'RecordNameStrategy' | 'TopicRecordNameStrategy';
 
@@ -45,6 +49,8 @@ export interface AvroConverterOptions {
 export interface AvroConverter extends Converter {
   prepare(topic: string, schema: ConnectSchema | null): Promise<void> | null;
 }
+/** Any converter of Confluent's registry wire format (Avro, JSON Schema, Protobuf). */
+export type RegistryConverter = AvroConverter;
 
 /** A Connect schema as Avro: derived once per schema object. */
 interface Derived { text: string; recordName: string | null; writer: AvroWriter }

@@ -11,6 +11,11 @@ export interface JsonConverterOptions {
   isKey: boolean;
   /** `decimal.format`: Connect Decimal as base64 bytes (default) or as a JSON number. */
   decimalFormat?: 'base64' | 'numeric';
+  /**
+   * Maps whose keys are not required strings: `pairs` as Connect's JsonConverter (`[[k,v],...]`; optional string
+   * keys still make an object), `entries` as Confluent's JsonSchemaData (`[{"key":k,"value":v},...]`).
+   */
+  mapEncoding?: 'pairs' | 'entries';
 }
 
 type Writer = (value: unknown) => string;
@@ -90,14 +95,16 @@ export function createJsonConverter(options: JsonConverterOptions): Converter {
   function mapWriter(s: ConnectSchema): Writer {
     const key = writerFor(s.keys!);
     const value = writerFor(s.values!);
-    const objectMode = s.keys!.type === 'string';
+    const entryObjects = options.mapEncoding === 'entries';
+    const objectMode = s.keys!.type === 'string' && !(entryObjects && s.keys!.optional);
     return (v) => {
       if (v === null || typeof v !== 'object') return mismatch(s, 'a map');
       const entries: Iterable<[unknown, unknown]> = v instanceof Map ? v.entries() : Object.entries(v);
       let out = '';
       for (const [k, val] of entries) {
         if (out) out += ',';
-        out += objectMode ? quote(String(k)) + ':' + value(val) : '[' + key(k) + ',' + value(val) + ']';
+        if (objectMode) out += quote(String(k)) + ':' + value(val);
+        else out += entryObjects ? '{"key":' + key(k) + ',"value":' + value(val) + '}' : '[' + key(k) + ',' + value(val) + ']';
       }
       return objectMode ? '{' + out + '}' : '[' + out + ']';
     };

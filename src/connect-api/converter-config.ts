@@ -1,8 +1,8 @@
 /**
  * The record converters this service implements, by the class names Connect users know, and their config
- * definitions as the Java classes define them: Connect's JsonConverter and Confluent's AvroConverter (with its
- * schema registry client and AvroData keys). A converter's settings sit under `key.converter.` /
- * `value.converter.` in connector and worker configs; `converterKeysDef` gives the prefixed keys to validate.
+ * definitions as the Java classes define them: Connect's JsonConverter and Confluent's AvroConverter,
+ * JsonSchemaConverter and ProtobufConverter (their schema registry client keys, and the *Data classes' keys). A converter's
+ * settings sit under `key.converter.` / `value.converter.` in connector and worker configs; `converterKeysDef` gives the prefixed keys to validate.
  * What we cannot honour is refused by a validator naming the key, never accepted and ignored.
  */
 import type { ConfigDef, ConfigKeyDef, ConfigValue } from './config-def.js';
@@ -10,14 +10,18 @@ import { atLeast } from './config-validation.js';
 
 export const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
 export const AVRO_CONVERTER = 'io.confluent.connect.avro.AvroConverter';
+export const JSON_SCHEMA_CONVERTER = 'io.confluent.connect.json.JsonSchemaConverter';
+export const PROTOBUF_CONVERTER = 'io.confluent.connect.protobuf.ProtobufConverter';
 export const SIMPLE_HEADER_CONVERTER = 'org.apache.kafka.connect.storage.SimpleHeaderConverter';
 /** Converter classes this service implements, for `key.converter`/`value.converter`. */
-export const SUPPORTED_CONVERTERS: readonly string[] = [JSON_CONVERTER, AVRO_CONVERTER];
+export const SUPPORTED_CONVERTERS: readonly string[] = [JSON_CONVERTER, AVRO_CONVERTER, JSON_SCHEMA_CONVERTER, PROTOBUF_CONVERTER];
 export const SUPPORTED_HEADER_CONVERTERS: readonly string[] = [SIMPLE_HEADER_CONVERTER, JSON_CONVERTER];
 
 // Connect accepts a plugin's simple name and its name without the type suffix as aliases.
 export const CONVERTER_ALIASES: Readonly<Record<string, string>> = {
   jsonconverter: JSON_CONVERTER, json: JSON_CONVERTER, avroconverter: AVRO_CONVERTER, avro: AVRO_CONVERTER,
+  jsonschemaconverter: JSON_SCHEMA_CONVERTER, jsonschema: JSON_SCHEMA_CONVERTER,
+  protobufconverter: PROTOBUF_CONVERTER, protobuf: PROTOBUF_CONVERTER,
 };
 export const HEADER_CONVERTER_ALIASES: Readonly<Record<string, string>> = {
   jsonconverter: JSON_CONVERTER, json: JSON_CONVERTER, simpleheaderconverter: SIMPLE_HEADER_CONVERTER, simpleheader: SIMPLE_HEADER_CONVERTER,
@@ -76,9 +80,8 @@ const unset = (what: string): Check => (v) => (v !== null && v !== '' && v !== -
 const SR = 'Schema Registry';
 const AVRO = 'Avro';
 
-/** Confluent's AvroConverter: the serializer's registry settings (AbstractKafkaSchemaSerDeConfig) and AvroData's. */
-export const AVRO_CONVERTER_DEF: ConfigDef = {
-  keys: [
+/** The registry settings Confluent's converters share (AbstractKafkaSchemaSerDeConfig). */
+const REGISTRY_KEYS: ConfigKeyDef[] = [
     { name: 'schema.registry.url', type: 'LIST', importance: 'HIGH', group: SR, orderInGroup: 1, validate: registryUrls,
       documentation: 'Comma-separated URLs of the schema registry (Confluent Schema Registry, or a registry with its API such as Apicurio\'s /apis/ccompat/v7); the next is tried when one cannot be reached.' },
     { name: 'basic.auth.credentials.source', type: 'STRING', default: 'URL', allowed: ['URL', 'USER_INFO', 'SASL_INHERIT'], importance: 'MEDIUM', group: SR, orderInGroup: 2,
@@ -127,6 +130,12 @@ export const AVRO_CONVERTER_DEF: ConfigDef = {
       documentation: 'Proxy port for the registry; not supported.' },
     { name: 'schema.reflection', type: 'BOOLEAN', default: false, importance: 'LOW', group: SR, orderInGroup: 21,
       ignoredBecause: 'the converter writes Connect records, never Java objects', documentation: 'Use Java reflection for schemas.' },
+];
+
+/** Confluent's AvroConverter: the serializer's registry settings (AbstractKafkaSchemaSerDeConfig) and AvroData's. */
+export const AVRO_CONVERTER_DEF: ConfigDef = {
+  keys: [
+    ...REGISTRY_KEYS,
     { name: 'connect.meta.data', type: 'BOOLEAN', default: true, importance: 'LOW', group: AVRO, orderInGroup: 1,
       documentation: 'Add Connect\'s metadata (connect.name, connect.version, connect.parameters, connect.default, connect.doc, connect.type) to the Avro schemas.' },
     { name: 'enhanced.avro.schema.support', type: 'BOOLEAN', default: false, importance: 'MEDIUM', group: AVRO, orderInGroup: 2,
@@ -151,10 +160,55 @@ export const AVRO_CONVERTER_DEF: ConfigDef = {
   passthroughPrefixes: [REQUEST_HEADER_PREFIX, SSL_PREFIX],
 };
 
+const JSON_SCHEMA = 'JSON Schema';
+
+/** Confluent's JsonSchemaConverter: the registry settings and JsonSchemaDataConfig's. */
+export const JSON_SCHEMA_CONVERTER_DEF: ConfigDef = {
+  keys: [
+    ...REGISTRY_KEYS,
+    { name: 'decimal.format', type: 'STRING', default: 'BASE64', allowed: ['BASE64', 'NUMERIC'], importance: 'LOW', group: JSON_SCHEMA, orderInGroup: 1,
+      documentation: 'How Connect Decimal values are written: BASE64 (bytes as base64 text, the default) or NUMERIC (a JSON number).' },
+    { name: 'object.additional.properties', type: 'BOOLEAN', default: true, importance: 'MEDIUM', group: JSON_SCHEMA, orderInGroup: 2,
+      documentation: 'true: struct schemas are open objects (other properties allowed). false: "additionalProperties":false on every struct, which registries need to accept a new optional column as a backward-compatible change.' },
+    { name: 'use.optional.for.nonrequired', type: 'BOOLEAN', default: false, importance: 'MEDIUM', group: JSON_SCHEMA, orderInGroup: 3,
+      ignoredBecause: 'it applies when reading JSON Schemas into Connect schemas, which this service never does', documentation: 'Make non-required properties optional when reading.' },
+    { name: 'schemas.cache.size', type: 'INT', default: 1000, importance: 'LOW', group: JSON_SCHEMA, orderInGroup: 4, validate: atLeast(1),
+      ignoredBecause: 'schemas are kept per Connect schema object for as long as the connector uses it, however many', documentation: 'Size of the schema cache.' },
+  ],
+  passthroughPrefixes: [REQUEST_HEADER_PREFIX, SSL_PREFIX],
+};
+
+const PROTOBUF = 'Protobuf';
+const readingOnly = 'it applies when reading Protobuf into Connect schemas, which this service never does';
+
+/** Confluent's ProtobufConverter: the registry settings and ProtobufDataConfig's. */
+export const PROTOBUF_CONVERTER_DEF: ConfigDef = {
+  keys: [
+    ...REGISTRY_KEYS,
+    { name: 'optional.for.nullables', type: 'BOOLEAN', default: false, importance: 'MEDIUM', group: PROTOBUF, orderInGroup: 1,
+      documentation: 'Optional scalar fields as proto3 optional, so a null reads back as absent (not the type\'s zero).' },
+    { name: 'wrapper.for.nullables', type: 'BOOLEAN', default: false, importance: 'MEDIUM', group: PROTOBUF, orderInGroup: 2,
+      documentation: 'Optional scalar fields as google.protobuf wrapper messages (Int32Value, StringValue, ...).' },
+    { name: 'scrub.invalid.names', type: 'BOOLEAN', default: false, importance: 'MEDIUM', group: PROTOBUF, orderInGroup: 3,
+      documentation: 'Make names that are not valid in Protobuf valid (other characters become _, an x goes before a leading non-letter) instead of failing the task.' },
+    { name: 'enhanced.protobuf.schema.support', type: 'BOOLEAN', default: false, importance: 'MEDIUM', group: PROTOBUF, orderInGroup: 4,
+      ignoredBecause: readingOnly, documentation: 'Keep package names when reading.' },
+    { name: 'optional.for.proto2', type: 'BOOLEAN', default: true, importance: 'LOW', group: PROTOBUF, orderInGroup: 5,
+      ignoredBecause: readingOnly, documentation: 'Read proto2 optionals as optional.' },
+    { name: 'wrapper.for.raw.primitives', type: 'BOOLEAN', default: true, importance: 'LOW', group: PROTOBUF, orderInGroup: 6,
+      ignoredBecause: readingOnly, documentation: 'Read a root wrapper message as a raw primitive.' },
+    { name: 'schemas.cache.config', type: 'INT', default: 1000, importance: 'LOW', group: PROTOBUF, orderInGroup: 7, validate: atLeast(1),
+      ignoredBecause: 'schemas are kept per Connect schema object for as long as the connector uses it, however many', documentation: 'Size of the schema cache.' },
+  ],
+  passthroughPrefixes: [REQUEST_HEADER_PREFIX, SSL_PREFIX],
+};
+
 /** The def of a converter class (after aliases), or undefined for a class we do not implement. */
 export function converterDef(className: string): ConfigDef | undefined {
   if (className === JSON_CONVERTER) return JSON_CONVERTER_DEF;
   if (className === AVRO_CONVERTER) return AVRO_CONVERTER_DEF;
+  if (className === JSON_SCHEMA_CONVERTER) return JSON_SCHEMA_CONVERTER_DEF;
+  if (className === PROTOBUF_CONVERTER) return PROTOBUF_CONVERTER_DEF;
   return undefined;
 }
 
@@ -178,7 +232,7 @@ function prefixedDef(def: ConfigDef, prefix: string): ConfigDef {
 }
 
 /**
- * The keys of the Avro converters a config names (`key.converter`, `value.converter`), under their prefixes, so
+ * The keys of the registry converters (Avro, JSON Schema, Protobuf) a config names (`key.converter`, `value.converter`), under their prefixes, so
  * a missing `value.converter.schema.registry.url` is an error by that name and `value.converter.basic.auth.user.info`
  * is a secret. The JSON converter's keys stay pass-through (its schemas.enable is a common key).
  */
@@ -187,8 +241,11 @@ export function converterKeysDef(props: Readonly<Record<string, string>>): Confi
   const passthroughPrefixes: string[] = [];
   for (const role of ['key.converter', 'value.converter']) {
     const cls = props[role];
-    if (cls === undefined || converterClass(cls) !== AVRO_CONVERTER) continue;
-    const def = prefixedDef(AVRO_CONVERTER_DEF, `${role}.`);
+    const own = cls === undefined ? undefined : converterClass(cls);
+    if (own === undefined || own === JSON_CONVERTER) continue;
+    const ownDef = converterDef(own);
+    if (!ownDef) continue;
+    const def = prefixedDef(ownDef, `${role}.`);
     keys.push(...def.keys.map((k) => ({ ...k, group: `${role}: ${k.group}` })));
     passthroughPrefixes.push(...def.passthroughPrefixes!);
   }

@@ -1,13 +1,13 @@
 /**
- * The one place converters are made: a converter class (JSON or Avro, after aliases) and its settings (the
+ * The one place converters are made: a converter class (JSON, Avro, JSON Schema or Protobuf, after aliases) and its settings (the
  * `key.converter.*` / `value.converter.*` props without the prefix) → a Converter. Settings are validated here
  * with the converter's ConfigDef; a problem is a ConfigError naming the prefixed key.
  */
 import {
-  createAvroConverter, createJsonConverter, type Converter, type NameAdjustmentMode, type SubjectNameStrategy,
+  createAvroConverter, createJsonConverter, createJsonSchemaConverter, createProtobufConverter, type Converter, type RegistrySettings, type NameAdjustmentMode, type SubjectNameStrategy,
 } from '../../schemas/index.js';
 import {
-  AVRO_CONVERTER, converterClass, converterDef, JSON_CONVERTER, parseConfig, REQUEST_HEADER_PREFIX, SUPPORTED_CONVERTERS,
+  AVRO_CONVERTER, converterClass, converterDef, JSON_CONVERTER, JSON_SCHEMA_CONVERTER, parseConfig, PROTOBUF_CONVERTER, REQUEST_HEADER_PREFIX, SUPPORTED_CONVERTERS,
   type ConfigValue,
 } from '../connect-api/index.js';
 import { ConfigError } from '../errors/index.js';
@@ -67,10 +67,38 @@ export function createConverter(setup: ConverterSetup): Converter {
       schemasEnable: s['schemas.enable'] as boolean, isKey: setup.isKey, decimalFormat: s['decimal.format'] === 'NUMERIC' ? 'numeric' : 'base64',
     });
   }
-  return avroConverter(s, setup);
+  const registry = registrySettings(s, setup);
+  if (className === JSON_SCHEMA_CONVERTER) {
+    return createJsonSchemaConverter({
+      ...registry, decimalFormat: s['decimal.format'] === 'NUMERIC' ? 'numeric' : 'base64', additionalProperties: s['object.additional.properties'] as boolean,
+    });
+  }
+  if (className === PROTOBUF_CONVERTER) {
+    return createProtobufConverter({
+      ...registry,
+      data: {
+        optionalForNullables: s['optional.for.nullables'] as boolean,
+        wrapperForNullables: s['wrapper.for.nullables'] as boolean,
+        scrubInvalidNames: s['scrub.invalid.names'] as boolean,
+      },
+    });
+  }
+  return createAvroConverter({
+    ...registry,
+    ignoreDefaultForNullables: s['ignore.default.for.nullables'] as boolean,
+    data: {
+      connectMetaData: s['connect.meta.data'] as boolean,
+      scrubInvalidNames: s['scrub.invalid.names'] as boolean,
+      discardTypeDocDefault: s['discard.type.doc.default'] as boolean,
+      allowOptionalMapKeys: s['allow.optional.map.keys'] as boolean,
+      schemaNameAdjustment: setup.nameAdjustment?.schema ?? 'none',
+      fieldNameAdjustment: setup.nameAdjustment?.field ?? 'none',
+    },
+  });
 }
 
-function avroConverter(s: Record<string, ConfigValue>, setup: ConverterSetup) {
+/** The registry client and subject settings every registry converter takes (AbstractKafkaSchemaSerDeConfig). */
+function registrySettings(s: Record<string, ConfigValue>, setup: ConverterSetup): RegistrySettings {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(setup.props)) if (k.startsWith(REQUEST_HEADER_PREFIX)) headers[k.slice(REQUEST_HEADER_PREFIX.length)] = v;
   const userInfo = (s['basic.auth.user.info'] || s['schema.registry.basic.auth.user.info'] || null) as string | null;
@@ -86,23 +114,14 @@ function avroConverter(s: Record<string, ConfigValue>, setup: ConverterSetup) {
     ...(setup.fetch ? { fetch: setup.fetch } : {}),
   });
   const strategy = (s[setup.isKey ? 'key.subject.name.strategy' : 'value.subject.name.strategy'] as string).split('.').pop() as SubjectNameStrategy;
-  return createAvroConverter({
+  return {
     registry,
     isKey: setup.isKey,
     subjectNameStrategy: strategy,
     autoRegisterSchemas: s['auto.register.schemas'] as boolean,
     useSchemaId: s['use.schema.id'] as number,
     useLatestVersion: s['use.latest.version'] as boolean,
-    ignoreDefaultForNullables: s['ignore.default.for.nullables'] as boolean,
-    data: {
-      connectMetaData: s['connect.meta.data'] as boolean,
-      scrubInvalidNames: s['scrub.invalid.names'] as boolean,
-      discardTypeDocDefault: s['discard.type.doc.default'] as boolean,
-      allowOptionalMapKeys: s['allow.optional.map.keys'] as boolean,
-      schemaNameAdjustment: setup.nameAdjustment?.schema ?? 'none',
-      fieldNameAdjustment: setup.nameAdjustment?.field ?? 'none',
-    },
-  });
+  };
 }
 
-export { AVRO_CONVERTER, JSON_CONVERTER };
+export { AVRO_CONVERTER, JSON_CONVERTER, JSON_SCHEMA_CONVERTER, PROTOBUF_CONVERTER };

@@ -482,6 +482,31 @@ export const ERROR_CATALOGUE = {
     meaning: 'The registered schema the converter must write with (use.latest.version, use.schema.id) cannot hold the connector\'s records.',
     fix: 'Register a version that is backward compatible with the records (every field it lacks has a default), or let the converter register its own (auto.register.schemas=true).',
   },
+  REGISTRY_SCHEMALESS: {
+    area: 'conversion', retriable: false,
+    meaning: 'The JSON Schema or Protobuf converter was given a record without a schema.',
+    fix: 'Use the JSON converter with schemas.enable=false for schemaless data.',
+  },
+  REGISTRY_SCHEMA_NOT_REGISTERED: {
+    area: 'conversion', retriable: false,
+    meaning: 'A record was converted to JSON Schema or Protobuf before its schema was registered.',
+    fix: 'This is a bug in the caller: it must await prepare(topic, schema) before converting; report it.',
+  },
+  REGISTRY_NOT_A_STRUCT: {
+    area: 'conversion', retriable: false,
+    meaning: 'RecordNameStrategy or TopicRecordNameStrategy was given a key or value whose schema is not a named struct (JSON Schema, Protobuf).',
+    fix: 'Use TopicNameStrategy (the default) for key.subject.name.strategy / value.subject.name.strategy.',
+  },
+  REGISTRY_SCHEMA_INCOMPATIBLE: {
+    area: 'conversion', retriable: false,
+    meaning: 'The registered JSON Schema or Protobuf schema the converter must write with (use.latest.version, use.schema.id) cannot hold the connector\'s records.',
+    fix: 'Register a version that has every field of the records, or let the converter register its own (auto.register.schemas=true).',
+  },
+  PROTOBUF_UNSUPPORTED_SCHEMA: {
+    area: 'conversion', retriable: false,
+    meaning: 'The Protobuf converter cannot map a schema: a key or value that is not a struct, a name that is not a valid Protobuf name, nested arrays or maps, or Connect\'s Decimal/Date/Time/Timestamp (not written yet).',
+    fix: 'Read the message: set scrub.invalid.names=true for names, the connector\'s decimal.handling.mode=string or double for decimals, or use the Avro or JSON Schema converter.',
+  },
   SCHEMA_REGISTRY_UNAVAILABLE: {
     area: 'conversion', retriable: true,
     meaning: 'The schema registry cannot be reached, timed out, or failed (HTTP 5xx or 429).',

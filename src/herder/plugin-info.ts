@@ -9,6 +9,10 @@ import {
   CONVERTER_TYPE_KEY,
   JSON_CONVERTER,
   JSON_CONVERTER_DEF,
+  JSON_SCHEMA_CONVERTER,
+  JSON_SCHEMA_CONVERTER_DEF,
+  PROTOBUF_CONVERTER,
+  PROTOBUF_CONVERTER_DEF,
   SIMPLE_HEADER_CONVERTER,
   type ConfigDef,
   type ConnectorPlugin,
@@ -21,6 +25,8 @@ const withType = (def: ConfigDef): ConfigDef => ({ keys: [CONVERTER_TYPE_KEY, ..
 const EXTRA: ReadonlyArray<{ class: string; type: string; def: ConfigDef }> = [
   { class: JSON_CONVERTER, type: 'converter', def: withType(JSON_CONVERTER_DEF) },
   { class: AVRO_CONVERTER, type: 'converter', def: withType(AVRO_CONVERTER_DEF) },
+  { class: JSON_SCHEMA_CONVERTER, type: 'converter', def: withType(JSON_SCHEMA_CONVERTER_DEF) },
+  { class: PROTOBUF_CONVERTER, type: 'converter', def: withType(PROTOBUF_CONVERTER_DEF) },
   { class: SIMPLE_HEADER_CONVERTER, type: 'header_converter', def: withType({ keys: [] }) },
 ];
 

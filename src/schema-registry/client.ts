@@ -4,7 +4,7 @@
  * errors; ids are cached per subject and schema text. Credentials (URL user info, basic.auth.user.info,
  * bearer.auth.token) go into the Authorization header only: no message, log line or error carries them.
  */
-import type { SchemaRegistryClient } from '../../schemas/index.js';
+import type { RegistrySchemaType, SchemaRegistryClient } from '../../schemas/index.js';
 import { redactUrl } from '../connect-api/index.js';
 import { CdcError, type ErrorCode } from '../errors/index.js';
 
@@ -129,6 +129,8 @@ export function createRegistryClient(options: RegistryClientOptions): SchemaRegi
     return new SchemaRegistryError('SCHEMA_REGISTRY_REJECTED', `${at}: ${message}`, fix);
   }
 
+  // Confluent's registry takes an absent schemaType as AVRO; Avro requests stay as they were.
+  const body = (schema: string, schemaType: RegistrySchemaType) => (schemaType === 'AVRO' ? { schema } : { schemaType, schema });
   const subjectPath = (subject: string) => `/subjects/${encodeURIComponent(subject)}`;
 
   function idOf(answer: unknown, what: string): number {
@@ -156,13 +158,15 @@ export function createRegistryClient(options: RegistryClientOptions): SchemaRegi
   }
 
   return {
-    register(subject, schema) {
+    register(subject, schema, schemaType = 'AVRO') {
       const what = `registering a schema under subject '${subject}'`;
-      return cachedId(subject, schema, async () => idOf(await request('POST', `${subjectPath(subject)}/versions${query}`, { schema }, what, subject), what));
+      return cachedId(subject, schemaType + schema, async () =>
+        idOf(await request('POST', `${subjectPath(subject)}/versions${query}`, body(schema, schemaType), what, subject), what));
     },
-    lookup(subject, schema) {
+    lookup(subject, schema, schemaType = 'AVRO') {
       const what = `looking up a schema under subject '${subject}'`;
-      return cachedId(subject, schema, async () => idOf(await request('POST', `${subjectPath(subject)}${query}`, { schema }, what, subject), what));
+      return cachedId(subject, schemaType + schema, async () =>
+        idOf(await request('POST', `${subjectPath(subject)}${query}`, body(schema, schemaType), what, subject), what));
     },
     async latest(subject) {
       const what = `reading the latest version of subject '${subject}'`;

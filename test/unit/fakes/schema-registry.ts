@@ -21,11 +21,14 @@ export interface FakeRegistry {
   close(): Promise<void>;
 }
 
-const norm = (schema: string) => JSON.stringify(JSON.parse(schema));
+// Avro and JSON Schema texts compare as parsed JSON; a .proto as text.
+const norm = (schema: string) => { try { return JSON.stringify(JSON.parse(schema)); } catch { return schema; } };
 
 export async function startFakeRegistry(): Promise<FakeRegistry> {
   const subjects = new Map<string, { id: number; schema: string }[]>();
   const byId = new Map<number, string>();
+  // schemaType as registered (absent: AVRO), given back with the schema as Confluent's registry does.
+  const types = new Map<number, string>();
   const requests: RecordedRequest[] = [];
   let nextId = 1;
 
@@ -65,12 +68,19 @@ export async function startFakeRegistry(): Promise<FakeRegistry> {
       const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
       if (parts[0] === 'schemas' && parts[1] === 'ids' && req.method === 'GET') {
         const schema = byId.get(Number(parts[2]));
-        return schema === undefined ? send(res, 404, { error_code: 40403, message: 'Schema not found' }) : send(res, 200, { schema });
+        if (schema === undefined) return send(res, 404, { error_code: 40403, message: 'Schema not found' });
+        const schemaType = types.get(Number(parts[2]));
+        return send(res, 200, schemaType ? { schema, schemaType } : { schema });
       }
       if (parts[0] === 'subjects' && parts[1] !== undefined) {
         const subject = parts[1];
         const versions = subjects.get(subject);
-        if (req.method === 'POST' && parts[2] === 'versions') return send(res, 200, { id: seed(subject, JSON.parse(body).schema) });
+        if (req.method === 'POST' && parts[2] === 'versions') {
+          const parsed = JSON.parse(body) as { schema: string; schemaType?: string };
+          const id = seed(subject, parsed.schema);
+          if (parsed.schemaType && parsed.schemaType !== 'AVRO') types.set(id, parsed.schemaType);
+          return send(res, 200, { id });
+        }
         if (req.method === 'POST' && parts.length === 2) {
           if (!versions) return send(res, 404, { error_code: 40401, message: `Subject '${subject}' not found.` });
           const schema = JSON.parse(body).schema as string;

@@ -45,7 +45,7 @@ test('tasks.max must be at least 1', () => {
   ]);
 });
 
-test('JsonConverter and AvroConverter are accepted (also by short alias); other converters are refused as not supported', () => {
+test('JsonConverter and the registry converters are accepted (also by short alias); other converters are refused as not supported', () => {
   const ok = parseConnectorConfig(pluginDef, { ...base, 'value.converter': 'JsonConverter', 'key.converter': JSON_CONVERTER, 'value.converter.schemas.enable': 'false' });
   assert.deepEqual(ok.errors, {});
   assert.equal(ok.settings['value.converter'], JSON_CONVERTER);
@@ -54,8 +54,13 @@ test('JsonConverter and AvroConverter are accepted (also by short alias); other 
   assert.deepEqual(avro.errors, {});
   assert.equal(avro.settings['value.converter'], AVRO_CONVERTER);
   assert.equal(avro.settings['value.converter.auto.register.schemas'], true);
-  const protobuf = parseConnectorConfig(pluginDef, { ...base, 'value.converter': 'io.confluent.connect.protobuf.ProtobufConverter' });
-  assert.match(protobuf.errors['value.converter']![0]!, /^Invalid value io\.confluent\.connect\.protobuf\.ProtobufConverter for configuration value\.converter: Not supported by this service/);
+  const protobuf = parseConnectorConfig(pluginDef, { ...base, 'value.converter': 'Protobuf', 'value.converter.schema.registry.url': 'http://registry:8081' });
+  assert.deepEqual(protobuf.errors, {});
+  assert.equal(protobuf.settings['value.converter.optional.for.nullables'], false);
+  const jsonSchema = parseConnectorConfig(pluginDef, { ...base, 'key.converter': 'JsonSchemaConverter' });
+  assert.match(jsonSchema.errors['key.converter.schema.registry.url']![0]!, /Missing required configuration "key\.converter\.schema\.registry\.url"/);
+  const other = parseConnectorConfig(pluginDef, { ...base, 'value.converter': 'io.confluent.connect.other.OtherConverter' });
+  assert.match(other.errors['value.converter']![0]!, /^Invalid value io\.confluent\.connect\.other\.OtherConverter for configuration value\.converter: Not supported by this service/);
   const header = parseConnectorConfig(pluginDef, { ...base, 'header.converter': 'org.apache.kafka.connect.storage.SimpleHeaderConverter' });
   assert.deepEqual(header.errors, {});
 });

@@ -53,7 +53,10 @@ describe('converter factory', () => {
     refuses('avro', { 'schema.registry.url': 'http://r', 'latest.compatibility.strict': 'false' }, 'value.converter.latest.compatibility.strict', /Only true/);
     refuses('avro', { 'schema.registry.url': 'http://r', 'schema.registry.ssl.truststore.location': '/x' }, 'value.converter.schema.registry.url', /TLS settings/);
     refuses('avro', { 'schema.registry.url': 'r:8081' }, 'value.converter.schema.registry.url', /not an http/);
-    refuses('io.confluent.connect.protobuf.ProtobufConverter', {}, 'value.converter', /not supported/);
+    refuses('JsonSchemaConverter', {}, 'value.converter.schema.registry.url', /"value\.converter\.schema\.registry\.url"/);
+    refuses('jsonschema', { 'schema.registry.url': 'http://r', 'decimal.format': 'TEXT' }, 'value.converter.decimal.format', /decimal\.format/);
+    refuses('io.confluent.connect.protobuf.ProtobufConverter', {}, 'value.converter.schema.registry.url', /"value\.converter\.schema\.registry\.url"/);
+    refuses('org.example.OtherConverter', {}, 'value.converter', /not supported/);
   });
   it('an Avro converter from settings registers under the strategy\'s subject with basic auth; an independent Confluent client decodes what it wrote', async () => {
     registry.requireAuth = 'Basic ' + Buffer.from('reg:pw').toString('base64');
@@ -83,6 +86,37 @@ describe('converter factory', () => {
     assert.equal(decoded.source.lsn, json.source.lsn);
     assert.equal(decoded.source.ts_ns, 1700000000000000000n);
     registry.requireAuth = undefined;
+  });
+  it('a JSON Schema converter from settings registers with schemaType JSON; an independent Confluent client decodes and validates what it wrote', async () => {
+    const settings = { 'schema.registry.url': registry.url, 'decimal.format': 'NUMERIC', 'object.additional.properties': 'false' };
+    const valueConv = createConverter({ className: 'JsonSchemaConverter', props: settings, isKey: false }) as AvroConverter;
+    const keyConv = createConverter({ className: 'io.confluent.connect.json.JsonSchemaConverter', props: settings, isKey: true }) as AvroConverter;
+    const topicJ = `${topic}.js`;
+    await valueConv.prepare(topicJ, envelope);
+    await keyConv.prepare(topicJ, key);
+    const registered = registry.requests.filter((r) => r.method === 'POST' && r.path.startsWith(`/subjects/${encodeURIComponent(topicJ)}-`));
+    assert.deepEqual(registered.map((r) => JSON.parse(r.body).schemaType), ['JSON', 'JSON']);
+    assert.match(registry.subjects.get(`${topicJ}-value`)![0]!.schema, /"additionalProperties":false/);
+    // strict: false lets ajv pass over the connect.* keywords, as Confluent's validator does.
+    const decoder = new SchemaRegistry({ host: registry.url }, { [SchemaType.JSON]: { strict: false } });
+    assert.deepEqual(await decoder.decode(asBuffer(keyConv.fromConnectData(topicJ, key, { id: 7 }))!), { id: 7 });
+    const decoded = await decoder.decode(asBuffer(valueConv.fromConnectData(topicJ, envelope, value))!);
+    const json = JSON.parse(asBuffer(createConverter({ className: 'json', props: { 'schemas.enable': 'false', 'decimal.format': 'NUMERIC' }, isKey: false })
+      .fromConnectData(topicJ, envelope, value))!.toString());
+    assert.deepEqual(decoded, json);
+    assert.equal(decoded.after.price, -1.23);
+  });
+  it('a Protobuf converter from settings registers with schemaType PROTOBUF; an independent Confluent client decodes what it wrote', async () => {
+    const settings = { 'schema.registry.url': registry.url, 'optional.for.nullables': 'true' };
+    const topicP = `${topic}.pb`;
+    const s = keySchema(topicP, [field('id', int32()), field('email', string({ optional: true })), field('n', int64({ optional: true }))]);
+    const conv = createConverter({ className: 'ProtobufConverter', props: settings, isKey: false }) as AvroConverter;
+    await conv.prepare(topicP, s);
+    const registered = registry.requests.filter((r) => r.method === 'POST' && r.path.startsWith(`/subjects/${encodeURIComponent(topicP)}-value`));
+    assert.deepEqual(registered.map((r) => JSON.parse(r.body).schemaType), ['PROTOBUF']);
+    const decoder = new SchemaRegistry({ host: registry.url });
+    const decoded = await decoder.decode(asBuffer(conv.fromConnectData(topicP, s, { id: 7, email: null, n: -5 }))!);
+    assert.deepEqual(decoded.$type.toObject(decoded, { longs: Number }), { id: 7, n: -5 });
   });
   it('applies the connector\'s Debezium name adjustment to the Avro schema', async () => {
     const s = keySchema('adjusted', [field('my-col', int32())]);

@@ -3,9 +3,15 @@ import { test } from 'node:test';
 import { describeConfigKeys } from '../../../../src/connect-api/index.js';
 import { extraPluginConfig, extraPlugins } from '../../../../src/herder/plugin-info.js';
 
-test('GET /connector-plugins?connectorsOnly=false lists the Avro converter with its config', () => {
+test('GET /connector-plugins?connectorsOnly=false lists the registry converters with their config', () => {
   assert.deepEqual(extraPlugins('1.0').filter((p) => p.type === 'converter').map((p) => p.class),
-    ['org.apache.kafka.connect.json.JsonConverter', 'io.confluent.connect.avro.AvroConverter']);
+    ['org.apache.kafka.connect.json.JsonConverter', 'io.confluent.connect.avro.AvroConverter', 'io.confluent.connect.json.JsonSchemaConverter',
+      'io.confluent.connect.protobuf.ProtobufConverter']);
+  assert.equal(describeConfigKeys(extraPluginConfig('ProtobufConverter')!).find((k) => k.name === 'optional.for.nullables')!.default_value, 'false');
+  const jsonSchema = new Map(describeConfigKeys(extraPluginConfig('JsonSchemaConverter')!).map((k) => [k.name, k]));
+  assert.equal(jsonSchema.get('schema.registry.url')!.required, true);
+  assert.equal(jsonSchema.get('object.additional.properties')!.default_value, 'true');
+  assert.equal(jsonSchema.has('connect.meta.data'), false, 'AvroData\'s keys are the Avro converter\'s only');
   const keys = describeConfigKeys(extraPluginConfig('AvroConverter')!);
   assert.equal(keys[0]!.name, 'converter.type');
   const byName = new Map(keys.map((k) => [k.name, k]));

@@ -105,7 +105,7 @@ test('known keys with bad values throw, naming the key and the reason', () => {
   expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, CONNECT_REST_PORT: '70000' } }), 'rest.port', /between 0 and 65535/);
   expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, CONNECT_OFFSET_STORAGE_REPLICATION_FACTOR: '0' } }),
     'offset.storage.replication.factor', /-1 \(broker default\) or at least 1/);
-  expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, CONNECT_VALUE_CONVERTER: 'io.confluent.connect.protobuf.ProtobufConverter' } }),
+  expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, CONNECT_VALUE_CONVERTER: 'io.confluent.connect.other.OtherConverter' } }),
     'value.converter', /Not supported by this service/);
   expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, CONNECT_BOOTSTRAP_SERVERS: 'kafka' } }), 'bootstrap.servers', /"kafka" is not host:port/);
   expectConfigError(() => loadWorkerConfig({ env: { ...requiredEnv, LOG_FORMAT: 'xml' } }), 'log.format', /one of \(case insensitive\): json, pretty/);

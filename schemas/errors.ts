@@ -9,7 +9,7 @@
  */
 export type SchemaErrorCode =
   | 'DATA_INVALID_VALUE' | 'DATA_REQUIRED_NULL' | 'AVRO_SCHEMALESS' | 'AVRO_SCHEMA_NOT_REGISTERED'
-  | 'AVRO_INVALID_NAME' | 'AVRO_NOT_A_RECORD' | 'AVRO_SCHEMA_INCOMPATIBLE';
+  | 'AVRO_INVALID_NAME' | 'AVRO_NOT_A_RECORD' | 'AVRO_SCHEMA_INCOMPATIBLE' | 'CONVERTER_INCOMPATIBLE';
 
 export class SchemaDataError extends Error {
   readonly code: SchemaErrorCode;

@@ -17,6 +17,7 @@ export * from './json-converter.js';
 export { formatDouble, formatFloat } from './json-format.js';
 export * from './avro-schema.js';
 export * from './avro-converter.js';
+export * from './simple-converters.js';
 export { adjustFieldName, adjustSchemaName, scrubName, type NameAdjustmentMode } from './avro-names.js';
 export { dataCollectionTopic } from './topic-names.js';
 export { headerText } from './header-text.js';

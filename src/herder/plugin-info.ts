@@ -5,11 +5,16 @@
 import {
   AVRO_CONVERTER,
   AVRO_CONVERTER_DEF,
+  BYTE_ARRAY_CONVERTER,
   commonConnectorConfigDef,
   CONVERTER_TYPE_KEY,
   JSON_CONVERTER,
   JSON_CONVERTER_DEF,
+  NO_SETTINGS_DEF,
+  NUMBER_CONVERTERS,
   SIMPLE_HEADER_CONVERTER,
+  STRING_CONVERTER,
+  STRING_CONVERTER_DEF,
   type ConfigDef,
   type ConnectorPlugin,
 } from '../connect-api/index.js';
@@ -21,6 +26,9 @@ const withType = (def: ConfigDef): ConfigDef => ({ keys: [CONVERTER_TYPE_KEY, ..
 const EXTRA: ReadonlyArray<{ class: string; type: string; def: ConfigDef }> = [
   { class: JSON_CONVERTER, type: 'converter', def: withType(JSON_CONVERTER_DEF) },
   { class: AVRO_CONVERTER, type: 'converter', def: withType(AVRO_CONVERTER_DEF) },
+  { class: STRING_CONVERTER, type: 'converter', def: withType(STRING_CONVERTER_DEF) },
+  { class: BYTE_ARRAY_CONVERTER, type: 'converter', def: withType(NO_SETTINGS_DEF) },
+  ...Object.keys(NUMBER_CONVERTERS).map((cls) => ({ class: cls, type: 'converter', def: withType(NO_SETTINGS_DEF) })),
   { class: SIMPLE_HEADER_CONVERTER, type: 'header_converter', def: withType({ keys: [] }) },
 ];
 

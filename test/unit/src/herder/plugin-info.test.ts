@@ -5,7 +5,12 @@ import { extraPluginConfig, extraPlugins } from '../../../../src/herder/plugin-i
 
 test('GET /connector-plugins?connectorsOnly=false lists the Avro converter with its config', () => {
   assert.deepEqual(extraPlugins('1.0').filter((p) => p.type === 'converter').map((p) => p.class),
-    ['org.apache.kafka.connect.json.JsonConverter', 'io.confluent.connect.avro.AvroConverter']);
+    ['org.apache.kafka.connect.json.JsonConverter', 'io.confluent.connect.avro.AvroConverter', 'org.apache.kafka.connect.storage.StringConverter',
+      'org.apache.kafka.connect.converters.ByteArrayConverter', 'org.apache.kafka.connect.converters.IntegerConverter', 'org.apache.kafka.connect.converters.LongConverter',
+      'org.apache.kafka.connect.converters.ShortConverter', 'org.apache.kafka.connect.converters.DoubleConverter', 'org.apache.kafka.connect.converters.FloatConverter',
+      'org.apache.kafka.connect.converters.BooleanConverter']);
+  const encoding = describeConfigKeys(extraPluginConfig('StringConverter')!).find((k) => k.name === 'converter.encoding');
+  assert.equal(encoding?.default_value, 'UTF-8');
   const keys = describeConfigKeys(extraPluginConfig('AvroConverter')!);
   assert.equal(keys[0]!.name, 'converter.type');
   const byName = new Map(keys.map((k) => [k.name, k]));

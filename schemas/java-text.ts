@@ -65,7 +65,11 @@ function javaFloat(f: number): string {
 }
 
 function unscaled(value: unknown, scale: number): bigint {
-  const bytes = value instanceof Uint8Array ? value : encodeDecimal(String(value), scale);
+  return unscaledOf(value instanceof Uint8Array ? value : encodeDecimal(String(value), scale));
+}
+
+/** Connect Decimal bytes (big-endian two's complement) → the unscaled value. */
+export function unscaledOf(bytes: Uint8Array): bigint {
   if (bytes.length === 0) return 0n;
   let n = BigInt('0x' + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex'));
   if (bytes[0]! & 0x80) n -= 1n << BigInt(bytes.length * 8);

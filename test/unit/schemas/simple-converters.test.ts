@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  arrayOf, asBuffer, boolean, bytes, connectDateSchema, connectTimestampSchema, createByteArrayConverter, createNumberConverter, createStringConverter,
+  arrayOf, asBuffer, boolean, bytes, connectDateSchema, connectTimeSchema, connectTimestampSchema, headerText, createByteArrayConverter, createNumberConverter, createStringConverter,
   decimalSchema, encodeDecimal, encodeString, field, float32, float64, int16, int32, int64, mapOf, SchemaDataError, string, stringEncoding, struct,
 } from '../../../schemas/index.js';
 import { bigDecimalText, javaText } from '../../../schemas/java-text.js';
@@ -93,5 +93,24 @@ describe('number converters', () => {
     refused(() => createNumberConverter('boolean').fromConnectData('t', string(), 'x'), 'Invalid schema type for BooleanConverter: STRING');
     refused(() => createNumberConverter('boolean').fromConnectData('t', int32(), true), 'Invalid schema type for BooleanConverter: INT32');
     refused(() => createNumberConverter('boolean').fromConnectData('t', null, 'x'), 'BooleanConverter is not compatible with objects of type class java.lang.String');
+  });
+});
+
+describe('SimpleHeaderConverter text (headerText)', () => {
+  it('matches Connect 4.4.0\'s Values.convertToString for logical types, escapes, maps and NaN', () => {
+    const inner = struct([field('q', string())]);
+    const s = struct([
+      field('d', decimalSchema(2)), field('d2', decimalSchema(9)), field('t', connectTimeSchema()), field('ts', connectTimestampSchema()), field('b', bytes()),
+      field('s', string()), field('in', inner), field('m', mapOf(string(), float32())), field('n', int64({ optional: true })), field('nan', float64()),
+    ]);
+    const value = { d: '-3.50', d2: '0.000000001', t: 3723004, ts: 1700000000123, b: Buffer.from([1, 2]), s: 'a"b\\c\n\u0001é', in: { q: 'z' }, m: { x: 1.5 }, n: null, nan: NaN };
+    assert.equal(headerText(s, value), '{"d":-3.50,"d2":1E-9,"t":01:02:03.004Z,"ts":2023-11-14T22:13:20.123Z,"b":"AQI=","s":"a\\"b\\\\c\n\u0001é","in":{"q":"z"},"m":{"x":1.5},"n":null,"nan":NaN}');
+    assert.equal(headerText(decimalSchema(9), '0.000000001'), '1E-9');
+    assert.equal(headerText(connectDateSchema(), 3), '1970-01-04');
+    assert.equal(headerText(connectTimeSchema(), 3723004), '01:02:03.004Z');
+    assert.equal(headerText(bytes(), Buffer.from([1, 2])), 'AQI=');
+    assert.equal(headerText(float64(), 1e10), '1.0E10');
+    assert.equal(headerText(boolean(), true), 'true');
+    assert.equal(headerText(string({ optional: true }), null), null);
   });
 });

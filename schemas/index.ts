@@ -22,6 +22,7 @@ export * from './json-schema-schema.js';
 export * from './json-schema-converter.js';
 export * from './protobuf-schema.js';
 export * from './protobuf-converter.js';
+export * from './simple-converters.js';
 export { adjustFieldName, adjustSchemaName, scrubName, type NameAdjustmentMode } from './avro-names.js';
 export { dataCollectionTopic } from './topic-names.js';
 export { headerText } from './header-text.js';

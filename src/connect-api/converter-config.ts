@@ -1,11 +1,13 @@
 /**
  * The record converters this service implements, by the class names Connect users know, and their config
- * definitions as the Java classes define them: Connect's JsonConverter and Confluent's AvroConverter,
- * JsonSchemaConverter and ProtobufConverter (their schema registry client keys, and the *Data classes' keys). A converter's
- * settings sit under `key.converter.` / `value.converter.` in connector and worker configs; `converterKeysDef` gives the prefixed keys to validate.
+ * definitions as the Java classes define them: Connect's JsonConverter, StringConverter, ByteArrayConverter and
+ * number converters, and Confluent's AvroConverter, JsonSchemaConverter and ProtobufConverter (their schema registry
+ * client keys, and the *Data classes' keys). A converter's settings sit under `key.converter.` / `value.converter.`
+ * in connector and worker configs; `converterKeysDef` gives the prefixed keys to validate.
  * What we cannot honour is refused by a validator naming the key, never accepted and ignored.
  */
 import type { ConfigDef, ConfigKeyDef, ConfigValue } from './config-def.js';
+import { STRING_ENCODINGS, stringEncoding } from '../../schemas/simple-converters.js';
 import { atLeast } from './config-validation.js';
 
 export const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
@@ -13,16 +15,30 @@ export const AVRO_CONVERTER = 'io.confluent.connect.avro.AvroConverter';
 export const JSON_SCHEMA_CONVERTER = 'io.confluent.connect.json.JsonSchemaConverter';
 export const PROTOBUF_CONVERTER = 'io.confluent.connect.protobuf.ProtobufConverter';
 export const SIMPLE_HEADER_CONVERTER = 'org.apache.kafka.connect.storage.SimpleHeaderConverter';
+export const STRING_CONVERTER = 'org.apache.kafka.connect.storage.StringConverter';
+export const BYTE_ARRAY_CONVERTER = 'org.apache.kafka.connect.converters.ByteArrayConverter';
+/** Connect's number converters (connect-runtime), by the type they write. */
+export const NUMBER_CONVERTERS = {
+  'org.apache.kafka.connect.converters.IntegerConverter': 'integer',
+  'org.apache.kafka.connect.converters.LongConverter': 'long',
+  'org.apache.kafka.connect.converters.ShortConverter': 'short',
+  'org.apache.kafka.connect.converters.DoubleConverter': 'double',
+  'org.apache.kafka.connect.converters.FloatConverter': 'float',
+  'org.apache.kafka.connect.converters.BooleanConverter': 'boolean',
+} as const;
 /** Converter classes this service implements, for `key.converter`/`value.converter`. */
-export const SUPPORTED_CONVERTERS: readonly string[] = [JSON_CONVERTER, AVRO_CONVERTER, JSON_SCHEMA_CONVERTER, PROTOBUF_CONVERTER];
-export const SUPPORTED_HEADER_CONVERTERS: readonly string[] = [SIMPLE_HEADER_CONVERTER, JSON_CONVERTER];
+export const SUPPORTED_CONVERTERS: readonly string[] = [JSON_CONVERTER, AVRO_CONVERTER, JSON_SCHEMA_CONVERTER, PROTOBUF_CONVERTER, STRING_CONVERTER, BYTE_ARRAY_CONVERTER, ...Object.keys(NUMBER_CONVERTERS)];
+// Headers in this service's record model are the SimpleHeaderConverter's text from the moment they are made
+// (connectors and transforms write it), so no other header converter could be honoured.
+export const SUPPORTED_HEADER_CONVERTERS: readonly string[] = [SIMPLE_HEADER_CONVERTER];
 
 // Connect accepts a plugin's simple name and its name without the type suffix as aliases.
-export const CONVERTER_ALIASES: Readonly<Record<string, string>> = {
-  jsonconverter: JSON_CONVERTER, json: JSON_CONVERTER, avroconverter: AVRO_CONVERTER, avro: AVRO_CONVERTER,
-  jsonschemaconverter: JSON_SCHEMA_CONVERTER, jsonschema: JSON_SCHEMA_CONVERTER,
-  protobufconverter: PROTOBUF_CONVERTER, protobuf: PROTOBUF_CONVERTER,
-};
+export const CONVERTER_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
+  SUPPORTED_CONVERTERS.flatMap((cls) => {
+    const simple = cls.slice(cls.lastIndexOf('.') + 1).toLowerCase();
+    return [[simple, cls], [simple.replace(/converter$/, ''), cls]];
+  }),
+);
 export const HEADER_CONVERTER_ALIASES: Readonly<Record<string, string>> = {
   jsonconverter: JSON_CONVERTER, json: JSON_CONVERTER, simpleheaderconverter: SIMPLE_HEADER_CONVERTER, simpleheader: SIMPLE_HEADER_CONVERTER,
 };
@@ -46,6 +62,18 @@ export const JSON_CONVERTER_DEF: ConfigDef = {
       displayName: 'Decimal Format', documentation: 'How Connect Decimal values are written: BASE64 (bytes, the default) or NUMERIC (a JSON number).' },
   ],
 };
+
+/** StringConverter's `converter.encoding` (StringConverterConfig). */
+export const STRING_CONVERTER_DEF: ConfigDef = {
+  keys: [
+    { name: 'converter.encoding', type: 'STRING', default: 'UTF-8', importance: 'HIGH', group: 'Converter', orderInGroup: 1, width: 'MEDIUM', displayName: 'Encoding',
+      validate: (v) => (typeof v === 'string' && stringEncoding(v) === undefined ? `Unsupported encoding; use one of ${STRING_ENCODINGS.join(', ')}` : undefined),
+      documentation: `The name of the Java character set used for encoding strings: ${STRING_ENCODINGS.join(', ')} (and their Java aliases).` },
+  ],
+};
+
+/** ByteArrayConverter and the number converters have no settings of their own (converter.type aside). */
+export const NO_SETTINGS_DEF: ConfigDef = { keys: [] };
 
 const TOPIC_NAME_STRATEGY = 'io.confluent.kafka.serializers.subject.TopicNameStrategy';
 export const SUBJECT_NAME_STRATEGIES = [
@@ -209,6 +237,8 @@ export function converterDef(className: string): ConfigDef | undefined {
   if (className === AVRO_CONVERTER) return AVRO_CONVERTER_DEF;
   if (className === JSON_SCHEMA_CONVERTER) return JSON_SCHEMA_CONVERTER_DEF;
   if (className === PROTOBUF_CONVERTER) return PROTOBUF_CONVERTER_DEF;
+  if (className === STRING_CONVERTER) return STRING_CONVERTER_DEF;
+  if (className === BYTE_ARRAY_CONVERTER || className in NUMBER_CONVERTERS) return NO_SETTINGS_DEF;
   return undefined;
 }
 
@@ -232,7 +262,7 @@ function prefixedDef(def: ConfigDef, prefix: string): ConfigDef {
 }
 
 /**
- * The keys of the registry converters (Avro, JSON Schema, Protobuf) a config names (`key.converter`, `value.converter`), under their prefixes, so
+ * The keys of the converters a config names (`key.converter`, `value.converter`) other than JSON, under their prefixes, so
  * a missing `value.converter.schema.registry.url` is an error by that name and `value.converter.basic.auth.user.info`
  * is a secret. The JSON converter's keys stay pass-through (its schemas.enable is a common key).
  */

@@ -1,14 +1,15 @@
 /**
- * The one place converters are made: a converter class (JSON, Avro, JSON Schema or Protobuf, after aliases) and its settings (the
+ * The one place converters are made: a converter class (JSON, Avro, JSON Schema, Protobuf, String, ByteArray or a number converter, after aliases) and its settings (the
  * `key.converter.*` / `value.converter.*` props without the prefix) → a Converter. Settings are validated here
  * with the converter's ConfigDef; a problem is a ConfigError naming the prefixed key.
  */
 import {
-  createAvroConverter, createJsonConverter, createJsonSchemaConverter, createProtobufConverter, type Converter, type RegistrySettings, type NameAdjustmentMode, type SubjectNameStrategy,
+  createAvroConverter, createByteArrayConverter, createJsonConverter, createJsonSchemaConverter, createNumberConverter, createProtobufConverter,
+  createStringConverter, stringEncoding, type Converter, type RegistrySettings, type NameAdjustmentMode, type SubjectNameStrategy,
 } from '../../schemas/index.js';
 import {
-  AVRO_CONVERTER, converterClass, converterDef, JSON_CONVERTER, JSON_SCHEMA_CONVERTER, parseConfig, PROTOBUF_CONVERTER, REQUEST_HEADER_PREFIX, SUPPORTED_CONVERTERS,
-  type ConfigValue,
+  AVRO_CONVERTER, BYTE_ARRAY_CONVERTER, converterClass, converterDef, JSON_CONVERTER, JSON_SCHEMA_CONVERTER, NUMBER_CONVERTERS, parseConfig,
+  PROTOBUF_CONVERTER, REQUEST_HEADER_PREFIX, STRING_CONVERTER, SUPPORTED_CONVERTERS, type ConfigValue,
 } from '../connect-api/index.js';
 import { ConfigError } from '../errors/index.js';
 import { createRegistryClient } from '../schema-registry/client.js';
@@ -52,7 +53,7 @@ export function createConverter(setup: ConverterSetup): Converter {
   const def = converterDef(className);
   if (!def) {
     throw new ConfigError(`Converter ${setup.className} is not supported by this service`, prefix.slice(0, -1), {
-      fix: `Use ${SUPPORTED_CONVERTERS.join(' or ')}.`,
+      fix: `Use ${SUPPORTED_CONVERTERS.join(', ')}.`,
     });
   }
   const { settings: s, errors } = parseConfig(def, setup.props);
@@ -67,6 +68,9 @@ export function createConverter(setup: ConverterSetup): Converter {
       schemasEnable: s['schemas.enable'] as boolean, isKey: setup.isKey, decimalFormat: s['decimal.format'] === 'NUMERIC' ? 'numeric' : 'base64',
     });
   }
+  if (className === STRING_CONVERTER) return createStringConverter({ encoding: stringEncoding(s['converter.encoding'] as string)! });
+  if (className === BYTE_ARRAY_CONVERTER) return createByteArrayConverter();
+  if (className in NUMBER_CONVERTERS) return createNumberConverter(NUMBER_CONVERTERS[className as keyof typeof NUMBER_CONVERTERS]);
   const registry = registrySettings(s, setup);
   if (className === JSON_SCHEMA_CONVERTER) {
     return createJsonSchemaConverter({

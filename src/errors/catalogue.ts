@@ -452,6 +452,11 @@ export const ERROR_CATALOGUE = {
     meaning: 'A value is not of the type its Connect schema says.',
     fix: REPORT_TYPE_MAPPING,
   },
+  CONVERTER_INCOMPATIBLE: {
+    area: 'conversion', retriable: false,
+    meaning: 'The key or value converter cannot write this record: ByteArrayConverter takes only bytes, the number converters only their number type (Connect\'s DataException).',
+    fix: 'Use a converter that can write the record (JsonConverter, AvroConverter, StringConverter), or a transform that makes the key/value the type the converter takes; errors.tolerance=all skips such records.',
+  },
   DATA_REQUIRED_NULL: {
     area: 'conversion', retriable: false,
     meaning: 'A field that is required and has no default value is null.',

@@ -5,6 +5,7 @@
 import {
   AVRO_CONVERTER,
   AVRO_CONVERTER_DEF,
+  BYTE_ARRAY_CONVERTER,
   commonConnectorConfigDef,
   CONVERTER_TYPE_KEY,
   JSON_CONVERTER,
@@ -13,7 +14,11 @@ import {
   JSON_SCHEMA_CONVERTER_DEF,
   PROTOBUF_CONVERTER,
   PROTOBUF_CONVERTER_DEF,
+  NO_SETTINGS_DEF,
+  NUMBER_CONVERTERS,
   SIMPLE_HEADER_CONVERTER,
+  STRING_CONVERTER,
+  STRING_CONVERTER_DEF,
   type ConfigDef,
   type ConnectorPlugin,
 } from '../connect-api/index.js';
@@ -27,6 +32,9 @@ const EXTRA: ReadonlyArray<{ class: string; type: string; def: ConfigDef }> = [
   { class: AVRO_CONVERTER, type: 'converter', def: withType(AVRO_CONVERTER_DEF) },
   { class: JSON_SCHEMA_CONVERTER, type: 'converter', def: withType(JSON_SCHEMA_CONVERTER_DEF) },
   { class: PROTOBUF_CONVERTER, type: 'converter', def: withType(PROTOBUF_CONVERTER_DEF) },
+  { class: STRING_CONVERTER, type: 'converter', def: withType(STRING_CONVERTER_DEF) },
+  { class: BYTE_ARRAY_CONVERTER, type: 'converter', def: withType(NO_SETTINGS_DEF) },
+  ...Object.keys(NUMBER_CONVERTERS).map((cls) => ({ class: cls, type: 'converter', def: withType(NO_SETTINGS_DEF) })),
   { class: SIMPLE_HEADER_CONVERTER, type: 'header_converter', def: withType({ keys: [] }) },
 ];
 

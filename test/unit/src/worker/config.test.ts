@@ -212,3 +212,13 @@ test('an Avro worker converter: its settings are checked at startup, handed on w
   assert.deepEqual(cfg.keyConverterProps, { 'schema.registry.url': 'http://registry:8081', 'basic.auth.credentials.source': 'USER_INFO', 'basic.auth.user.info': 'reg:Reg1stry-pw' });
   assert.equal(maskWorkerProps(cfg.props)['key.converter.basic.auth.user.info'], '[hidden]');
 });
+
+test('worker converters: StringConverter and friends by name or alias; a bad converter.encoding or another header converter names the key', () => {
+  const cfg = loadWorkerConfig({ env: requiredEnv, overrides: { 'key.converter': 'StringConverter', 'key.converter.converter.encoding': 'latin1', 'value.converter': 'ByteArray' } });
+  assert.equal(cfg.keyConverter, 'org.apache.kafka.connect.storage.StringConverter');
+  assert.equal(cfg.valueConverter, 'org.apache.kafka.connect.converters.ByteArrayConverter');
+  expectConfigError(() => loadWorkerConfig({ env: requiredEnv, overrides: { 'key.converter': 'StringConverter', 'key.converter.converter.encoding': 'nope' } }),
+    'key.converter.converter.encoding', /Unsupported encoding/);
+  expectConfigError(() => loadWorkerConfig({ env: requiredEnv, overrides: { 'header.converter': 'org.apache.kafka.connect.json.JsonConverter' } }),
+    'header.converter', /Not supported by this service/);
+});

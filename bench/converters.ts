@@ -1,17 +1,19 @@
 /**
  * What transforms and the Avro converter cost: the MySQL/MariaDB connector end to end (real worker process,
- * MariaDB, Kafka, the test bed's schema registry) with four record formats, each against Kafka's Java producer
+ * MariaDB, Kafka, the test bed's schema registry) with several record formats, each against Kafka's Java producer
  * sending that format's own records (same settings: acks=all, idempotent, one request in flight, no compression).
  *
  *   npx tsc -p . && node dist/bench/converters.js [rows=200000]
- *   BENCH_VARIANTS=json,avro-unwrap ...   the variants to run (default: all four)
+ *   BENCH_VARIANTS=json,avro-unwrap ...   the variants to run (default: json, json-unwrap, avro, avro-unwrap,
+ *     string, jsonschema, protobuf; any of json/string/avro/jsonschema/protobuf with or without -unwrap)
  *
  * Variants: `json` (the envelope, JSON with schemas: Connect's default), `json-unwrap` (ExtractNewRecordState,
  * JSON with schemas), `avro` (the envelope, Confluent's AvroConverter), `avro-unwrap` (Debezium's tutorial
- * pipeline: unwrap + Avro). Per variant (a fresh worker and connector each): snapshot rows/s and streaming
+ * pipeline: unwrap + Avro), `string` (Connect's StringConverter: Struct.toString() text), `jsonschema` and
+ * `protobuf` (Confluent's JsonSchemaConverter and ProtobufConverter; Protobuf with decimal.handling.mode=string). Per variant (a fresh worker and connector each): snapshot rows/s and streaming
  * catch-up events/s (one update per row after a stop), the worker's CPU seconds per 100k records and peak RSS,
  * the average record size, and the Java producer's rate for 200k of the variant's records (sampled from its topic;
- * for Avro, text values of the same lengths, as ProducerPerformance reads text lines).
+ * for the registry formats, text values of the same lengths, as ProducerPerformance reads text lines).
  * Drops what it created, including the registry subjects.
  */
 import mysql from 'mysql2/promise';
@@ -26,16 +28,33 @@ import { api, cleanupWorkerTopics, closeTestKafka, newWorkerSettings, spawnWorke
 const ROWS = Number(process.argv[2] ?? 200_000);
 const AVRO = 'io.confluent.connect.avro.AvroConverter';
 
+/** Converter classes of the registry variants (they need SCHEMA_REGISTRY_URL). */
+const REGISTRY_CONVERTERS: Record<string, string> = {
+  avro: AVRO,
+  jsonschema: 'io.confluent.connect.json.JsonSchemaConverter',
+  protobuf: 'io.confluent.connect.protobuf.ProtobufConverter',
+};
+
 function variantConfig(variant: string, registryUrl: string | undefined): Record<string, string> {
-  const unwrap: Record<string, string> = variant.endsWith('-unwrap')
+  const [format = '', unwrapped] = variant.split('-');
+  const unwrap: Record<string, string> = unwrapped === 'unwrap'
     ? { transforms: 'unwrap', 'transforms.unwrap.type': 'io.debezium.transforms.ExtractNewRecordState' }
     : {};
-  if (!variant.startsWith('avro')) return unwrap;
-  if (!registryUrl) throw new Error('the Avro variants need SCHEMA_REGISTRY_URL (npm run services:up starts a registry)');
+  if (format === 'json') return unwrap;
+  // Connect's StringConverter: the value as Struct.toString() text, the key too.
+  if (format === 'string') {
+    const cls = 'org.apache.kafka.connect.storage.StringConverter';
+    return { ...unwrap, 'key.converter': cls, 'value.converter': cls };
+  }
+  const cls = REGISTRY_CONVERTERS[format];
+  if (!cls) throw new Error(`unknown variant ${variant}: use json, string, avro, jsonschema or protobuf, each optionally with -unwrap`);
+  if (!registryUrl) throw new Error('the registry variants need SCHEMA_REGISTRY_URL (npm run services:up starts a registry)');
   return {
     ...unwrap,
-    'key.converter': AVRO, 'key.converter.schema.registry.url': registryUrl,
-    'value.converter': AVRO, 'value.converter.schema.registry.url': registryUrl,
+    // The Protobuf converter has no mapping for Connect's Decimal yet (README): the price column goes as text.
+    ...(format === 'protobuf' ? { 'decimal.handling.mode': 'string' } : {}),
+    'key.converter': cls, 'key.converter.schema.registry.url': registryUrl,
+    'value.converter': cls, 'value.converter.schema.registry.url': registryUrl,
   };
 }
 
@@ -49,7 +68,7 @@ interface Result {
 
 async function main(): Promise<void> {
   const s = await testServices();
-  const variants = (process.env.BENCH_VARIANTS ?? 'json,json-unwrap,avro,avro-unwrap').split(',').map((v) => v.trim()).filter(Boolean);
+  const variants = (process.env.BENCH_VARIANTS ?? 'json,json-unwrap,avro,avro-unwrap,string,jsonschema,protobuf').split(',').map((v) => v.trim()).filter(Boolean);
   const conn = await mysql.createConnection({ ...s.mysql, multipleStatements: true });
   const db = uniqueName('benchconv');
   const subjects: string[] = [];
@@ -101,9 +120,9 @@ async function main(): Promise<void> {
         });
         const samples = await sampleTopic(await testKafka(), topic, 2000, (v) => v !== null);
         const avgBytes = samples.reduce((a, r) => a + (r.key?.length ?? 0) + (r.value?.length ?? 0), 0) / samples.length;
-        // ProducerPerformance reads its payloads as lines of text: binary Avro values go in as text of the same
+        // ProducerPerformance reads its payloads as lines of text: wire-format values (binary id, Avro, Protobuf) go in as text of the same
         // lengths, which without compression puts the same bytes on the wire.
-        const payloads = variant.startsWith('avro') ? samples.map((r) => ({ ...r, value: r.value && Buffer.alloc(r.value.length, 0x61) })) : samples;
+        const payloads = variant in REGISTRY_CONVERTERS || variant.split('-')[0]! in REGISTRY_CONVERTERS ? samples.map((r) => ({ ...r, value: r.value && Buffer.alloc(r.value.length, 0x61) })) : samples;
         const java = await javaProduceRate(await testKafka(), s.kafkaBrokers, payloads, Math.min(ROWS, 200_000), { compression: 'none' });
         console.log(`${'Java producer: the same records'.padEnd(46)} ${String(Math.round(java.rate)).padStart(34)} records/s ${Math.round(avgBytes)} B key+value`);
         results.push({ variant, snapshot, streaming, avgBytes, java });

@@ -69,6 +69,16 @@ export const STRING_CONVERTER_DEF: ConfigDef = {
     { name: 'converter.encoding', type: 'STRING', default: 'UTF-8', importance: 'HIGH', group: 'Converter', orderInGroup: 1, width: 'MEDIUM', displayName: 'Encoding',
       validate: (v) => (typeof v === 'string' && stringEncoding(v) === undefined ? `Unsupported encoding; use one of ${STRING_ENCODINGS.join(', ')}` : undefined),
       documentation: `The name of the Java character set used for encoding strings: ${STRING_ENCODINGS.join(', ')} (and their Java aliases).` },
+    // Connect hands the converter's settings to Kafka's StringSerializer, where the role's own key wins over the
+    // `serializer.encoding` the converter sets from converter.encoding; so these two are honoured, that one is not.
+    ...(['key.serializer.encoding', 'value.serializer.encoding'] as const).map((name, i): ConfigKeyDef => ({
+      name, type: 'STRING', default: null, importance: 'LOW', group: 'Converter', orderInGroup: 2 + i, width: 'MEDIUM', displayName: name,
+      validate: (v) => (typeof v === 'string' && stringEncoding(v) === undefined ? `Unsupported encoding; use one of ${STRING_ENCODINGS.join(', ')}` : undefined),
+      documentation: `StringSerializer's encoding for ${i === 0 ? 'keys' : 'values'}: wins over converter.encoding when this converter is the ${i === 0 ? 'key' : 'value'} converter.`,
+    })),
+    { name: 'serializer.encoding', type: 'STRING', default: null, importance: 'LOW', group: 'Converter', orderInGroup: 4, width: 'MEDIUM', displayName: 'serializer.encoding',
+      validate: (v) => (v === null || v === undefined ? undefined : 'Has no effect: StringConverter replaces it with converter.encoding (as Connect does); set converter.encoding'),
+      documentation: 'Refused: Connect\'s StringConverter overwrites it with converter.encoding.' },
   ],
 };
 

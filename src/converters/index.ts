@@ -68,7 +68,10 @@ export function createConverter(setup: ConverterSetup): Converter {
       schemasEnable: s['schemas.enable'] as boolean, isKey: setup.isKey, decimalFormat: s['decimal.format'] === 'NUMERIC' ? 'numeric' : 'base64',
     });
   }
-  if (className === STRING_CONVERTER) return createStringConverter({ encoding: stringEncoding(s['converter.encoding'] as string)! });
+  if (className === STRING_CONVERTER) {
+    const roleEncoding = s[setup.isKey ? 'key.serializer.encoding' : 'value.serializer.encoding'] as string | null;
+    return createStringConverter({ encoding: stringEncoding(roleEncoding ?? (s['converter.encoding'] as string))! });
+  }
   if (className === BYTE_ARRAY_CONVERTER) return createByteArrayConverter();
   if (className in NUMBER_CONVERTERS) return createNumberConverter(NUMBER_CONVERTERS[className as keyof typeof NUMBER_CONVERTERS]);
   const registry = registrySettings(s, setup);

@@ -26,6 +26,17 @@ describe('createConverter: StringConverter, ByteArrayConverter, number converter
       (e: unknown) => e instanceof ConfigError && e.key === 'value.converter.converter.encoding');
   });
 
+  it('the role\'s StringSerializer encoding wins over converter.encoding, as in Connect; serializer.encoding is refused, not ignored', () => {
+    const value = createConverter({ className: 'StringConverter', props: { 'converter.encoding': 'UTF-8', 'value.serializer.encoding': 'UTF-16LE', 'key.serializer.encoding': 'UTF-16BE' }, isKey: false });
+    assert.deepEqual(value.fromConnectData('t', null, 'A'), Buffer.from([65, 0]));
+    const k = createConverter({ className: 'StringConverter', props: { 'value.serializer.encoding': 'UTF-16LE', 'key.serializer.encoding': 'UTF-16BE' }, isKey: true });
+    assert.deepEqual(k.fromConnectData('t', null, 'A'), Buffer.from([0, 65]));
+    assert.throws(() => createConverter({ className: 'StringConverter', props: { 'key.serializer.encoding': 'nope' }, isKey: true }),
+      (e: unknown) => e instanceof ConfigError && e.key === 'key.converter.key.serializer.encoding');
+    assert.throws(() => createConverter({ className: 'StringConverter', props: { 'serializer.encoding': 'UTF-8' }, isKey: false }),
+      (e: unknown) => e instanceof ConfigError && e.key === 'value.converter.serializer.encoding' && /converter\.encoding/.test(e.message));
+  });
+
   it('a connector\'s own converter wins over the worker\'s, with its settings', () => {
     const s = converterSettings('key.converter', { 'key.converter': 'StringConverter', 'key.converter.converter.encoding': 'latin1' },
       { className: 'org.apache.kafka.connect.json.JsonConverter', props: { 'schemas.enable': 'false' } });

@@ -7,63 +7,19 @@
  * connector file whose connector is refused.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type mysql from 'mysql2/promise';
-import { CLI, testKafka } from '../scripts/testbed/worker.js';
-import { repoRoot } from '../scripts/testbed/env.js';
+import { testKafka } from '../scripts/testbed/worker.js';
 import { testServices, uniqueName, waitFor } from './harness/services.js';
+import { spawnStandalone, startStandalone } from './harness/standalone.js';
 import { api, closeTestKafka, isRunning, waitForStatus } from './harness/worker.js';
 import {
   adminConnection, decodedTopic as decodedMysqlTopic, diffStates, materialise as materialiseMysql, mysqlConnectorConfig, tableState as mysqlTableState,
 } from './mysql-helpers.js';
 import { decodedTopic as decodedPgTopic, materialise as materialisePg, pgConnectorConfig, scratchDatabase, tableState as pgTableState, type ScratchDb } from './pg-helpers.js';
-
-interface Standalone {
-  url: string;
-  output(): string;
-  exited: Promise<number | null>;
-  kill(signal: NodeJS.Signals): Promise<number | null>;
-}
-
-/** Spawns `tscdc standalone` with the files; resolves with its REST URL once started, or rejects with its output. */
-function spawnStandalone(files: string[]): { child: ReturnType<typeof spawn>; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [CLI, 'standalone', ...files], { cwd: repoRoot(), env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function startStandalone(files: string[]): Promise<Standalone> {
-  const { child, output, exited } = spawnStandalone(files);
-  let gone = false;
-  void exited.then(() => (gone = true));
-  const started = await waitFor(() => {
-    if (gone) throw new Error(`standalone worker exited during startup:\n${output()}`);
-    for (const line of output().split('\n')) {
-      if (!line.includes('standalone worker started')) continue;
-      return JSON.parse(line) as { url: string };
-    }
-    return undefined;
-  }, { timeoutMs: 90_000, message: 'standalone worker to start' }).catch((err: unknown) => {
-    child.kill('SIGKILL');
-    throw new Error(`${(err as Error).message}\n--- output ---\n${output()}`);
-  });
-  return {
-    url: started.url,
-    output,
-    exited,
-    async kill(signal) {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
-  };
-}
 
 const ROWS = 200;
 

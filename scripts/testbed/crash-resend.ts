@@ -37,7 +37,7 @@ export interface ResendResult {
 }
 
 /** One table `items (id INT PRIMARY KEY, v INT NOT NULL, s VARCHAR(40) NOT NULL)` in a scratch database. */
-interface Source {
+export interface Source {
   config: Record<string, string>;
   topic: string;
   change(sql: 'update' | 'delete', id: number, v: number): Promise<void>;
@@ -45,7 +45,7 @@ interface Source {
   drop(): Promise<void>;
 }
 
-async function mysqlSource(rows: number, prefix: string): Promise<Source> {
+export async function mysqlSource(rows: number, prefix: string): Promise<Source> {
   const s = await testServices();
   const conn = await mysql.createConnection({ ...s.mysql, multipleStatements: true });
   const db = uniqueName('resend');
@@ -115,7 +115,7 @@ async function postgresSource(rows: number, prefix: string): Promise<Source> {
   };
 }
 
-async function recordsIn(topic: string): Promise<number> {
+export async function recordsIn(topic: string): Promise<number> {
   const kafka = await testKafka();
   if (!(await kafka.topicExists(topic))) return 0;
   let n = 0;
@@ -123,10 +123,10 @@ async function recordsIn(topic: string): Promise<number> {
   return n;
 }
 
-type Offset = Record<string, unknown> | undefined;
+export type Offset = Record<string, unknown> | undefined;
 /** MySQL's offsets drop `snapshot` once it completed; PostgreSQL's mark the snapshot's last record (Debezium's formats). */
-const snapshotDone = (o: Offset) => o !== undefined && (o.snapshot === undefined || o.last_snapshot_record === true);
-const midSnapshot = (o: Offset) => o?.snapshot === true && o.last_snapshot_record !== true;
+export const snapshotDone = (o: Offset) => o !== undefined && (o.snapshot === undefined || o.last_snapshot_record === true);
+export const midSnapshot = (o: Offset) => o?.snapshot === true && o.last_snapshot_record !== true;
 
 /**
  * What the runtime guarantees (README, "What is re-sent after a crash"): Kafka never holds more than
@@ -139,10 +139,10 @@ export function resendBound(o: Pick<ResendOptions, 'maxQueueSize' | 'fetchSize'>
   return { snapshot: Math.max(o.maxQueueSize, o.fetchSize - 1 + batch), streaming: o.maxQueueSize };
 }
 
-interface Event { id: string; op: string; v: number | undefined; after: string | undefined }
+export interface Event { id: string; op: string; v: number | undefined; after: string | undefined }
 
 /** The topic's change events (tombstones left out), decoded. */
-async function events(topic: string): Promise<Event[]> {
+export async function events(topic: string): Promise<Event[]> {
   const out: Event[] = [];
   await (await testKafka()).readToEnd(topic, (_key, value) => {
     if (value === null) return;
@@ -154,7 +154,7 @@ async function events(topic: string): Promise<Event[]> {
 }
 
 /** Latest row per key (a delete removes it) against the table: the differences, at most 5. */
-function diff(table: Map<string, string>, evs: readonly Event[]): string[] {
+export function diff(table: Map<string, string>, evs: readonly Event[]): string[] {
   const topic = new Map<string, string>();
   for (const e of evs) {
     if (e.after === undefined) topic.delete(e.id);

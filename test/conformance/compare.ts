@@ -91,17 +91,18 @@ function diff(kind: ConnectorKind, topic: string, index: number, path: string, a
 // comparing they are rewritten into what two runs of the same scenario share:
 //   MariaDB     source.pos and the GTID's sequence number as their distance from the sentinel row's ("@-9178"): the
 //               binlog between them is the same statements, byte for byte (two Debezium runs agree exactly);
-//   PostgreSQL  txId as its distance from the sentinel's; an LSN (source.lsn, source.sequence's entries, the LSN
-//               part of a transaction id) as its rank among all LSNs of the capture ("L3"): the WAL between two
-//               changes also holds records written at random times (e.g. a 24-byte running-xacts record), so only
-//               the order of LSNs, and which ones are equal, is the same between runs.
+//   PostgreSQL  a txId (source.txId, the txid part of a transaction id) as its rank among all txIds of the capture
+//               ("T2"): transaction ids are the cluster's, and autovacuum's ANALYZE takes some at random times between
+//               the snapshot and the sentinel, so only their order, and which ones are equal, is the same between
+//               runs; an LSN (source.lsn, source.sequence's entries, the LSN part of a transaction id) as its rank
+//               among all LSNs of the capture ("L3"): the WAL between two changes also holds records written at
+//               random times (e.g. a 24-byte running-xacts record), so likewise only the order counts.
 // A different meaning (the transaction's start instead of the row event's position, the commit LSN instead of the
 // change's, the snapshot's LSN before or at the first change) still shows.
 
 interface Anchor {
   pos?: number;
   gtid?: number;
-  txId?: number;
 }
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : undefined);
@@ -115,10 +116,30 @@ const relGtid = (v: unknown, base: number | undefined): unknown => {
   return m && base !== undefined ? `${m[1]}@${Number(m[2]) - base}` : v;
 };
 /** PostgreSQL transaction ids "txId:lsn". */
-const relPgTx = (v: unknown, a: Anchor, lsn: (x: unknown) => unknown): unknown => {
+const relPgTx = (v: unknown, txId: (x: unknown) => unknown, lsn: (x: unknown) => unknown): unknown => {
   const m = typeof v === 'string' ? /^(\d+):(\d+)$/.exec(v) : null;
-  return m ? `${rel(m[1], a.txId)}:${String(lsn(m[2]))}` : v;
+  return m ? `${String(txId(m[1]))}:${String(lsn(m[2]))}` : v;
 };
+
+/** Every txId of a PostgreSQL capture (snapshot reads included), for ranking. */
+function pgTxIds(records: CapturedRecord[]): number[] {
+  const out = new Set<number>();
+  const add = (v: unknown) => {
+    const n = num(v);
+    if (n !== undefined) out.add(n);
+  };
+  const addTx = (v: unknown) => add(typeof v === 'string' ? /^(\d+):\d+$/.exec(v)?.[1] : undefined);
+  for (const r of records) {
+    const payload = (r.value as any)?.payload;
+    add(payload?.source?.txId);
+    addTx(payload?.transaction?.id);
+    if (r.topic.endsWith('.transaction')) {
+      addTx(payload?.id);
+      addTx((r.key as any)?.payload?.id);
+    }
+  }
+  return [...out].sort((x, y) => x - y);
+}
 
 /** Every LSN of a PostgreSQL capture, for ranking. */
 /** A snapshot read (PostgreSQL `source.snapshot` other than false: true, first, last, ..., incremental). */
@@ -158,7 +179,7 @@ function sentinelAnchor(kind: ConnectorKind, records: CapturedRecord[]): Anchor 
   const r = records.find((x) => x.topic === topic && (x.value as any)?.payload?.after?.id === id);
   const src = (r?.value as any)?.payload?.source;
   if (!src) return {};
-  return kind === 'mariadb' ? { pos: num(src.pos), gtid: gtidSeq(src.gtid) } : { txId: num(src.txId) };
+  return { pos: num(src.pos), gtid: gtidSeq(src.gtid) };
 }
 
 /** A copy of `records` with positions and ids made comparable between runs (see above). */
@@ -169,7 +190,12 @@ export function relativePositions(kind: ConnectorKind, records: CapturedRecord[]
     const n = num(v);
     return n === undefined ? v : ranks.get(n) ?? v;
   };
-  const txid = (v: unknown) => (kind === 'mariadb' ? relGtid(v, a.gtid) : relPgTx(v, a, lsn));
+  const txRanks = kind === 'postgres' ? new Map(pgTxIds(records).map((t, i) => [t, `T${i}`])) : new Map<number, string>();
+  const pgTxId = (v: unknown) => {
+    const n = num(v);
+    return n === undefined ? v : txRanks.get(n) ?? v;
+  };
+  const txid = (v: unknown) => (kind === 'mariadb' ? relGtid(v, a.gtid) : relPgTx(v, pgTxId, lsn));
   return records.map((r0) => {
     const r = structuredClone(r0);
     const payload = (r.value as any)?.payload;
@@ -182,11 +208,11 @@ export function relativePositions(kind: ConnectorKind, records: CapturedRecord[]
         // The LSN a snapshot is read at depends on WAL written between the slot's creation and the read (by the
         // connector itself, e.g. creating the publication): only that it is there, and the same in every record, counts.
         if ('lsn' in source) source.lsn = source.lsn === null ? null : 'snapshot LSN';
-        if ('txId' in source) source.txId = rel(source.txId, a.txId);
+        if ('txId' in source) source.txId = pgTxId(source.txId);
         if (typeof source.sequence === 'string') source.sequence = source.sequence.replace(/"\d+"/g, '"snapshot LSN"');
       } else {
         if ('lsn' in source) source.lsn = lsn(source.lsn);
-        if ('txId' in source) source.txId = rel(source.txId, a.txId);
+        if ('txId' in source) source.txId = pgTxId(source.txId);
         if (typeof source.sequence === 'string') {
           try {
             const seq = JSON.parse(source.sequence) as unknown[];

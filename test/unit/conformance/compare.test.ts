@@ -62,14 +62,16 @@ describe('conformance compare', () => {
     assert.equal((relativePositions('mariadb', run(1000, 40, 0))[0]!.value as any).payload.source.gtid, '0-1-@-3');
   });
 
-  it('compares PostgreSQL LSNs by rank and txIds by distance', () => {
-    const run = (lsn: number, tx: number, gap: number) => [
+  it('compares PostgreSQL LSNs and txIds by rank: gaps (autovacuum, WAL noise) do not show, a different order or sharing does', () => {
+    const run = (lsn: number, tx: number, gap: number, secondTx = tx + 1 + gap) => [
       rec('golden.public.wide', 10, { source: { lsn, txId: tx, sequence: JSON.stringify([null, String(lsn)]) } }),
-      rec('golden.public.small', 9999, { source: { lsn: lsn + 100 + gap, txId: tx + 1, sequence: JSON.stringify([String(lsn), String(lsn + 100 + gap)]) } }),
+      rec('golden.public.small', 9999, { source: { lsn: lsn + 100 + gap, txId: secondTx, sequence: JSON.stringify([String(lsn), String(lsn + 100 + gap)]) } }),
     ];
     assert.deepEqual(compareRecords('postgres', run(5000, 700, 0), run(80000, 900, 24)), []);
     const r = relativePositions('postgres', run(5000, 700, 0));
-    assert.deepEqual((r[1]!.value as any).payload.source, { lsn: 'L1', txId: '@0', sequence: '["L0","L1"]' });
+    assert.deepEqual((r[1]!.value as any).payload.source, { lsn: 'L1', txId: 'T1', sequence: '["L0","L1"]' });
+    const shared = compareRecords('postgres', run(5000, 700, 0), run(80000, 900, 11, 900));
+    assert.deepEqual(shared.map((d) => [d.path, d.expected, d.actual]), [['value.payload.source.txId', 'T1', 'T0']]);
   });
 
   it('keeps int64 values exact through JSON', () => {

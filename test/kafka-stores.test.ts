@@ -180,6 +180,39 @@ describe('kafka adapter and stores', () => {
       await again.stop();
     });
 
+    it('a write is seen once it resolves, and reading the topic back never undoes it (stop, then resume)', async () => {
+      const t = topic('configs_readback');
+      const store = createKafkaConfigStore(kafka, { topic: t, replicationFactor: -1 });
+      await store.start();
+      // The target state the last resolved write set; a read of the topic must never show an older one after it.
+      let resolved: string | undefined;
+      const undone: string[] = [];
+      // A follower that never fires by itself: the reads are the explicit catchUp() calls below.
+      store.follow(600_000, logger, (name) => {
+        if (resolved === 'STARTED' && store.targetState(name) === 'STOPPED') undone.push(`STOPPED shown after STARTED was written`);
+      });
+      try {
+        await store.putConnectorConfig('c', { a: '1' });
+        await store.putTaskConfigs('c', [{ v: '1' }]);
+        for (let round = 0; round < 5; round++) {
+          resolved = undefined; // a write in flight moves the state on as it is read back
+          await store.putTargetState('c', 'STOPPED');
+          resolved = 'STOPPED';
+          await store.putTaskConfigs('c', []);
+          assert.deepEqual([store.targetState('c'), store.taskConfigs('c')], ['STOPPED', []]);
+          resolved = undefined;
+          await store.putTargetState('c', 'STARTED');
+          resolved = 'STARTED';
+          await store.putTaskConfigs('c', [{ v: String(round) }]);
+          await store.catchUp();
+          assert.deepEqual([store.targetState('c'), store.taskConfigs('c')], ['STARTED', [{ v: String(round) }]], `round ${round}`);
+        }
+        assert.deepEqual(undone, []);
+      } finally {
+        await store.stop();
+      }
+    });
+
     it('refuses an existing config topic that is not compacted', async () => {
       const t = topic('configs_delete');
       await kafka.ensureTopic(t, { partitions: 1, replicationFactor: -1, configs: { 'cleanup.policy': 'delete' } });
@@ -222,6 +255,28 @@ describe('kafka adapter and stores', () => {
         ['status-topic-db.inv.customers:connector-inv', null],
       ]);
       assert.deepEqual(records.filter(([k]) => k === 'status-task-old-0').map(([, v]) => v), ['{"state":"RUNNING","trace":null,"worker_id":"w1:8083","generation":1}', null]);
+    });
+
+    it('a status is seen once its write resolves, and reading the topic back never undoes it', async () => {
+      const t = topic('status_readback');
+      const store = createKafkaStatusStore(kafka, { topic: t, replicationFactor: -1 });
+      await store.start();
+      store.follow(5, logger);
+      const running = { state: 'RUNNING' as const, trace: null, workerId: 'w1:8083', generation: 1 };
+      try {
+        for (let round = 0; round < 20; round++) {
+          await store.putTask('c', 0, running);
+          await store.remove('c', 1);
+          assert.equal(store.task('c', 0), undefined);
+          await store.putTask('c', 0, { ...running, trace: String(round) });
+          for (let i = 0; i < 3; i++) {
+            assert.equal(store.task('c', 0)?.trace, String(round), `round ${round}`);
+            await store.catchUp();
+          }
+        }
+      } finally {
+        await store.stop();
+      }
     });
   });
 

@@ -105,9 +105,13 @@ export function createKafkaConfigStore(kafka: KafkaClient, options: KafkaConfigS
     }
   }
 
+  // Read back, never applied on the side (Connect's write-then-readToEnd): state always follows the topic's order.
+  // Applied at once and read back later, an own older record (the STOPPED before a resume, the empty task set
+  // before a new one) undid a newer one until the follower caught up, and a task started in that window found
+  // no config and never ran.
   async function write(records: KeyValue[]): Promise<void> {
     await log.write(records);
-    for (const r of records) apply(r.key, r.value);
+    await log.catchUp();
   }
 
   return {

@@ -81,10 +81,12 @@ export function createKafkaStatusStore(kafka: KafkaClient, options: KafkaStatusS
     }
   }
 
+  // Read back rather than applied on the side, as in the config store: an own older status read back later
+  // (the tombstone of a stop) must not undo a newer one (the task's RUNNING or FAILED after a resume).
   async function write(records: KeyValue[]): Promise<void> {
     if (records.length === 0) return;
     await log.write(records);
-    for (const r of records) apply(r.key, r.value);
+    await log.catchUp();
   }
 
   // Connect writes DESTROYED as a tombstone.

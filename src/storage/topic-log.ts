@@ -5,8 +5,10 @@
  * Several workers of one group write to the same topics, so a worker reads what the others wrote: `catchUp()`
  * reads from where the last read stopped to the current end (a task that starts reads the offsets topic so, to
  * resume from what the previous owner committed), and `follow()` does that every few hundred ms in the background
- * (configs and statuses). Own writes are applied at once by the stores and read back later; records are applied
- * in offset order, so the state converges on the topic's.
+ * (configs and statuses). Records are applied in offset order. The config and status stores apply their own writes
+ * only by reading them back (write, then `catchUp()`), so their state is always a prefix of the topic's; the offset
+ * store applies its writes at once (commits are frequent) and may briefly show an older offset when the follower
+ * reads one back, which is harmless because a task reads offsets only after a `catchUp()`.
  */
 import { CdcError } from '../errors/index.js';
 import type { KafkaClient, RecordHandler, RecordProducer } from '../kafka/index.js';

@@ -258,6 +258,7 @@ export function createIncrementalSnapshotter<R>(o: IncrementalOptions<R>): Incre
       };
       wake = done;
       signal.addEventListener('abort', done, { once: true });
+      if (signal.aborted) done();
     });
   }
 
@@ -293,6 +294,7 @@ export function createIncrementalSnapshotter<R>(o: IncrementalOptions<R>): Incre
     let onAbort = () => {};
     const aborted = new Promise<void>((resolve) => (onAbort = resolve));
     signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
     try {
       await Promise.race([done, aborted]);
     } finally {

@@ -149,6 +149,37 @@ describe('MySQL connector: errors users see', () => {
     assert.match(worker.logs(), /binlog reader failed; reconnecting/);
   });
 
+  it('a connector deleted while its task is still starting stops at once and leaves no binlog connection behind', async () => {
+    // The stop can land while the task is between its first queries and the binlog reader's start.
+    const starter = uniqueName('starter');
+    await conn.query(`CREATE USER '${starter}'@'%' IDENTIFIED BY '${secret}'`);
+    try {
+      await conn.query(`GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, BINLOG MONITOR ON *.* TO '${starter}'@'%'`);
+      for (let round = 0; round < 6; round++) {
+        const name = uniqueName('deleted-early');
+        const prefix = uniqueName('early');
+        topics.push(`${prefix}.${db}.t`, prefix);
+        const config = await mysqlConnectorConfig(db, prefix, { 'database.user': starter, 'database.password': secret, 'snapshot.mode': 'no_data' });
+        assert.equal((await api(worker.url).post('/connectors', { name, config })).status, 201);
+        await waitForStatus(worker.url, name, (st) => isRunning(st));
+        await new Promise((resolve) => setTimeout(resolve, round * 7));
+        let timer: NodeJS.Timeout | undefined;
+        const deleted = await Promise.race([
+          api(worker.url).delete(`/connectors/${name}`).then((r) => r.status),
+          new Promise<string>((resolve) => { timer = setTimeout(() => resolve('DELETE still waiting after 60 s: the task never stopped'), 60_000); }),
+        ]);
+        clearTimeout(timer);
+        assert.equal(deleted, 204, `round ${round}`);
+        await waitFor(async () => {
+          const [rows] = await conn.query("SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND = 'Binlog Dump' AND USER = ?", [starter]) as any;
+          return (rows as unknown[]).length === 0;
+        }, { timeoutMs: 30_000, message: `round ${round}: the deleted connector's binlog connection closed` });
+      }
+    } finally {
+      await conn.query(`DROP USER IF EXISTS '${starter}'@'%'`);
+    }
+  });
+
   async function binlogDumps(): Promise<number[]> {
     const [rows] = await conn.query("SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND = 'Binlog Dump'") as any;
     return (rows as Array<{ ID: number }>).map((r) => Number(r.ID));

@@ -109,6 +109,8 @@ async function stream(s: Session, start: BinlogResumePosition, tablePositions: T
       });
       const onAbort = () => { void reader.stop(); };
       ctx.signal.addEventListener('abort', onAbort, { once: true });
+      // Stopped while the reader was being set up (the awaits above): the listener came too late to fire.
+      if (ctx.signal.aborted) onAbort();
       try {
         await reader.done;
       } finally {
@@ -172,6 +174,7 @@ export function createMySqlTask(connector: BinlogConnectorName): SourceTask {
         if (!inc) return;
         s.incremental = inc;
         ctx.signal.addEventListener('abort', () => inc.close(), { once: true });
+        if (ctx.signal.aborted) inc.close();
       }
       session = s;
 

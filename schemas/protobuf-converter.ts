@@ -1,8 +1,10 @@
 import protobuf from 'protobufjs';
 import type { ConnectSchema } from './connect-schema.js';
 import type { RegistryConverter } from './avro-converter.js';
+import { DecimalName, encodeDecimal } from './decimal.js';
 import { invalidValue, SchemaDataError } from './errors.js';
-import { protobufFieldName, protobufSchemaText, type ProtobufSchemaOptions } from './protobuf-schema.js';
+import { PROTOBUF_LOGICAL, protobufFieldName, protobufSchemaText, type ProtobufSchemaOptions } from './protobuf-schema.js';
+import { TemporalName } from './temporal.js';
 import { createRegistryConverter, type RegistrySettings } from './registry-converter.js';
 
 export interface ProtobufConverterOptions extends RegistrySettings {
@@ -66,12 +68,25 @@ function registeredType(schema: ConnectSchema, registered: { id: number; text: s
   return root!;
 }
 
-/** A .proto's types, with the well-known ones it imports (google/protobuf/*.proto) that protobufjs bundles. */
+/**
+ * The known types ProtobufData imports that protobufjs does not bundle (it has google/protobuf/*.proto): their
+ * messages as the published files define them (names, numbers and types are the wire format), without options.
+ */
+const KNOWN_FILES: Readonly<Record<string, string>> = {
+  'google/type/date.proto': 'syntax = "proto3"; package google.type; message Date { int32 year = 1; int32 month = 2; int32 day = 3; }',
+  'google/type/timeofday.proto': 'syntax = "proto3"; package google.type; message TimeOfDay { int32 hours = 1; int32 minutes = 2; int32 seconds = 3; int32 nanos = 4; }',
+  'confluent/type/decimal.proto': 'syntax = "proto3"; package confluent.type; message Decimal { bytes value = 1; uint32 precision = 2; int32 scale = 3; }',
+  // Only the option's message: protobufjs keeps custom options as text and never resolves the extension.
+  'confluent/meta.proto': 'syntax = "proto3"; package confluent; message Meta { string doc = 1; map<string, string> params = 2; repeated string tags = 3; }',
+};
+
+/** A .proto's types, with the known ones it imports (protobufjs' bundled google/protobuf/*.proto and KNOWN_FILES). */
 function parseProto(text: string): protobuf.Root {
   const root = new protobuf.Root();
   for (const [, file] of text.matchAll(/^\s*import\s+(?:public\s+)?"([^"]+)"\s*;/gm)) {
     const bundled = protobuf.common.get(file!);
     if (bundled) root.addJSON(bundled.nested!);
+    else if (KNOWN_FILES[file!]) protobuf.parse(KNOWN_FILES[file!]!, root);
   }
   return protobuf.parse(text, root, { keepCase: true }).root;
 }
@@ -137,9 +152,56 @@ function shaper(s: ConnectSchema, o: ProtobufSchemaOptions): Shape {
       };
     }
     default: {
+      const logical = logicalShaper(s, where);
+      if (logical) return logical;
       const wrap = s.optional && o.wrapperForNullables;
       const plain: Shape = s.type === 'int64' ? (v) => (typeof v === 'bigint' ? v.toString() : v) : (v) => v;
       return wrap ? (v) => ({ value: plain(v) }) : plain;
     }
   }
+}
+
+const MS_PER_DAY = 86_400_000;
+const toNumber = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : (v as number));
+
+/** Connect's logical types → the known messages ProtobufData writes for them (PROTOBUF_LOGICAL). */
+function logicalShaper(s: ConnectSchema, where: string): Shape | null {
+  if (s.name === undefined || !PROTOBUF_LOGICAL[s.name]) return null;
+  switch (s.name) {
+    case DecimalName.Decimal: {
+      const scale = Number(s.parameters?.['scale'] ?? 0);
+      // As Java's BigDecimal: the unscaled value's bytes, its digit count as precision, the schema's scale.
+      return (v) => {
+        const bytes = typeof v === 'string' ? encodeDecimal(v, scale) : v instanceof Uint8Array ? v : null;
+        if (bytes === null) throw invalidValue(`Field '${where}' (Decimal)`, 'decimal bytes or text');
+        return { value: bytes, precision: unscaledDigitCount(bytes), scale };
+      };
+    }
+    case TemporalName.ConnectDate:
+      return (v) => {
+        const d = new Date(toNumber(v) * MS_PER_DAY);
+        return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+      };
+    case TemporalName.ConnectTime:
+      return (v) => {
+        const ms = toNumber(v);
+        if (!(ms >= 0 && ms <= MS_PER_DAY)) throw invalidValue(`Field '${where}' (Time)`, 'milliseconds within a day');
+        return { hours: Math.floor(ms / 3_600_000), minutes: Math.floor(ms / 60_000) % 60, seconds: Math.floor(ms / 1000) % 60, nanos: (ms % 1000) * 1_000_000 };
+      };
+    default: { // Timestamp: seconds and nanos, nanos never negative (before 1970 the seconds go one lower)
+      return (v) => {
+        const ms = toNumber(v);
+        const seconds = Math.floor(ms / 1000);
+        return { seconds, nanos: (ms - seconds * 1000) * 1_000_000 };
+      };
+    }
+  }
+}
+
+/** Digits of a two's-complement unscaled value (BigDecimal.precision(): 1 for zero). */
+function unscaledDigitCount(bytes: Uint8Array): number {
+  if (bytes.length === 0) return 1;
+  let n = BigInt('0x' + Buffer.from(bytes).toString('hex'));
+  if (bytes[0]! & 0x80) n -= 1n << BigInt(bytes.length * 8);
+  return (n < 0n ? -n : n).toString().length;
 }

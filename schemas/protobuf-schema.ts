@@ -35,8 +35,18 @@ const WRAPPERS: Partial<Record<ConnectSchema['type'], string>> = {
   int8: 'Int32Value', int16: 'Int32Value', int32: 'Int32Value', int64: 'Int64Value', float32: 'FloatValue', float64: 'DoubleValue',
   boolean: 'BoolValue', string: 'StringValue', bytes: 'BytesValue',
 };
-/** Connect's logical types ProtobufData maps to confluent.type / google types, which this converter does not write yet. */
-const UNSUPPORTED_LOGICAL = new Set<string>([DecimalName.Decimal, TemporalName.ConnectDate, TemporalName.ConnectTime, TemporalName.ConnectTimestamp]);
+/**
+ * Connect's logical types as ProtobufData writes them: well-known message types the registry and Confluent's
+ * deserialisers know without references (its serialiser skips known types by default), imported from their files.
+ */
+export const PROTOBUF_LOGICAL: Readonly<Record<string, { type: string; file: string }>> = {
+  [DecimalName.Decimal]: { type: 'confluent.type.Decimal', file: 'confluent/type/decimal.proto' },
+  [TemporalName.ConnectDate]: { type: 'google.type.Date', file: 'google/type/date.proto' },
+  [TemporalName.ConnectTime]: { type: 'google.type.TimeOfDay', file: 'google/type/timeofday.proto' },
+  [TemporalName.ConnectTimestamp]: { type: 'google.protobuf.Timestamp', file: 'google/protobuf/timestamp.proto' },
+};
+const META_FILE = 'confluent/meta.proto';
+const WRAPPERS_FILE = 'google/protobuf/wrappers.proto';
 
 const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
 
@@ -49,15 +59,18 @@ export function protobufSchemaText(schema: ConnectSchema, options: ProtobufSchem
   const at = fullName.lastIndexOf('.');
   const pkg = at < 0 ? null : fullName.slice(0, at).split('.').map((p) => ident(p, options, 'package')).join('.');
   const name = ident(at < 0 ? fullName : fullName.slice(at + 1), options, 'message');
-  const state = { defined: new Set<string>([fullName]), wrappers: false };
+  const state: State = { defined: new Set<string>([fullName]), imports: new Set<string>() };
   const body = message(name, schema, '', state, options);
   let text = 'syntax = "proto3";\n';
   if (pkg) text += `package ${pkg};\n`;
-  if (state.wrappers) text += '\nimport "google/protobuf/wrappers.proto";\n';
+  if (state.imports.size > 0) text += `\n${[...state.imports].sort().map((f) => `import "${f}";\n`).join('')}`;
   return { text: `${text}\n${body}`, recordName: pkg ? `${pkg}.${name}` : name };
 }
 
-interface State { defined: Set<string>; wrappers: boolean }
+interface State { defined: Set<string>; imports: Set<string> }
+
+/** A field's type in the .proto, and the Connect details ProtobufData keeps in `(confluent.field_meta).params`. */
+interface FieldType { type: string; params: Array<[string, string]>; message: boolean }
 
 function message(name: string, s: ConnectSchema, indent: string, state: State, o: ProtobufSchemaOptions): string {
   const inner = indent + '  ';
@@ -86,8 +99,11 @@ function message(name: string, s: ConnectSchema, indent: string, state: State, o
         nested.push(message(type, element, inner, state, o));
       }
     } else {
-      type = scalar(element, state, o, f.field);
-      if (label === '' && f.optional && o.optionalForNullables && !type.startsWith('google.')) label = 'optional ';
+      const t = scalar(element, state, o);
+      type = t.type;
+      if (label === '' && f.optional && o.optionalForNullables && !t.message) label = 'optional ';
+      fields.push(`${inner}${label}${type} ${fieldName} = ${i + 1}${fieldMeta(t.params, state)};`);
+      return;
     }
     fields.push(`${inner}${label}${type} ${fieldName} = ${i + 1};`);
   });
@@ -99,19 +115,40 @@ function mapEntry(name: string, s: ConnectSchema, indent: string, state: State, 
     if (part.type === 'struct' || part.type === 'array' || part.type === 'map') unsupported(`a map with ${part.type} keys or values`);
   }
   const inner = indent + '  ';
-  return `${indent}message ${name} {\n${inner}${scalar(s.keys!, state, o, 'key')} key = 1;\n${inner}${scalar(s.values!, state, o, 'value')} value = 2;\n${indent}}`;
+  // As ProtobufData: an entry's fields carry no field_meta.
+  return `${indent}message ${name} {\n${inner}${scalar(s.keys!, state, o).type} key = 1;\n${inner}${scalar(s.values!, state, o).type} value = 2;\n${indent}}`;
 }
 
-function scalar(s: ConnectSchema, state: State, o: ProtobufSchemaOptions, where: string): string {
-  if (s.name !== undefined && UNSUPPORTED_LOGICAL.has(s.name)) {
-    throw new SchemaDataError('PROTOBUF_UNSUPPORTED_SCHEMA', `Field '${where}' has Connect's logical type ${s.name}, which the Protobuf converter does not write yet.`,
-      'Set the connector\'s decimal.handling.mode=string (or double) and time.precision.mode=adaptive_time_microseconds (the default), or use the Avro or JSON Schema converter.');
+function scalar(s: ConnectSchema, state: State, o: ProtobufSchemaOptions): FieldType {
+  const logical = s.name === undefined ? undefined : PROTOBUF_LOGICAL[s.name];
+  if (logical) {
+    state.imports.add(logical.file);
+    const params: Array<[string, string]> = [];
+    if (s.name === DecimalName.Decimal) {
+      const precision = s.parameters?.['connect.decimal.precision'];
+      if (precision !== undefined) params.push(['precision', precision]);
+      params.push(['scale', s.parameters?.['scale'] ?? '0']);
+    }
+    return { type: logical.type, params, message: true };
   }
+  // int8/int16 have no Protobuf type: int32, with Connect's type kept so a reader gets int8/int16 back.
+  const params: Array<[string, string]> = s.type === 'int8' || s.type === 'int16' ? [['connect.type', s.type]] : [];
   if (s.optional && o.wrapperForNullables) {
-    state.wrappers = true;
-    return `google.protobuf.${WRAPPERS[s.type]!}`;
+    state.imports.add(WRAPPERS_FILE);
+    return { type: `google.protobuf.${WRAPPERS[s.type]!}`, params, message: true };
   }
-  return SCALARS[s.type]!;
+  return { type: SCALARS[s.type]!, params, message: false };
+}
+
+/**
+ * The field option ProtobufData writes for Connect parameters. Written as repeated `params { … }` entries (the
+ * text-format spelling every parser takes; protobufjs, which many JavaScript registry clients use, does not read
+ * the `params: [ … ]` list form).
+ */
+function fieldMeta(params: ReadonlyArray<[string, string]>, state: State): string {
+  if (params.length === 0) return '';
+  state.imports.add(META_FILE);
+  return ` [(confluent.field_meta) = { ${params.map(([k, v]) => `params { key: ${JSON.stringify(k)} value: ${JSON.stringify(v)} }`).join(' ')} }]`;
 }
 
 /** protoc's name for a map field's entry message: the field name in UpperCamelCase + `Entry`. */

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { join } from 'node:path';
 import protobuf from 'protobufjs';
+import { getProtoPath } from 'google-proto-files';
 import {
-  arrayOf, asBuffer, boolean, bytes, createProtobufConverter, decimalSchema, envelopeSchema, field, int16, int32, int64,
+  arrayOf, asBuffer, boolean, bytes, connectDateSchema, connectTimeSchema, connectTimestampSchema, createProtobufConverter,
+  decimalSchema, envelopeSchema, field, int16, int32, int64, int8,
   makeEnvelope, mapOf, postgresSourceSchema, protobufSchemaText, rowSchema, SchemaDataError, string, struct,
   type ProtobufSchemaOptions, type SchemaRegistryClient,
 } from '../../../schemas/index.js';
@@ -52,13 +55,15 @@ describe('Protobuf mapping (ProtobufData)', () => {
     const { text, recordName } = protobufSchemaText(s, plainOptions);
     assert.equal(recordName, 'a.b.Value');
     assert.equal(text, [
-      'syntax = "proto3";', 'package a.b;', '', 'message Value {',
-      '  int32 id = 1;', '  int32 small = 2;', '  int64 big = 3;', '  bool ok = 4;', '  string name = 5;', '  bytes raw = 6;',
+      'syntax = "proto3";', 'package a.b;', '', 'import "confluent/meta.proto";', '', 'message Value {',
+      '  int32 id = 1;', '  int32 small = 2 [(confluent.field_meta) = { params { key: "connect.type" value: "int16" } }];', '  int64 big = 3;', '  bool ok = 4;', '  string name = 5;', '  bytes raw = 6;',
       '  repeated string tags = 7;', '  repeated AttrsEntry attrs = 8;', '  Inner inner = 9;', '  Inner again = 10;',
       '  message AttrsEntry {', '    string key = 1;', '    int32 value = 2;', '  }',
       '  message Inner {', '    int32 x = 1;', '  }', '}',
     ].join('\n'));
-    assert.ok(protobuf.parse(text).root.lookupType('a.b.Value').resolveAll(), 'protobufjs reads it');
+    const reader = new protobuf.Root();
+    protobuf.parse('syntax = "proto3"; package confluent; message Meta { map<string, string> params = 2; }', reader);
+    assert.ok(protobuf.parse(text, reader).root.lookupType('a.b.Value').resolveAll(), 'protobufjs reads it');
   });
 
   it('optional.for.nullables makes optional scalars proto3 optional; wrapper.for.nullables makes them wrappers', () => {
@@ -69,11 +74,26 @@ describe('Protobuf mapping (ProtobufData)', () => {
     assert.match(wrapped, /  google.protobuf.Int64Value big = 3;\n  bool ok = 4;\n  google.protobuf.StringValue name = 5;/);
   });
 
-  it('refuses what it cannot write, naming it: a non-struct, Connect Decimal, an invalid name (unless scrubbed)', () => {
+  it('Connect\'s logical types as the known messages, int8/int16 and Decimal\'s precision and scale in confluent.field_meta', () => {
+    const logical = struct([
+      field('price', decimalSchema(2, 10, { optional: true })), field('day', connectDateSchema()), field('at', connectTimeSchema()),
+      field('ts', connectTimestampSchema({ optional: true })), field('tiny', int8()), field('small', int16()),
+    ], { name: 'l.V' });
+    assert.equal(protobufSchemaText(logical, { ...plainOptions, optionalForNullables: true }).text, [
+      'syntax = "proto3";', 'package l;', '',
+      'import "confluent/meta.proto";', 'import "confluent/type/decimal.proto";', 'import "google/protobuf/timestamp.proto";',
+      'import "google/type/date.proto";', 'import "google/type/timeofday.proto";', '', 'message V {',
+      '  confluent.type.Decimal price = 1 [(confluent.field_meta) = { params { key: "precision" value: "10" } params { key: "scale" value: "2" } }];',
+      '  google.type.Date day = 2;', '  google.type.TimeOfDay at = 3;', '  google.protobuf.Timestamp ts = 4;',
+      '  int32 tiny = 5 [(confluent.field_meta) = { params { key: "connect.type" value: "int8" } }];',
+      '  int32 small = 6 [(confluent.field_meta) = { params { key: "connect.type" value: "int16" } }];', '}',
+    ].join('\n'));
+  });
+
+  it('refuses what it cannot write, naming it: a non-struct, an invalid name (unless scrubbed)', () => {
     const refused = (fn: () => unknown, re: RegExp) =>
       assert.throws(fn, (e: unknown) => e instanceof SchemaDataError && e.code === 'PROTOBUF_UNSUPPORTED_SCHEMA' && re.test(e.message));
     refused(() => protobufSchemaText(string(), plainOptions), /structs only/);
-    refused(() => protobufSchemaText(struct([field('p', decimalSchema(2))], { name: 'V' }), plainOptions), /'p'.*org\.apache\.kafka\.connect\.data\.Decimal/);
     refused(() => protobufSchemaText(struct([field('my-col', int32())], { name: 'V' }), plainOptions), /'my-col'/);
     assert.match(protobufSchemaText(struct([field('my-col', int32())], { name: '1x.V' }), { ...plainOptions, scrubInvalidNames: true }).text,
       /package x1x;[\s\S]*int32 my_col = 1;/);
@@ -117,6 +137,35 @@ describe('Protobuf converter (Confluent wire format)', () => {
     const type = root.lookupType('k.Key');
     const bytes = asBuffer(conv.fromConnectData(topic, key, { id: 3, label: 'x' })!);
     assert.deepEqual(type.toObject(type.decode(bytes.subarray(6))), { id: 3, label: { value: 'x' } });
+  });
+
+  it('logical values: Decimal as unscaled bytes with the value\'s precision, Date, TimeOfDay and Timestamp by their fields', async () => {
+    const { registry, texts } = memoryRegistry();
+    const conv = createProtobufConverter({ registry, isKey: false });
+    const v = struct([
+      field('price', decimalSchema(2, 10)), field('neg', decimalSchema(3, 10)), field('zero', decimalSchema(2, 10)),
+      field('day', connectDateSchema()), field('at', connectTimeSchema()), field('ts', connectTimestampSchema()), field('before', connectTimestampSchema()),
+    ], { name: 'l.V' });
+    await conv.prepare(topic, v);
+    // An independent reader: Google's published date/timeofday files, Confluent's Decimal message as its docs give it.
+    const root = new protobuf.Root();
+    root.addJSON(protobuf.common.get('google/protobuf/timestamp.proto')!.nested!);
+    for (const f of ['date', 'timeofday']) protobuf.loadSync(join(getProtoPath(), 'type', `${f}.proto`), root);
+    protobuf.parse('syntax = "proto3"; package confluent.type; message Decimal { bytes value = 1; uint32 precision = 2; int32 scale = 3; }', root);
+    protobuf.parse('syntax = "proto3"; package confluent; message Meta { map<string, string> params = 2; }', root);
+    const type = protobuf.parse(texts.get(100)!.text, root, { keepCase: true }).root.lookupType('l.V');
+    const bytes = asBuffer(conv.fromConnectData(topic, v, {
+      price: '1234.50', neg: Buffer.from([0xfe, 0x0c]) /* -500 unscaled */, zero: '0', day: 19_723 /* 2024-01-01 */,
+      at: 45_296_789 /* 12:34:56.789 */, ts: 1_700_000_000_123, before: -1,
+    })!);
+    const d = type.toObject(type.decode(bytes.subarray(6)), { longs: Number, bytes: Array, defaults: false }) as any;
+    assert.deepEqual(d.price, { value: [0x01, 0xe2, 0x3a], precision: 6, scale: 2 }); // 123450
+    assert.deepEqual(d.neg, { value: [0xfe, 0x0c], precision: 3, scale: 3 });
+    assert.deepEqual(d.zero, { value: [0], precision: 1, scale: 2 });
+    assert.deepEqual(d.day, { year: 2024, month: 1, day: 1 });
+    assert.deepEqual(d.at, { hours: 12, minutes: 34, seconds: 56, nanos: 789_000_000 });
+    assert.deepEqual(d.ts, { seconds: 1_700_000_000, nanos: 123_000_000 });
+    assert.deepEqual(d.before, { seconds: -1, nanos: 999_000_000 });
   });
 
   it('use.latest.version writes with the registered message when it has every field', async () => {

@@ -14,6 +14,7 @@ import {
   type InProcessWorker, type WorkerSettings,
 } from './harness/worker.js';
 import { adminConnection, mysqlConnectorConfig } from './mysql-helpers.js';
+import { firstMessageOf } from './harness/protobuf.js';
 
 const JSON_SCHEMA = 'io.confluent.connect.json.JsonSchemaConverter';
 const PROTOBUF = 'io.confluent.connect.protobuf.ProtobufConverter';
@@ -204,7 +205,8 @@ describe('JSON Schema and Protobuf converters through the schema registry', () =
       (1, 'kettle', 19.99, '2026-01-02 03:04:05.678', '2026-01-02', 1, 1.25, NULL, 9007199254740993),
       (2, 'teapot', NULL, '2026-02-03 04:05:06.000', NULL, 0, NULL, 'blue', NULL),
       (3, 'cup', 2.50, '2026-03-04 05:06:07.890', '1999-12-31', 1, 0.2, '', -1)`);
-    // Connect's Decimal is not written as Protobuf yet: decimals as strings, on both connectors.
+    // Decimals as strings here, to compare with the JSON converter's records field by field (precise decimals and
+    // Connect's temporal types have their own test below).
     const common = { 'decimal.handling.mode': 'string' };
     await create(uniqueName('items_json'), await mysqlConnectorConfig(db, jsonPrefix, common));
     const pbName = uniqueName('items_pb');
@@ -252,5 +254,55 @@ describe('JSON Schema and Protobuf converters through the schema registry', () =
     const compatible = await registryCall(registryUrl, `/compatibility/subjects/${subject}/versions/1`, { schemaType: 'PROTOBUF', schema: v2.body.schema });
     assert.equal(compatible.status, 200, JSON.stringify(compatible.body));
     assert.equal(compatible.body.is_compatible, true, 'version 2 is backward compatible with version 1');
+  });
+
+  it('MariaDB: precise decimals, Connect\'s Date/Time/Timestamp (time.precision.mode=connect) and SMALLINT/TINYINT as Confluent\'s ProtobufConverter writes them', async (t) => {
+    if (!registryUrl) return t.skip('these services have no schema registry');
+    const conn = await adminConnection();
+    const db = uniqueName('pb_logical');
+    cleanups.push(async () => { await conn.query(`DROP DATABASE IF EXISTS \`${db}\``); await conn.end(); });
+    const prefix = uniqueName('pb_lt');
+    const topic = `${prefix}.${db}.m`;
+    topics.push(topic, prefix);
+    subjects.push(`${topic}-key`, `${topic}-value`, `${prefix}-key`, `${prefix}-value`);
+    await conn.query(`CREATE DATABASE \`${db}\``);
+    await conn.query(`CREATE TABLE \`${db}\`.m (id INT PRIMARY KEY, price DECIMAL(10,2), neg DECIMAL(6,3) NOT NULL, zero DECIMAL(5,2) NOT NULL,
+      d DATE, t TIME(3), ts DATETIME(3), small SMALLINT NOT NULL, tiny TINYINT NOT NULL)`);
+    await conn.query(`INSERT INTO \`${db}\`.m VALUES (1, 19.99, -0.5, 0, '2024-01-01', '12:34:56.789', '2026-01-02 03:04:05.678', -300, 7)`);
+    const name = uniqueName('logical_pb');
+    await create(name, await mysqlConnectorConfig(db, prefix, {
+      'time.precision.mode': 'connect',
+      'key.converter': PROTOBUF, 'key.converter.schema.registry.url': registryUrl,
+      'value.converter': PROTOBUF, 'value.converter.schema.registry.url': registryUrl,
+    }));
+    await waitForStatus(w.url, name, (s) => isRunning(s));
+    await conn.query(`INSERT INTO \`${db}\`.m VALUES (2, NULL, 123.456, 0, '1969-12-31', '00:00:00.000', '1969-12-31 23:59:59.999', 32767, -128)`);
+    await waitFor(async () => (await readRawTopic(topic)).length === 2, { timeoutMs: 60_000, message: 'the snapshot and the insert' });
+
+    const rows: any[] = [];
+    for (const r of await readRawTopic(topic)) {
+      const value = r.value!;
+      assert.equal(value[0], 0, 'magic byte');
+      assert.equal(value[5], 0, 'message indexes [0]');
+      const registered = await registryCall(registryUrl, `/schemas/ids/${value.readUInt32BE(1)}`);
+      const type = firstMessageOf(registered.body.schema);
+      rows.push(type.toObject(type.decode(value.subarray(6)), { longs: Number, bytes: Array }).after);
+    }
+    assert.deepEqual(rows[0], {
+      id: 1, price: { value: [0x07, 0xcf], precision: 4, scale: 2 }, neg: { value: [0xfe, 0x0c], precision: 3, scale: 3 },
+      zero: { value: [0], precision: 1, scale: 2 }, d: { year: 2024, month: 1, day: 1 },
+      t: { hours: 12, minutes: 34, seconds: 56, nanos: 789_000_000 }, ts: { seconds: Date.UTC(2026, 0, 2, 3, 4, 5) / 1000, nanos: 678_000_000 },
+      small: -300, tiny: 7,
+    });
+    assert.deepEqual(rows[1], {
+      id: 2, neg: { value: [0x01, 0xe2, 0x40], precision: 6, scale: 3 }, zero: { value: [0], precision: 1, scale: 2 },
+      d: { year: 1969, month: 12, day: 31 }, t: { hours: 0, minutes: 0, seconds: 0, nanos: 0 }, ts: { seconds: -1, nanos: 999_000_000 }, small: 32767, tiny: -128,
+    }, 'a NULL decimal is absent; before 1970 the nanos stay positive');
+
+    const latest = await registryCall(registryUrl, `/subjects/${encodeURIComponent(`${topic}-value`)}/versions/latest`);
+    assert.match(latest.body.schema, /import "confluent\/type\/decimal\.proto";/);
+    assert.match(latest.body.schema, /confluent\.type\.Decimal price = 2 \[\(confluent\.field_meta\) = \{ params \{ key: "precision" value: "10" \} params \{ key: "scale" value: "2" \} \}\];/);
+    assert.match(latest.body.schema, /int32 tiny = 9 \[\(confluent\.field_meta\) = \{ params \{ key: "connect\.type" value: "int16" \} \}\];/);
+    assert.deepEqual(latest.body.references ?? [], [], 'known types are not registered as references (skip.known.types)');
   });
 });

@@ -509,8 +509,8 @@ export const ERROR_CATALOGUE = {
   },
   PROTOBUF_UNSUPPORTED_SCHEMA: {
     area: 'conversion', retriable: false,
-    meaning: 'The Protobuf converter cannot map a schema: a key or value that is not a struct, a name that is not a valid Protobuf name, nested arrays or maps, or Connect\'s Decimal/Date/Time/Timestamp (not written yet).',
-    fix: 'Read the message: set scrub.invalid.names=true for names, the connector\'s decimal.handling.mode=string or double for decimals, or use the Avro or JSON Schema converter.',
+    meaning: 'The Protobuf converter cannot map a schema: a key or value that is not a struct, a name that is not a valid Protobuf name, arrays of arrays or maps, or maps of structs.',
+    fix: 'Read the message: set scrub.invalid.names=true for names, or use the Avro or JSON Schema converter for such a table.',
   },
   SCHEMA_REGISTRY_UNAVAILABLE: {
     area: 'conversion', retriable: true,

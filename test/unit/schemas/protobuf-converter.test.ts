@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { join } from 'node:path';
 import protobuf from 'protobufjs';
-import { getProtoPath } from 'google-proto-files';
+import { firstMessageOf } from '../../harness/protobuf.js';
 import {
   arrayOf, asBuffer, boolean, bytes, connectDateSchema, connectTimeSchema, connectTimestampSchema, createProtobufConverter,
   decimalSchema, envelopeSchema, field, int16, int32, int64, int8,
@@ -61,9 +60,7 @@ describe('Protobuf mapping (ProtobufData)', () => {
       '  message AttrsEntry {', '    string key = 1;', '    int32 value = 2;', '  }',
       '  message Inner {', '    int32 x = 1;', '  }', '}',
     ].join('\n'));
-    const reader = new protobuf.Root();
-    protobuf.parse('syntax = "proto3"; package confluent; message Meta { map<string, string> params = 2; }', reader);
-    assert.ok(protobuf.parse(text, reader).root.lookupType('a.b.Value').resolveAll(), 'protobufjs reads it');
+    assert.equal(firstMessageOf(text).fullName, '.a.b.Value', 'protobufjs reads it, with the known types');
   });
 
   it('optional.for.nullables makes optional scalars proto3 optional; wrapper.for.nullables makes them wrappers', () => {
@@ -148,12 +145,7 @@ describe('Protobuf converter (Confluent wire format)', () => {
     ], { name: 'l.V' });
     await conv.prepare(topic, v);
     // An independent reader: Google's published date/timeofday files, Confluent's Decimal message as its docs give it.
-    const root = new protobuf.Root();
-    root.addJSON(protobuf.common.get('google/protobuf/timestamp.proto')!.nested!);
-    for (const f of ['date', 'timeofday']) protobuf.loadSync(join(getProtoPath(), 'type', `${f}.proto`), root);
-    protobuf.parse('syntax = "proto3"; package confluent.type; message Decimal { bytes value = 1; uint32 precision = 2; int32 scale = 3; }', root);
-    protobuf.parse('syntax = "proto3"; package confluent; message Meta { map<string, string> params = 2; }', root);
-    const type = protobuf.parse(texts.get(100)!.text, root, { keepCase: true }).root.lookupType('l.V');
+    const type = firstMessageOf(texts.get(100)!.text);
     const bytes = asBuffer(conv.fromConnectData(topic, v, {
       price: '1234.50', neg: Buffer.from([0xfe, 0x0c]) /* -500 unscaled */, zero: '0', day: 19_723 /* 2024-01-01 */,
       at: 45_296_789 /* 12:34:56.789 */, ts: 1_700_000_000_123, before: -1,

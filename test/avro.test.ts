@@ -16,6 +16,7 @@ import {
   type InProcessWorker, type WorkerSettings,
 } from './harness/worker.js';
 import { adminConnection, mysqlConnectorConfig } from './mysql-helpers.js';
+import { comparable, decodedJson, registryCall } from './harness/registry.js';
 import { pgConnectorConfig, scratchDatabase } from './pg-helpers.js';
 
 const AVRO = 'io.confluent.connect.avro.AvroConverter';
@@ -45,26 +46,6 @@ function plain(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(plain);
   if (typeof v === 'object') return Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, plain(x)]));
   return v;
-}
-
-/** Without what differs between two connectors of the same table: their name and the time they read it. */
-function comparable(envelope: any): unknown {
-  if (envelope === null) return null;
-  const { ts_ms: _ts, ts_us: _us, ts_ns: _ns, source, ...rest } = envelope;
-  const { name: _n, ts_ms: _sts, ts_us: _sus, ts_ns: _sns, ...where } = source ?? {};
-  // Each connector's snapshot starts at its own binlog position (other tests write to the same server).
-  if (rest.op === 'r') { delete where.file; delete where.pos; delete where.gtid; }
-  return { ...rest, source: where };
-}
-
-async function registryGet(base: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${base}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', accept: 'application/vnd.schemaregistry.v1+json, application/json' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
 /** A TCP relay to the registry that can be made to refuse every connection (the registry "down"). */
@@ -139,14 +120,6 @@ describe('Avro through the schema registry', () => {
     return out;
   }
 
-  /** The JSON converter's records of a topic as { key, value } payloads. */
-  async function decodedJson(topic: string): Promise<Array<{ key: unknown; value: unknown }>> {
-    return (await readRawTopic(topic)).map((r) => ({
-      key: r.key ? JSON.parse(r.key.toString()).payload : null,
-      value: r.value ? JSON.parse(r.value.toString()).payload : null,
-    }));
-  }
-
   it('MariaDB: Avro records read back through the registry equal the JSON ones; ADD COLUMN registers a compatible new version', async (t) => {
     if (!registryUrl) return t.skip('these services have no schema registry');
     const conn = await adminConnection();
@@ -193,14 +166,14 @@ describe('Avro through the schema registry', () => {
     assert.equal((fromAvro[6]!.value as any).after.nickname, 'jj');
     assert.equal(fromAvro[5]!.value, null, 'the delete\'s tombstone');
 
-    const versions = await registryGet(registryUrl, `/subjects/${encodeURIComponent(`${avroTopic}-value`)}/versions`);
+    const versions = await registryCall(registryUrl, `/subjects/${encodeURIComponent(`${avroTopic}-value`)}/versions`);
     assert.deepEqual(versions.body, [1, 2], 'ADD COLUMN registered a second version of the value schema');
-    const latest = await registryGet(registryUrl, `/subjects/${encodeURIComponent(`${avroTopic}-value`)}/versions/2`);
-    const compatible = await registryGet(registryUrl,
+    const latest = await registryCall(registryUrl, `/subjects/${encodeURIComponent(`${avroTopic}-value`)}/versions/2`);
+    const compatible = await registryCall(registryUrl,
       `/compatibility/subjects/${encodeURIComponent(`${avroTopic}-value`)}/versions/1`, { schema: latest.body.schema });
     assert.equal(compatible.status, 200, JSON.stringify(compatible.body));
     assert.equal(compatible.body.is_compatible, true, 'version 2 is backward compatible with version 1');
-    assert.deepEqual((await registryGet(registryUrl, `/subjects/${encodeURIComponent(`${avroTopic}-key`)}/versions`)).body, [1]);
+    assert.deepEqual((await registryCall(registryUrl, `/subjects/${encodeURIComponent(`${avroTopic}-key`)}/versions`)).body, [1]);
   });
 
   it('PostgreSQL: Debezium\'s tutorial config (unwrap, route) with Avro gives the table\'s rows, decoded through the registry', async (t) => {
@@ -235,7 +208,7 @@ describe('Avro through the schema registry', () => {
       { key: { id: 1001 }, value: { id: 1001, first_name: 'Sally', email: 'sally@new.example', since: Date.UTC(2020, 4, 1) / 86_400_000 } },
       { key: { id: 1002 }, value: null },
     ]);
-    const schema = await registryGet(registryUrl, `/subjects/${encodeURIComponent(`${topic}-value`)}/versions/latest`);
+    const schema = await registryCall(registryUrl, `/subjects/${encodeURIComponent(`${topic}-value`)}/versions/latest`);
     assert.match(schema.body.schema, /"connect.name":"[^"]+\.Value"/, 'the flat row keeps Debezium\'s Value schema name');
   });
 

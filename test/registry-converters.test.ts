@@ -14,21 +14,12 @@ import {
   type InProcessWorker, type WorkerSettings,
 } from './harness/worker.js';
 import { adminConnection, mysqlConnectorConfig } from './mysql-helpers.js';
+import { comparable, decodedJson, registryCall } from './harness/registry.js';
 import { firstMessageOf } from './harness/protobuf.js';
 
 const JSON_SCHEMA = 'io.confluent.connect.json.JsonSchemaConverter';
 const PROTOBUF = 'io.confluent.connect.protobuf.ProtobufConverter';
 const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
-
-/** Without what differs between two connectors of the same table: their name and the time they read it. */
-function comparable(envelope: any): unknown {
-  if (envelope === null) return null;
-  const { ts_ms: _ts, ts_us: _us, ts_ns: _ns, source, ...rest } = envelope;
-  const { name: _n, ts_ms: _sts, ts_us: _sus, ts_ns: _sns, ...where } = source ?? {};
-  // Each connector's snapshot starts at its own binlog position (other tests write to the same server).
-  if (rest.op === 'r') { delete where.file; delete where.pos; delete where.gtid; }
-  return { ...rest, source: where };
-}
 
 /** Without nulls (Protobuf has no null: an optional field that is null is absent). */
 function withoutNulls(v: unknown): unknown {
@@ -42,16 +33,6 @@ function snakeKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(snakeKeys);
   if (v === null || typeof v !== 'object') return v;
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), snakeKeys(x)]));
-}
-
-async function registryCall(base: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${base}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', accept: 'application/vnd.schemaregistry.v1+json, application/json' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
 describe('JSON Schema and Protobuf converters through the schema registry', () => {
@@ -110,14 +91,6 @@ describe('JSON Schema and Protobuf converters through the schema registry', () =
     const out: Array<{ key: unknown; value: unknown }> = [];
     for (const r of await readRawTopic(topic)) out.push({ key: await plain(r.key), value: await plain(r.value) });
     return out;
-  }
-
-  /** The JSON converter's records of a topic as { key, value } payloads. */
-  async function decodedJson(topic: string): Promise<Array<{ key: unknown; value: unknown }>> {
-    return (await readRawTopic(topic)).map((r) => ({
-      key: r.key ? JSON.parse(r.key.toString()).payload : null,
-      value: r.value ? JSON.parse(r.value.toString()).payload : null,
-    }));
   }
 
   it('MariaDB: JSON Schema records read back through the registry equal the JSON ones; ADD COLUMN registers a compatible new version', async (t) => {
